@@ -1,0 +1,32 @@
+using Crm.Domain.Common;
+using Crm.Functions.Hosting;
+using Crm.Storage.Records;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Crm.Functions.Audit;
+
+internal static class AuditEndpoints
+{
+    public static IEndpointRouteBuilder MapAuditLogs(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/api/v1/audit-logs", ListAuditLogs).WithTags("Audit").WithName("ListAuditLogs")
+            .WithSummary("The operation log, newest first: who changed which fields of which record, when and from where");
+        return routes;
+    }
+
+    public static async Task<Ok<Page<AuditEntry>>> ListAuditLogs(AuditLog log, HttpContext context, string? recordType = null, string? recordId = null,
+        string? actorId = null, DateTimeOffset? from = null, DateTimeOffset? to = null, int limit = 50, string? cursor = null)
+    {
+        var caller = context.Caller();
+        caller.RequireAdmin();
+        if (limit is < 1 or > 200)
+        {
+            throw new ValidationException("limit", "Must be between 1 and 200.");
+        }
+        if (from > to)
+        {
+            throw new ValidationException("from", "Must not be after 'to'.");
+        }
+        return TypedResults.Ok(await log.QueryAsync(caller.TenantId, new AuditQuery(recordType, recordId, actorId, from, to, limit, cursor), context.RequestAborted));
+    }
+}

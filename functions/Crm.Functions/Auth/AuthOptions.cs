@@ -1,0 +1,25 @@
+using System.Text;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Crm.Functions.Auth;
+
+/// <summary>Sign-in settings (section <c>Auth</c>). The signing key never has a default.</summary>
+internal sealed class AuthOptions
+{
+    public const string Section = "Auth";
+
+    public string SigningKey { get; set; } = "";
+    public string Issuer { get; set; } = "crm";
+    public string Audience { get; set; } = "crm-api";
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
+    public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(30);
+
+    public SymmetricSecurityKey Key()
+    {
+        if (Encoding.UTF8.GetByteCount(SigningKey) < 32)
+        {
+            throw new InvalidOperationException("Auth:SigningKey must be set to at least 32 characters (the run command generates one locally).");
+        }
+        return new SymmetricSecurityKey(Encoding.UTF8.GetBytes(SigningKey));
+    }
+}

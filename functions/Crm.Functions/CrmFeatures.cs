@@ -1,0 +1,53 @@
+using Crm.Domain.Organisation;
+using Crm.Functions.Audit;
+using Crm.Functions.Auth;
+using Crm.Functions.Departments;
+using Crm.Functions.Events;
+using Crm.Functions.Hosting;
+using Crm.Functions.RecycleBin;
+using Crm.Functions.Tenants;
+using Crm.Functions.Users;
+using Crm.Storage.Events;
+using Crm.Storage.Records;
+using Crm.Storage.Triggers;
+
+namespace Crm.Functions;
+
+/// <summary>Every feature of the CRM: its records, services, queue handlers, timer jobs and routes.</summary>
+internal static class CrmFeatures
+{
+    public static IServiceCollection AddCrmFeatures(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddRecordEngine();
+        services.AddRecordType<Department, DepartmentRecordType>();
+        services.AddRecordType<User, UserRecordType>();
+
+        services.AddSingleton<DepartmentService>();
+        services.AddSingleton<UserService>();
+        services.AddSingleton<Credentials>();
+        services.AddSingleton<TenantProvisioning>();
+        services.AddHostedService<DemoTenantSeeder>();
+
+        services.Configure<EventFeedOptions>(configuration.GetSection("Events"));
+        services.AddQueueHandler<DispatchOutbox, DispatchOutboxHandler>(OutboxNotifier.QueueName);
+        services.AddTimerJob<OutboxSweepJob>(OutboxSweepJob.Name, "0 0/5 * * * ?");
+        services.AddTimerJob<EventFeedRetentionJob>(EventFeedRetentionJob.Name, "0 45 3 * * ?");
+        services.AddTimerJob<RecycleBinPurgeJob>(RecycleBinPurgeJob.Name, "0 15 3 * * ?");
+        return services;
+    }
+
+    public static WebApplication MapCrmApi(this WebApplication app)
+    {
+        app.MapHealth();
+        app.MapOpenApi().AllowAnonymous();
+        var api = app.MapGroup("").WithStandardProblems();
+        api.MapTenants();
+        api.MapAuth();
+        api.MapDepartments();
+        api.MapUsers();
+        api.MapRecycleBin();
+        api.MapAuditLogs();
+        api.MapEvents();
+        return app;
+    }
+}

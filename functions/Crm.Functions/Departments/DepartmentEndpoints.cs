@@ -1,0 +1,20 @@
+using Crm.Domain.Organisation;
+using Crm.Functions.Hosting;
+using Crm.Functions.Records;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Crm.Functions.Departments;
+
+internal static class DepartmentEndpoints
+{
+    public static IEndpointRouteBuilder MapDepartments(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/departments").WithTags("Departments");
+        group.MapGet("/tree", GetDepartmentTree).WithName("GetDepartmentTree").WithSummary("The whole department tree, children ordered by sort order then name");
+        RecordApi<Department, CreateDepartment, DepartmentService>.Map(group, "Department", "Departments");
+        return routes;
+    }
+
+    public static async Task<Ok<IReadOnlyList<DepartmentNode>>> GetDepartmentTree(DepartmentService service, HttpContext context) =>
+        TypedResults.Ok(await service.TreeAsync(context.Caller().TenantId, context.RequestAborted));
+}

@@ -1,0 +1,91 @@
+using Crm.Domain.Common;
+using Crm.Functions.Auth;
+using Crm.Storage;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Crm.Functions.Hosting;
+
+/// <summary>The API conventions of API.md, wired once for every endpoint.</summary>
+internal static class ApiHosting
+{
+    public static WebApplicationBuilder AddCrmHost(this WebApplicationBuilder builder)
+    {
+        builder.Configuration.AddHostJson(builder.Environment.ContentRootPath);
+        var services = builder.Services;
+        services.AddCrmStorageClients(builder.Configuration);
+        services.ConfigureHttpJsonOptions(o => CrmJson.Configure(o.SerializerOptions));
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c => ProblemWriter.Decorate(c.HttpContext, c.ProblemDetails));
+        services.AddExceptionHandler<DomainExceptionHandler>();
+        services.Configure<RequestLimitOptions>(builder.Configuration.GetSection("Limits"));
+        services.Configure<RateLimitOptions>(builder.Configuration.GetSection("RateLimits"));
+        services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            // Container Apps' ingress is the only hop in front of the app.
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
+            o.KnownIPNetworks.Clear();
+            o.KnownProxies.Clear();
+        });
+        services.AddCrmAuthentication(builder.Configuration);
+        services.AddCrmOpenApi();
+        return builder;
+    }
+
+    private static void AddCrmAuthentication(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section))
+            .Validate(o => o.SigningKey.Length >= 32, "Auth:SigningKey must have at least 32 characters.").ValidateOnStart();
+        services.AddSingleton<TokenService>();
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<Microsoft.Extensions.Options.IOptions<AuthOptions>>((jwt, auth) =>
+            {
+                jwt.MapInboundClaims = false;
+                jwt.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = auth.Value.Issuer,
+                    ValidAudience = auth.Value.Audience,
+                    IssuerSigningKey = auth.Value.SigningKey.Length >= 32 ? auth.Value.Key() : null,
+                    ClockSkew = TimeSpan.FromSeconds(30),
+                    NameClaimType = CrmClaims.Name,
+                };
+                jwt.Events = new JwtBearerEvents
+                {
+                    OnChallenge = async c =>
+                    {
+                        c.HandleResponse();
+                        var (code, detail) = c.AuthenticateFailure switch
+                        {
+                            SecurityTokenExpiredException => (ProblemCodes.TokenExpired, "The access token has expired; refresh it."),
+                            not null => (ProblemCodes.InvalidToken, "The access token is invalid."),
+                            _ => (ProblemCodes.NotAuthenticated, "Send an access token as 'Authorization: Bearer <token>'."),
+                        };
+                        c.Response.Headers.WWWAuthenticate = "Bearer";
+                        await ProblemWriter.WriteAsync(c.HttpContext, 401, code, "Not authenticated", detail);
+                    },
+                    OnForbidden = c => ProblemWriter.WriteAsync(c.HttpContext, 403, ProblemCodes.Forbidden, "Forbidden", "Not allowed."),
+                };
+            });
+        services.AddAuthorizationBuilder().SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+    }
+
+    public static WebApplication UseCrmPipeline(this WebApplication app)
+    {
+        app.UseForwardedHeaders();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseMiddleware<RequestLimitMiddleware>();
+        app.UseCrmDocs();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseMiddleware<CallerMiddleware>();
+        app.UseMiddleware<TenantRateLimitMiddleware>();
+        app.UseMiddleware<IdempotencyMiddleware>();
+        app.UseAuthorization();
+        return app;
+    }
+}

@@ -1,0 +1,20 @@
+using Crm.Storage.Records;
+using Crm.Storage.Triggers;
+
+namespace Crm.Functions.Hosting;
+
+internal static class JobCommand
+{
+    /// <summary>Creates the tables, runs the job once, and returns the process exit code.</summary>
+    public static async Task<int> RunJobAsync(this WebApplication app, string name)
+    {
+        using var stopping = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            stopping.Cancel();
+        };
+        await app.Services.GetServices<IHostedService>().OfType<TableInitializer>().Single().StartAsync(stopping.Token);
+        return await app.Services.GetRequiredService<TimerJobRunner>().RunOnceAsync(name, stopping.Token);
+    }
+}

@@ -1,0 +1,63 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Nodes;
+using Crm.Domain.Common;
+using ValidationException = Crm.Domain.Common.ValidationException;
+using Crm.Functions.Hosting;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Crm.Functions.Records;
+
+public sealed record BatchRequest<TInput>([property: Required] IReadOnlyList<TInput> Inputs);
+
+public sealed record BatchIdInput([property: Required] string Id, string? IfMatch = null);
+
+public sealed record BatchUpdateInput([property: Required] string Id, [property: Required] JsonObject Patch, string? IfMatch = null);
+
+/// <summary>One item's outcome: its index in the request, an HTTP status, and the record or the problem.</summary>
+public sealed record BatchResult(int Index, int Status, string? Id, object? Record, ProblemDetails? Error = null);
+
+public sealed record BatchResponse(IReadOnlyList<BatchResult> Results);
+
+/// <summary>
+/// Runs each item of a batch on its own: one item's failure never undoes another's success.
+/// All succeeded: 200; otherwise 207 with each item's status and problem.
+/// </summary>
+internal static class Batch
+{
+    public const int MaxItems = 100;
+
+    public static async Task<IResult> RunAsync<TInput>(BatchRequest<TInput> request, HttpContext context, Func<TInput, int, Task<BatchResult>> run)
+    {
+        if (request.Inputs is null || request.Inputs.Count is 0 or > MaxItems)
+        {
+            throw new ValidationException("inputs", $"Give 1 to {MaxItems} inputs.");
+        }
+        var results = new BatchResult[request.Inputs.Count];
+        for (var i = 0; i < request.Inputs.Count; i++)
+        {
+            try
+            {
+                results[i] = await run(request.Inputs[i], i);
+            }
+            catch (DomainException e)
+            {
+                var (status, title) = StatusOf(e);
+                var errors = e is ValidationException v ? v.Errors : null;
+                results[i] = new BatchResult(i, status, null, null, ProblemWriter.Create(context, status, e.Code, title, e.Message, errors));
+            }
+        }
+        var response = new BatchResponse(results);
+        return results.All(r => r.Status < 300) ? TypedResults.Ok(response) : TypedResults.Json(response, statusCode: 207);
+    }
+
+    private static (int Status, string Title) StatusOf(DomainException e) => e switch
+    {
+        ValidationException => (400, "Invalid input"),
+        NotFoundException => (404, "Not found"),
+        ConflictException => (409, "Conflict"),
+        PreconditionFailedException => (412, "Version mismatch"),
+        PayloadTooLargeException => (413, "Too large"),
+        ForbiddenException => (403, "Forbidden"),
+        _ => (400, "Invalid input"),
+    };
+}

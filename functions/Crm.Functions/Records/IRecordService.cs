@@ -1,0 +1,21 @@
+using System.Text.Json.Nodes;
+using Crm.Domain.Common;
+using Crm.Functions.Hosting;
+using Crm.Storage.Records;
+
+namespace Crm.Functions.Records;
+
+/// <summary>
+/// What a record type's feature provides to the shared CRUD, list, search and batch endpoints:
+/// its store and its own write rules. Reads are the same for every type.
+/// </summary>
+internal interface IRecordService<T, TCreate> where T : RecordBase
+{
+    RecordStore<T> Store { get; }
+
+    Task<T> CreateAsync(Caller caller, TCreate input, CancellationToken cancellationToken);
+
+    Task<T> UpdateAsync(Caller caller, string id, string? ifMatch, JsonObject patch, CancellationToken cancellationToken);
+
+    Task DeleteAsync(Caller caller, string id, string? ifMatch, CancellationToken cancellationToken);
+}

@@ -1,0 +1,35 @@
+using Crm.Domain.Common;
+using Crm.Storage.Records;
+using Crm.Storage.Tenants;
+
+namespace Crm.Functions.Records;
+
+/// <summary>Reads <c>limit, cursor, sort, q</c> and simple field filters from the query string.</summary>
+internal static class ListParameters
+{
+    private static readonly HashSet<string> Reserved = ["limit", "cursor", "sort", "q"];
+
+    public static async Task<ListQuery> ReadAsync(HttpContext context, TenantStore tenants, string tenantId, TimeProvider clock)
+    {
+        var query = context.Request.Query;
+        var limit = 50;
+        if (query.TryGetValue("limit", out var raw) && !int.TryParse(raw, out limit))
+        {
+            throw new ValidationException("limit", "Must be a whole number between 1 and 200.");
+        }
+        var tenant = await tenants.FindAsync(tenantId, context.RequestAborted);
+        return new ListQuery
+        {
+            Limit = limit,
+            Cursor = NullIfEmpty(query["cursor"]),
+            Sort = NullIfEmpty(query["sort"]) ?? ListQuery.DefaultSort,
+            Q = NullIfEmpty(query["q"]),
+            FieldEquals = query.Where(p => !Reserved.Contains(p.Key))
+                .Select(p => new KeyValuePair<string, string>(p.Key, p.Value.ToString())).ToList(),
+            Now = clock.GetUtcNow(),
+            Zone = tenant?.Zone ?? TimeZoneInfo.Utc,
+        };
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}

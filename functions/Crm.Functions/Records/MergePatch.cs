@@ -1,0 +1,37 @@
+using System.Text.Json.Nodes;
+using Crm.Domain.Common;
+
+namespace Crm.Functions.Records;
+
+/// <summary>
+/// JSON Merge Patch (RFC 7386) over a record's editable view: the patched view is read back with
+/// the strict rules, so an unknown or mistyped field is a 400 that names it, and validated.
+/// </summary>
+internal static class MergePatch
+{
+    public static TView Apply<TView>(TView current, JsonObject patch) where TView : notnull
+    {
+        var target = CrmJson.ToObject(current);
+        Merge(target, patch);
+        return RequestValidation.Validate(RequestValidation.Bind<TView>(target));
+    }
+
+    private static void Merge(JsonObject target, JsonObject patch)
+    {
+        foreach (var (name, value) in patch)
+        {
+            if (value is null)
+            {
+                target[name] = null;
+            }
+            else if (value is JsonObject child && target[name] is JsonObject existing)
+            {
+                Merge(existing, child);
+            }
+            else
+            {
+                target[name] = value.DeepClone();
+            }
+        }
+    }
+}

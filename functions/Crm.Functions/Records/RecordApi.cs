@@ -1,0 +1,129 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Crm.Domain.Common;
+using Crm.Domain.Querying;
+using Crm.Functions.Hosting;
+using Crm.Storage.Records;
+using Crm.Storage.Tenants;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Crm.Functions.Records;
+
+/// <summary>
+/// The CRUD, list, search and batch endpoints every record type shares (API.md), mapped onto a
+/// feature's route group. Features add their own actions beside them.
+/// </summary>
+internal static class RecordApi<T, TCreate, TService>
+    where T : RecordBase where TCreate : notnull where TService : IRecordService<T, TCreate>
+{
+    public static void Map(RouteGroupBuilder group, string pascalName, string pascalPlural, bool canDelete = true)
+    {
+        group.MapPost("/", Create).WithName($"Create{pascalName}").WithSummary($"Create a {pascalName.ToLowerInvariant()}");
+        group.MapGet("/", List).WithName($"List{pascalPlural}").WithSummary($"List {pascalPlural.ToLowerInvariant()}, newest change first; filter with query parameters named after fields");
+        group.MapGet("/{id}", Get).WithName($"Get{pascalName}").WithSummary($"Read a {pascalName.ToLowerInvariant()}");
+        group.MapPatch("/{id}", Update).WithName($"Update{pascalName}").WithSummary($"Change a {pascalName.ToLowerInvariant()} (JSON merge patch)")
+            .Accepts<JsonObject>("application/merge-patch+json", "application/json");
+        if (canDelete)
+        {
+            group.MapDelete("/{id}", Delete).WithName($"Delete{pascalName}").WithSummary($"Move a {pascalName.ToLowerInvariant()} to the recycle bin");
+        }
+        group.MapPost("/search", Search).WithName($"Search{pascalPlural}").WithSummary($"Search {pascalPlural.ToLowerInvariant()} with filter groups");
+        group.MapPost("/batch/create", BatchCreate).WithName($"BatchCreate{pascalPlural}").WithSummary("Create up to 100 records");
+        group.MapPost("/batch/update", BatchUpdate).WithName($"BatchUpdate{pascalPlural}").WithSummary("Change up to 100 records");
+        group.MapPost("/batch/read", BatchRead).WithName($"BatchRead{pascalPlural}").WithSummary("Read up to 100 records");
+        if (canDelete)
+        {
+            group.MapPost("/batch/delete", BatchDelete).WithName($"BatchDelete{pascalPlural}").WithSummary("Delete up to 100 records");
+        }
+    }
+
+    public static async Task<Created<T>> Create(TCreate input, TService service, HttpContext context)
+    {
+        var created = await service.CreateAsync(context.Caller(), RequestValidation.Validate(input), context.RequestAborted);
+        Preconditions.SetETag(context, created);
+        return TypedResults.Created($"{context.Request.PathBase}{context.Request.Path.Value!.TrimEnd('/')}/{created.Id}", created);
+    }
+
+    public static async Task<Ok<T>> Get(string id, TService service, HttpContext context)
+    {
+        var record = await service.Store.GetAsync(context.Caller().TenantId, id, context.RequestAborted);
+        Preconditions.SetETag(context, record);
+        return TypedResults.Ok(record);
+    }
+
+    public static async Task<Ok<T>> Update(string id, JsonObject patch, TService service, TenantStore tenants, HttpContext context)
+    {
+        var caller = context.Caller();
+        var ifMatch = await Preconditions.RequiredIfMatchAsync(context, tenants, caller.TenantId);
+        var updated = await service.UpdateAsync(caller, id, ifMatch, patch, context.RequestAborted);
+        Preconditions.SetETag(context, updated);
+        return TypedResults.Ok(updated);
+    }
+
+    public static async Task<NoContent> Delete(string id, TService service, TenantStore tenants, HttpContext context)
+    {
+        var caller = context.Caller();
+        var ifMatch = await Preconditions.RequiredIfMatchAsync(context, tenants, caller.TenantId);
+        await service.DeleteAsync(caller, id, ifMatch, context.RequestAborted);
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<Ok<Page<T>>> List(TService service, TenantStore tenants, TimeProvider clock, HttpContext context,
+        int? limit = null, string? cursor = null, string? sort = null, string? q = null)
+    {
+        var caller = context.Caller();
+        var query = await ListParameters.ReadAsync(context, tenants, caller.TenantId, clock);
+        return TypedResults.Ok(await service.Store.ListAsync(caller.TenantId, query, context.RequestAborted));
+    }
+
+    public static async Task<Ok<Page<T>>> Search(SearchRequest request, TService service, TenantStore tenants, TimeProvider clock, HttpContext context)
+    {
+        var caller = context.Caller();
+        var tenant = await tenants.FindAsync(caller.TenantId, context.RequestAborted);
+        if (request.Sort is { Count: > 1 })
+        {
+            throw new ValidationException("sort", "Give one sort order.");
+        }
+        var sort = request.Sort is [var s] ? (s.Dir == SortDirection.Desc ? "-" : "") + s.Field : ListQuery.DefaultSort;
+        var query = new ListQuery
+        {
+            FilterGroups = request.FilterGroups ?? [],
+            Sort = sort,
+            Limit = request.Limit ?? 50,
+            Cursor = request.Cursor,
+            Q = request.Q,
+            Now = clock.GetUtcNow(),
+            Zone = tenant?.Zone ?? TimeZoneInfo.Utc,
+        };
+        return TypedResults.Ok(await service.Store.ListAsync(caller.TenantId, query, context.RequestAborted));
+    }
+
+    public static Task<IResult> BatchCreate(BatchRequest<JsonElement> request, TService service, HttpContext context) =>
+        Batch.RunAsync(request, context, async (item, index) =>
+        {
+            var input = RequestValidation.Validate(RequestValidation.Bind<TCreate>(JsonSerializer.SerializeToNode(item)));
+            var created = await service.CreateAsync(context.Caller(), input, context.RequestAborted);
+            return new BatchResult(index, 201, created.Id, created);
+        });
+
+    public static Task<IResult> BatchUpdate(BatchRequest<BatchUpdateInput> request, TService service, HttpContext context) =>
+        Batch.RunAsync(request, context, async (item, index) =>
+        {
+            var updated = await service.UpdateAsync(context.Caller(), item.Id, item.IfMatch, item.Patch, context.RequestAborted);
+            return new BatchResult(index, 200, updated.Id, updated);
+        });
+
+    public static Task<IResult> BatchRead(BatchRequest<BatchIdInput> request, TService service, HttpContext context) =>
+        Batch.RunAsync(request, context, async (item, index) =>
+        {
+            var record = await service.Store.GetAsync(context.Caller().TenantId, item.Id, context.RequestAborted);
+            return new BatchResult(index, 200, record.Id, record);
+        });
+
+    public static Task<IResult> BatchDelete(BatchRequest<BatchIdInput> request, TService service, HttpContext context) =>
+        Batch.RunAsync(request, context, async (item, index) =>
+        {
+            await service.DeleteAsync(context.Caller(), item.Id, item.IfMatch, context.RequestAborted);
+            return new BatchResult(index, 204, item.Id, null);
+        });
+}

@@ -1,0 +1,54 @@
+using Crm.Domain.Common;
+using Crm.Functions.Departments;
+using Crm.Functions.Hosting;
+using Crm.Storage.Records;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Crm.Functions.RecycleBin;
+
+internal static class RecycleBinEndpoints
+{
+    public static IEndpointRouteBuilder MapRecycleBin(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/recycle-bin").WithTags("Recycle bin");
+        group.MapGet("/", ListRecycleBin).WithName("ListRecycleBin").WithSummary("Deleted records, most recently deleted first");
+        group.MapPost("/{type}/{id}/restore", RestoreRecord).WithName("RestoreRecord").WithSummary("Restore a deleted record ({type} singular, e.g. department)");
+        group.MapDelete("/{type}/{id}", PurgeRecord).WithName("PurgeRecord").WithSummary("Delete a record for good");
+        return routes;
+    }
+
+    public static async Task<Ok<Page<RecycleBinEntry>>> ListRecycleBin(Storage.Records.RecycleBin bin, HttpContext context, string? type = null, int limit = 50, string? cursor = null)
+    {
+        var caller = context.Caller();
+        caller.RequireAdmin();
+        if (limit is < 1 or > 200)
+        {
+            throw new ValidationException("limit", "Must be between 1 and 200.");
+        }
+        return TypedResults.Ok(await bin.ListAsync(caller.TenantId, type, limit, cursor, context.RequestAborted));
+    }
+
+    public static async Task<NoContent> RestoreRecord(string type, string id, RecordTypeRegistry registry, DepartmentService departments, TimeProvider clock, HttpContext context)
+    {
+        var caller = context.Caller();
+        caller.RequireAdmin();
+        var store = Find(registry, type, id);
+        if (type == "department")
+        {
+            await departments.EnsureCanRestoreAsync(caller.TenantId, id, context.RequestAborted);
+        }
+        await store.RestoreAsync(caller.Write(clock), id, context.RequestAborted);
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<NoContent> PurgeRecord(string type, string id, RecordTypeRegistry registry, TimeProvider clock, HttpContext context)
+    {
+        var caller = context.Caller();
+        caller.RequireAdmin();
+        await Find(registry, type, id).PurgeAsync(caller.Write(clock), id, context.RequestAborted);
+        return TypedResults.NoContent();
+    }
+
+    private static IRecordStore Find(RecordTypeRegistry registry, string type, string id) =>
+        registry.Find(type) is { CanDelete: true } store ? store : throw new NotFoundException("recycleBin", id);
+}

@@ -1,0 +1,26 @@
+using Crm.Functions.Tenants;
+using Crm.Storage.Records;
+using Crm.Storage.Tenants;
+using Crm.Storage.Triggers;
+
+namespace Crm.Functions.RecycleBin;
+
+/// <summary>Purges recycle-bin entries older than each tenant's retention (30 days unless set).</summary>
+internal sealed class RecycleBinPurgeJob(Storage.Records.RecycleBin bin, TenantStore tenants, TimeProvider clock, ILogger<RecycleBinPurgeJob> logger) : ITimerJob
+{
+    public const string Name = "recycle-bin-purge";
+
+    public async Task RunAsync(TimerJobContext context, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        foreach (var tenant in await tenants.ListAsync(cancellationToken))
+        {
+            var write = new WriteContext(tenant.Id, TenantProvisioning.SystemActor, null, now);
+            var purged = await bin.PurgeOlderThanAsync(write, now.AddDays(-tenant.RecycleBinRetentionDays), cancellationToken);
+            if (purged > 0)
+            {
+                logger.LogInformation("Purged {Count} recycle-bin entries of tenant {Tenant}", purged, tenant.Slug);
+            }
+        }
+    }
+}

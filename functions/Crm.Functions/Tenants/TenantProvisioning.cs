@@ -1,0 +1,102 @@
+using System.ComponentModel.DataAnnotations;
+using Crm.Domain.Common;
+using ValidationException = Crm.Domain.Common.ValidationException;
+using Crm.Domain.Organisation;
+using Crm.Domain.Tenants;
+using Crm.Functions.Records;
+using Crm.Functions.Users;
+using Crm.Storage.Records;
+using Crm.Storage.Tenants;
+
+namespace Crm.Functions.Tenants;
+
+public sealed record CreateTenant
+{
+    [Required, StringLength(100, MinimumLength = 1)]
+    public string Name { get; init; } = "";
+
+    /// <summary>Lower-case letters, digits and dashes; what users type to sign in.</summary>
+    [Required, StringLength(40, MinimumLength = 3)]
+    public string Slug { get; init; } = "";
+
+    [Required, StringLength(254)]
+    public string AdminLogin { get; init; } = "";
+
+    [Required, StringLength(128)]
+    public string AdminPassword { get; init; } = "";
+
+    [Required, StringLength(100, MinimumLength = 1)]
+    public string AdminName { get; init; } = "";
+
+    [StringLength(3, MinimumLength = 3)]
+    public string? Currency { get; init; }
+
+    [StringLength(64)]
+    public string? TimeZone { get; init; }
+}
+
+public sealed record TenantCreated(Tenant Tenant, string AdminUserId);
+
+/// <summary>
+/// Creates a company: the tenant row (claiming its slug), the top department "Office" and the first
+/// super administrator. The ids are fixed in the tenant row first, so an interrupted provisioning
+/// resumes where it stopped instead of leaving a tenant without an administrator.
+/// </summary>
+internal sealed class TenantProvisioning(TenantStore tenants, RecordStore<Department> departments, UserService users, TimeProvider clock)
+{
+    public const string SystemActor = "system";
+
+    public async Task<TenantCreated> ProvisionAsync(CreateTenant input, CancellationToken cancellationToken)
+    {
+        RequestValidation.Validate(input);
+        var slug = input.Slug.Trim().ToLowerInvariant();
+        if (!Tenant.IsValidSlug(slug))
+        {
+            throw new ValidationException("slug", "Use 3-40 lower-case letters, digits and dashes, starting and ending with a letter or digit.");
+        }
+        if (input.TimeZone is not null && !TimeZoneInfo.TryFindSystemTimeZoneById(input.TimeZone, out _))
+        {
+            throw new ValidationException("timeZone", "Unknown IANA time zone.");
+        }
+        PasswordPolicy.Validate("adminPassword", input.AdminPassword, input.AdminLogin);
+        var tenant = await tenants.FindBySlugAsync(slug, cancellationToken);
+        if (tenant is { Provisioned: true })
+        {
+            throw new ConflictException("tenant.slug_taken", $"The tenant slug '{slug}' is already taken.");
+        }
+        var now = clock.GetUtcNow();
+        if (tenant is null)
+        {
+            tenant = new Tenant
+            {
+                Id = Ids.New(now),
+                Slug = slug,
+                Name = input.Name.Trim(),
+                Currency = input.Currency?.ToUpperInvariant() ?? "CNY",
+                TimeZone = input.TimeZone ?? "Asia/Shanghai",
+                OfficeDepartmentId = Ids.New(now),
+                AdminUserId = Ids.New(now),
+                CreatedAt = now,
+            };
+            await tenants.CreateAsync(tenant, cancellationToken);
+        }
+        var context = new WriteContext(tenant.Id, SystemActor, null, now);
+        if (await departments.FindAsync(tenant.Id, tenant.OfficeDepartmentId, cancellationToken) is null)
+        {
+            await departments.CreateAsync(context, new Department { Id = tenant.OfficeDepartmentId, Name = "Office" }, cancellationToken: cancellationToken);
+        }
+        if (await users.Store.FindAsync(tenant.Id, tenant.AdminUserId, cancellationToken) is null)
+        {
+            await users.CreateAsync(context, new CreateUser
+            {
+                Login = input.AdminLogin,
+                Password = input.AdminPassword,
+                Name = input.AdminName,
+                DepartmentId = tenant.OfficeDepartmentId,
+            }, superAdmin: true, tenant.AdminUserId, cancellationToken);
+        }
+        tenant = tenant with { Provisioned = true };
+        await tenants.UpdateAsync(tenant, cancellationToken);
+        return new TenantCreated(tenant, tenant.AdminUserId);
+    }
+}

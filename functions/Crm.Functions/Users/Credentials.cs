@@ -1,0 +1,36 @@
+using Azure.Data.Tables;
+using Crm.Domain.Organisation;
+using Crm.Storage.Records;
+using Microsoft.AspNetCore.Identity;
+
+namespace Crm.Functions.Users;
+
+/// <summary>
+/// A user's password hash, kept in a row beside the user record (never in it, so no list, event or
+/// audit entry can carry it) and written in the same transaction as the record change.
+/// </summary>
+internal sealed class Credentials(RecordStore<User> users)
+{
+    private static readonly PasswordHasher<User> Hasher = new();
+
+    public static string RowKey(string userId) => "c~" + userId;
+
+    public TableTransactionAction Write(string tenantId, User user, string password) =>
+        new(TableTransactionActionType.UpsertReplace, new TableEntity(tenantId, RowKey(user.Id)) { ["PasswordHash"] = Hasher.HashPassword(user, password) });
+
+    public async Task<bool> VerifyAsync(string tenantId, User user, string password, CancellationToken cancellationToken)
+    {
+        var row = await users.Table.GetEntityIfExistsAsync<TableEntity>(tenantId, RowKey(user.Id), cancellationToken: cancellationToken);
+        if (!row.HasValue)
+        {
+            return false;
+        }
+        var result = Hasher.VerifyHashedPassword(user, row.Value!.GetString("PasswordHash"), password);
+        if (result == PasswordVerificationResult.SuccessRehashNeeded)
+        {
+            await users.Table.UpsertEntityAsync(new TableEntity(tenantId, RowKey(user.Id)) { ["PasswordHash"] = Hasher.HashPassword(user, password) },
+                TableUpdateMode.Replace, cancellationToken);
+        }
+        return result != PasswordVerificationResult.Failed;
+    }
+}

@@ -1,0 +1,26 @@
+using Crm.Domain.Common;
+using Crm.Domain.Organisation;
+using Crm.Storage.Records;
+
+namespace Crm.Functions.Users;
+
+internal sealed class UserRecordType : RecordType<User>
+{
+    public const string LoginKey = "login";
+
+    public override string Name => "user";
+    public override string Table => "users";
+    public override bool CanDelete => false;
+    public override string DisplayName(User record) => record.Name;
+
+    public override IEnumerable<UniqueKey> UniqueKeys(User record) =>
+        [new UniqueKey(LoginKey, OrganisationRules.NormalizeLogin(record.Login), "user.duplicate_login", $"The login '{record.Login}' is already in use.")];
+
+    public override IReadOnlyList<string> IndexedFields => ["status", "departmentId", "superiorId"];
+
+    public override IEnumerable<string?> SearchTerms(User record) =>
+        [record.Name, record.Login, record.Email, TextNormalizer.Digits(record.Phone)];
+
+    public override IReadOnlySet<string> FilterableFields { get; } = new HashSet<string>(
+        ["name", "login", "email", "phone", "gender", "departmentId", "position", "superiorId", "status", "isSuperAdmin", "createdAt", "createdBy", "updatedAt", "updatedBy"]);
+}

@@ -1,0 +1,168 @@
+using System.Text.Json.Nodes;
+using Crm.Domain.Common;
+using Crm.Domain.Organisation;
+using Crm.Functions.Hosting;
+using Crm.Functions.Records;
+using Crm.Storage.Records;
+using Crm.Storage.Tenants;
+
+namespace Crm.Functions.Users;
+
+/// <summary>
+/// Staff accounts: unique logins, existing departments and superiors, no superior cycles, never
+/// deleted (disabled instead), and always at least one active super administrator.
+/// </summary>
+internal sealed class UserService(RecordStore<User> store, RecordStore<Department> departments, Credentials credentials, TenantStore tenants, TimeProvider clock)
+    : IRecordService<User, CreateUser>
+{
+    public RecordStore<User> Store => store;
+
+    public Task<User> CreateAsync(Caller caller, CreateUser input, CancellationToken cancellationToken)
+    {
+        caller.RequireAdmin();
+        return CreateAsync(caller.Write(clock), input, superAdmin: false, id: null, cancellationToken);
+    }
+
+    /// <summary>Also used when a tenant is provisioned, with a fixed id so a retry finds its admin.</summary>
+    public async Task<User> CreateAsync(WriteContext context, CreateUser input, bool superAdmin, string? id, CancellationToken cancellationToken)
+    {
+        var login = input.Login.Trim();
+        if (!OrganisationRules.IsValidLogin(login))
+        {
+            throw new ValidationException("login", "Must be a mobile phone number, an e-mail address, or a user name (a letter, then 2-63 letters, digits, dots, dashes or underscores).");
+        }
+        PasswordPolicy.Validate("password", input.Password, login);
+        EnsurePhone(input.Phone);
+        var departmentId = input.DepartmentId ?? (await tenants.FindAsync(context.TenantId, cancellationToken))!.OfficeDepartmentId;
+        await EnsureDepartmentAsync(context.TenantId, departmentId, cancellationToken);
+        if (input.SuperiorId is not null)
+        {
+            await EnsureUserAsync(context.TenantId, input.SuperiorId, "superiorId", cancellationToken);
+        }
+        var user = new User
+        {
+            Id = id ?? Ids.New(context.Now),
+            Login = login,
+            Name = input.Name.Trim(),
+            Email = input.Email,
+            Phone = input.Phone,
+            Gender = input.Gender,
+            DepartmentId = departmentId,
+            Position = input.Position,
+            SuperiorId = input.SuperiorId,
+            IsSuperAdmin = superAdmin,
+            PasswordChangedAt = context.Now,
+        };
+        return await store.CreateAsync(context, user, [credentials.Write(context.TenantId, user, input.Password)], cancellationToken);
+    }
+
+    public Task<User> UpdateAsync(Caller caller, string id, string? ifMatch, JsonObject patch, CancellationToken cancellationToken)
+    {
+        caller.RequireAdmin();
+        return store.UpdateAsync(caller.Write(clock), id, ifMatch, async current =>
+        {
+            var changes = MergePatch.Apply(new UserChanges
+            {
+                Name = current.Name,
+                Email = current.Email,
+                Phone = current.Phone,
+                Gender = current.Gender,
+                DepartmentId = current.DepartmentId,
+                Position = current.Position,
+                SuperiorId = current.SuperiorId,
+                Status = current.Status,
+            }, patch);
+            EnsurePhone(changes.Phone);
+            if (changes.DepartmentId != current.DepartmentId)
+            {
+                await EnsureDepartmentAsync(caller.TenantId, changes.DepartmentId, cancellationToken);
+            }
+            if (changes.SuperiorId != current.SuperiorId && changes.SuperiorId is not null)
+            {
+                await EnsureUserAsync(caller.TenantId, changes.SuperiorId, "superiorId", cancellationToken);
+                await OrganisationRules.EnsureNoSuperiorCycleAsync(id, changes.SuperiorId,
+                    async u => (await store.FindAsync(caller.TenantId, u, cancellationToken))?.SuperiorId);
+            }
+            if (changes.Status == UserStatus.Disabled && current.Status == UserStatus.Active)
+            {
+                await EnsureNotLastSuperAdminAsync(caller.TenantId, current, cancellationToken);
+            }
+            return current with
+            {
+                Name = changes.Name.Trim(),
+                Email = changes.Email,
+                Phone = changes.Phone,
+                Gender = changes.Gender,
+                DepartmentId = changes.DepartmentId,
+                Position = changes.Position,
+                SuperiorId = changes.SuperiorId,
+                Status = changes.Status,
+            };
+        }, cancellationToken: cancellationToken);
+    }
+
+    public Task DeleteAsync(Caller caller, string id, string? ifMatch, CancellationToken cancellationToken) =>
+        throw new ConflictException("user.not_deletable", "Users are never deleted; disable them instead.");
+
+    public Task<User> SetStatusAsync(Caller caller, string id, string? ifMatch, UserStatus status, CancellationToken cancellationToken) =>
+        UpdateAsync(caller, id, ifMatch, new JsonObject { ["status"] = status == UserStatus.Active ? "active" : "disabled" }, cancellationToken);
+
+    /// <summary>Sets a new password; refresh tokens issued before it stop working.</summary>
+    public Task<User> SetPasswordAsync(WriteContext context, string id, string password, CancellationToken cancellationToken) =>
+        store.UpdateAsync(context, id, null, current =>
+        {
+            PasswordPolicy.Validate("newPassword", password, current.Login);
+            return ValueTask.FromResult(current with { PasswordChangedAt = context.Now });
+        }, (_, after) => [credentials.Write(context.TenantId, after, password)], cancellationToken);
+
+    public async Task ChangeOwnPasswordAsync(Caller caller, ChangePassword input, CancellationToken cancellationToken)
+    {
+        var me = await store.GetAsync(caller.TenantId, caller.UserId, cancellationToken);
+        if (!await credentials.VerifyAsync(caller.TenantId, me, input.CurrentPassword, cancellationToken))
+        {
+            throw new ValidationException("currentPassword", "The current password is wrong.", "password.wrong_current");
+        }
+        await SetPasswordAsync(caller.Write(clock), me.Id, input.NewPassword, cancellationToken);
+    }
+
+    private async Task EnsureNotLastSuperAdminAsync(string tenantId, User user, CancellationToken cancellationToken)
+    {
+        if (!user.IsSuperAdmin)
+        {
+            return;
+        }
+        var others = await store.ListAsync(tenantId, new ListQuery
+        {
+            FieldEquals = [new("status", "active"), new("isSuperAdmin", "true")],
+            Limit = 2,
+        }, cancellationToken);
+        if (others.Items.All(u => u.Id == user.Id) && others.NextCursor is null)
+        {
+            throw new ConflictException("user.last_super_admin", "The last active super administrator cannot be disabled.");
+        }
+    }
+
+    private static void EnsurePhone(string? phone)
+    {
+        if (phone is not null && !OrganisationRules.IsValidPhone(phone))
+        {
+            throw new ValidationException("phone", "Must be a phone number (digits, spaces, dashes, an optional leading +).");
+        }
+    }
+
+    private async Task EnsureDepartmentAsync(string tenantId, string departmentId, CancellationToken cancellationToken)
+    {
+        if (await departments.FindAsync(tenantId, departmentId, cancellationToken) is null)
+        {
+            throw new ValidationException("departmentId", $"No department with id '{departmentId}'.", "user.department_not_found");
+        }
+    }
+
+    private async Task EnsureUserAsync(string tenantId, string userId, string field, CancellationToken cancellationToken)
+    {
+        if (await store.FindAsync(tenantId, userId, cancellationToken) is null)
+        {
+            throw new ValidationException(field, $"No user with id '{userId}'.", "user.superior_not_found");
+        }
+    }
+}

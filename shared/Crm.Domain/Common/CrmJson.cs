@@ -1,0 +1,72 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace Crm.Domain.Common;
+
+/// <summary>The one JSON shape of the CRM: camelCase, enums as camelCase strings, no unknown fields.</summary>
+public static class CrmJson
+{
+    public static readonly JsonSerializerOptions Options = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+
+    public static JsonSerializerOptions Configure(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        return options;
+    }
+
+    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
+
+    public static T Deserialize<T>(string json) =>
+        JsonSerializer.Deserialize<T>(json, Options) ?? throw new JsonException("null record");
+
+    public static JsonObject ToObject<T>(T value) => JsonSerializer.SerializeToNode(value, Options)!.AsObject();
+}
+
+/// <summary>A field's value before and after a change, as audit entries and events carry it.</summary>
+public sealed record FieldChange(JsonNode? Before, JsonNode? After);
+
+public static class FieldChanges
+{
+    /// <summary>Bookkeeping fields that change on every write and tell nothing about the change.</summary>
+    private static readonly HashSet<string> Ignored = ["version", "updatedAt", "updatedBy"];
+
+    /// <summary>
+    /// Field-level difference of two records; custom fields are compared one by one and reported as
+    /// <c>customFields.name</c>, so an audit shows which custom field changed.
+    /// </summary>
+    public static Dictionary<string, FieldChange> Diff(JsonObject? before, JsonObject? after)
+    {
+        var changes = new Dictionary<string, FieldChange>(StringComparer.Ordinal);
+        Compare(before, after, "", changes);
+        return changes;
+    }
+
+    private static void Compare(JsonObject? before, JsonObject? after, string prefix, Dictionary<string, FieldChange> changes)
+    {
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        names.UnionWith((before ?? []).Select(p => p.Key));
+        names.UnionWith((after ?? []).Select(p => p.Key));
+        foreach (var name in names)
+        {
+            if (prefix.Length == 0 && Ignored.Contains(name))
+            {
+                continue;
+            }
+            var b = before?[name];
+            var a = after?[name];
+            if (prefix.Length == 0 && name == "customFields")
+            {
+                Compare(b as JsonObject, a as JsonObject, "customFields.", changes);
+                continue;
+            }
+            if (!JsonNode.DeepEquals(b, a))
+            {
+                changes[prefix + name] = new FieldChange(b?.DeepClone(), a?.DeepClone());
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using System.Globalization;
+using System.Text;
+
+namespace Crm.Domain.Common;
+
+/// <summary>
+/// The one normalisation used for uniqueness and prefix search: full-width forms become
+/// half-width (NFKC), letters are lower-cased, and all white space is removed, so that
+/// "ＡＢＣ 公司" and "abc公司" are the same name.
+/// </summary>
+public static class TextNormalizer
+{
+    public static string Normalize(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return "";
+        }
+        var folded = text.Normalize(NormalizationForm.FormKC).ToLowerInvariant();
+        var builder = new StringBuilder(folded.Length);
+        foreach (var c in folded)
+        {
+            if (!char.IsWhiteSpace(c) && CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.Format)
+            {
+                builder.Append(c);
+            }
+        }
+        return builder.ToString();
+    }
+
+    /// <summary>Digits only, for phone search: "+86 138-0000-5678" → "8613800005678".</summary>
+    public static string Digits(string? text) =>
+        string.IsNullOrEmpty(text) ? "" : new string(text.Normalize(NormalizationForm.FormKC).Where(char.IsAsciiDigit).ToArray());
+}

@@ -1,0 +1,30 @@
+using System.Text.RegularExpressions;
+
+namespace Crm.Domain.Tenants;
+
+/// <summary>A company using the CRM. Nothing ever crosses tenants.</summary>
+public sealed partial record Tenant
+{
+    public string Id { get; init; } = "";
+    public string Slug { get; init; } = "";
+    public string Name { get; init; } = "";
+    public string Currency { get; init; } = "CNY";
+    public string TimeZone { get; init; } = "Asia/Shanghai";
+    public int RecycleBinRetentionDays { get; init; } = 30;
+
+    /// <summary>When set, PATCH and DELETE without If-Match answer 428 instead of last-write-wins.</summary>
+    public bool RequireIfMatch { get; init; }
+
+    /// <summary>Set once the first department and administrator exist; provisioning resumes until then.</summary>
+    public bool Provisioned { get; init; }
+    public string OfficeDepartmentId { get; init; } = "";
+    public string AdminUserId { get; init; } = "";
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public TimeZoneInfo Zone => TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out var zone) ? zone : TimeZoneInfo.Utc;
+
+    public static bool IsValidSlug(string slug) => SlugPattern().IsMatch(slug);
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$")]
+    private static partial Regex SlugPattern();
+}

@@ -1,0 +1,146 @@
+using System.Globalization;
+using Azure;
+using Azure.Data.Tables;
+using Crm.Domain.Common;
+
+namespace Crm.Storage.Events;
+
+/// <summary>
+/// The tenant's change feed (ADR 0002): events numbered by a per-tenant sequence at publication,
+/// so a reader that continues "after" an event never misses one published later with an older id.
+/// Rows: <c>seq</c> (the counter), <c>f~{seq}</c> (the event), <c>x~{eventId}</c> (its number,
+/// which also makes publication idempotent).
+/// </summary>
+public sealed class EventFeed(TableServiceClient service, StorageOptions options, TimeProvider clock)
+{
+    private const string CounterKey = "seq";
+
+    /// <summary>Two rows per event plus the counter must fit one transaction.</summary>
+    public const int MaxBatch = 49;
+
+    public TableClient Table { get; } = service.GetTableClient(options.Table("events"));
+
+    /// <summary>
+    /// Appends events not yet published; returns the ids that are now in the feed (including those
+    /// that already were, so the caller can clear them from its outbox). Concurrent publishers
+    /// race on the counter's ETag; the loser retries.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> PublishAsync(string tenantId, IReadOnlyList<ChangeEvent> events, CancellationToken cancellationToken)
+    {
+        if (events.Count > MaxBatch)
+        {
+            throw new ArgumentOutOfRangeException(nameof(events), $"At most {MaxBatch} events per call.");
+        }
+        for (var attempt = 0; ; attempt++)
+        {
+            var fresh = new List<ChangeEvent>();
+            foreach (var e in events)
+            {
+                var known = await Table.GetEntityIfExistsAsync<TableEntity>(tenantId, "x~" + e.Id, cancellationToken: cancellationToken).ConfigureAwait(false);
+                if (!known.HasValue)
+                {
+                    fresh.Add(e);
+                }
+            }
+            if (fresh.Count == 0)
+            {
+                return events.Select(e => e.Id).ToList();
+            }
+            var counter = await Table.GetEntityIfExistsAsync<TableEntity>(tenantId, CounterKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var next = counter.HasValue ? counter.Value!.GetInt64("Value") ?? 0 : 0;
+            var actions = new List<TableTransactionAction>();
+            var newCounter = new TableEntity(tenantId, CounterKey) { ["Value"] = next + fresh.Count };
+            actions.Add(counter.HasValue
+                ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, newCounter, counter.Value!.ETag)
+                : new TableTransactionAction(TableTransactionActionType.Add, newCounter));
+            foreach (var e in fresh.OrderBy(e => e.Id, StringComparer.Ordinal))
+            {
+                next++;
+                actions.Add(new(TableTransactionActionType.Add, new TableEntity(tenantId, FeedKey(next))
+                {
+                    ["D"] = CrmJson.Serialize(e),
+                    ["EventId"] = e.Id,
+                    ["Type"] = e.Type,
+                    ["Time"] = e.Time,
+                }));
+                actions.Add(new(TableTransactionActionType.Add, new TableEntity(tenantId, "x~" + e.Id) { ["Seq"] = next }));
+            }
+            try
+            {
+                await Table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+                return events.Select(e => e.Id).ToList();
+            }
+            catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < 20)
+            {
+                await Task.Delay(Random.Shared.Next(5, 50), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Events after <paramref name="afterEventId"/> in publication order, optionally of some types.</summary>
+    public async Task<(IReadOnlyList<ChangeEvent> Items, string? LastEventId)> ReadAsync(
+        string tenantId, string? afterEventId, IReadOnlySet<string>? types, int limit, Func<ChangeEvent, bool>? visible, CancellationToken cancellationToken)
+    {
+        long after = 0;
+        if (afterEventId is not null)
+        {
+            var known = await Table.GetEntityIfExistsAsync<TableEntity>(tenantId, "x~" + afterEventId, cancellationToken: cancellationToken).ConfigureAwait(false);
+            after = known.HasValue
+                ? known.Value!.GetInt64("Seq") ?? 0
+                : throw new ValidationException("after", "No event with this id is in the change feed (it may be older than the retention period).", "events.unknown_event");
+        }
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RowKey gt {FeedKey(after)} and RowKey lt {"f~~"}");
+        var items = new List<ChangeEvent>();
+        var last = afterEventId;
+        var scanned = 0;
+        await foreach (var row in Table.QueryAsync<TableEntity>(filter, Math.Min(1000, limit * 4), ["D", "Type", "EventId"], cancellationToken).ConfigureAwait(false))
+        {
+            scanned++;
+            last = row.GetString("EventId");
+            if (types is null || types.Contains(row.GetString("Type")))
+            {
+                var e = CrmJson.Deserialize<ChangeEvent>(row.GetString("D"));
+                if (visible?.Invoke(e) ?? true)
+                {
+                    items.Add(e);
+                }
+            }
+            if (items.Count >= limit || scanned >= 2000)
+            {
+                break;
+            }
+        }
+        return (items, last);
+    }
+
+    /// <summary>Drops events older than the retention from the head of the feed (oldest first).</summary>
+    public async Task<int> TrimAsync(string tenantId, TimeSpan retention, CancellationToken cancellationToken)
+    {
+        var cutoff = clock.GetUtcNow() - retention;
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RowKey gt {"f~"} and RowKey lt {"f~~"}");
+        var batch = new List<TableTransactionAction>();
+        var removed = 0;
+        await foreach (var row in Table.QueryAsync<TableEntity>(filter, 500, ["EventId", "Time"], cancellationToken).ConfigureAwait(false))
+        {
+            if (row.GetDateTimeOffset("Time") >= cutoff)
+            {
+                break;
+            }
+            batch.Add(new(TableTransactionActionType.Delete, new TableEntity(tenantId, row.RowKey), ETag.All));
+            batch.Add(new(TableTransactionActionType.Delete, new TableEntity(tenantId, "x~" + row.GetString("EventId")), ETag.All));
+            removed++;
+            if (batch.Count >= 98)
+            {
+                await Table.SubmitTransactionAsync(batch, cancellationToken).ConfigureAwait(false);
+                batch.Clear();
+            }
+        }
+        if (batch.Count > 0)
+        {
+            await Table.SubmitTransactionAsync(batch, cancellationToken).ConfigureAwait(false);
+        }
+        return removed;
+    }
+
+    private static string FeedKey(long seq) => "f~" + seq.ToString("D19", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,66 @@
+using Azure;
+using Azure.Data.Tables;
+using Crm.Domain.Common;
+using Crm.Storage.Records;
+
+namespace Crm.Storage.Events;
+
+/// <summary>
+/// Moves a tenant's outbox events (written with each change) into its change feed, then clears
+/// them. Safe to run twice or to crash at any step: publication skips events already in the feed,
+/// and an outbox row is removed only after its event is published.
+/// </summary>
+public sealed class OutboxDispatcher(RecordTypeRegistry registry, EventFeed feed)
+{
+    public async Task<int> DispatchAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        var total = 0;
+        foreach (var store in registry.Stores)
+        {
+            while (true)
+            {
+                var rows = await PendingAsync(store.Table, tenantId, cancellationToken).ConfigureAwait(false);
+                if (rows.Count == 0)
+                {
+                    break;
+                }
+                var events = rows.Select(r => CrmJson.Deserialize<ChangeEvent>(r.GetString("D"))).ToList();
+                await feed.PublishAsync(tenantId, events, cancellationToken).ConfigureAwait(false);
+                await store.Table.SubmitTransactionAsync(
+                    rows.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, ETag.All)), cancellationToken).ConfigureAwait(false);
+                total += rows.Count;
+            }
+        }
+        return total;
+    }
+
+    /// <summary>Tenants with events still in some outbox (what the sweep job re-dispatches).</summary>
+    public async Task<IReadOnlySet<string>> TenantsWithPendingAsync(CancellationToken cancellationToken)
+    {
+        var tenants = new HashSet<string>(StringComparer.Ordinal);
+        var filter = TableClient.CreateQueryFilter($"RowKey ge {"o~"} and RowKey lt {"o~~"}");
+        foreach (var store in registry.Stores)
+        {
+            await foreach (var row in store.Table.QueryAsync<TableEntity>(filter, 1000, ["PartitionKey"], cancellationToken).ConfigureAwait(false))
+            {
+                tenants.Add(row.PartitionKey);
+            }
+        }
+        return tenants;
+    }
+
+    private static async Task<List<TableEntity>> PendingAsync(TableClient table, string tenantId, CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RowKey ge {"o~"} and RowKey lt {"o~~"}");
+        var rows = new List<TableEntity>();
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, EventFeed.MaxBatch, ["D"], cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(row);
+            if (rows.Count == EventFeed.MaxBatch)
+            {
+                break;
+            }
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,31 @@
+using System.Text.Json.Serialization;
+using Crm.Domain.Common;
+
+namespace Crm.Storage.Records;
+
+public enum AuditAction
+{
+    Created,
+    Updated,
+    Deleted,
+    Restored,
+    Purged,
+}
+
+/// <summary>One line of the operation log: who changed which fields of which record, from where.</summary>
+public sealed record AuditEntry
+{
+    public string Id { get; init; } = "";
+    public DateTimeOffset Time { get; init; }
+    public string RecordType { get; init; } = "";
+    public string RecordId { get; init; } = "";
+    public string? RecordName { get; init; }
+    public AuditAction Action { get; init; }
+    public string ActorId { get; init; } = "";
+    public string? ApiKeyId { get; init; }
+    public string? SourceIp { get; init; }
+    public IReadOnlyDictionary<string, FieldChange> Changes { get; init; } = new Dictionary<string, FieldChange>();
+
+    /// <summary>Set when the change was too large to keep whole in one table property.</summary>
+    public bool Truncated { get; init; }
+}

@@ -1,0 +1,25 @@
+using Crm.Domain.Querying;
+
+namespace Crm.Storage.Records;
+
+/// <summary>One page of a list; <see cref="NextCursor"/> is null on the last page.</summary>
+public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);
+
+/// <summary>
+/// A list request as the store understands it. <see cref="Equals"/> holds simple field filters
+/// (query parameters); one on an indexed field turns the scan into a key range.
+/// </summary>
+public sealed record ListQuery
+{
+    public const string DefaultSort = "-updatedAt";
+    public static readonly IReadOnlyList<string> Sorts = ["-updatedAt", "-createdAt", "createdAt", "name"];
+
+    public string Sort { get; init; } = DefaultSort;
+    public IReadOnlyList<KeyValuePair<string, string>> FieldEquals { get; init; } = [];
+    public string? Q { get; init; }
+    public IReadOnlyList<FilterGroup> FilterGroups { get; init; } = [];
+    public int Limit { get; init; } = 50;
+    public string? Cursor { get; init; }
+    public DateTimeOffset Now { get; init; } = DateTimeOffset.UtcNow;
+    public TimeZoneInfo Zone { get; init; } = TimeZoneInfo.Utc;
+}

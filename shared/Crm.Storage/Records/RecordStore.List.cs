@@ -1,0 +1,131 @@
+using System.Text.Json;
+using Azure.Data.Tables;
+using Crm.Domain.Common;
+using Crm.Domain.Querying;
+
+namespace Crm.Storage.Records;
+
+public sealed partial class RecordStore<T>
+{
+    /// <summary>
+    /// Rows one list request may read when filters are evaluated in memory. The page then ends
+    /// early with a cursor, so a request never does unbounded work and never silently truncates.
+    /// </summary>
+    public const int ScanBudget = 2_000;
+
+    /// <summary>
+    /// A page of records: a key-range read over one index (chosen from the sort, an indexed
+    /// equality filter or the prefix search), continuing after the cursor's row key. Its cost
+    /// depends on the page size, not on how many records the tenant has.
+    /// </summary>
+    public async Task<Page<T>> ListAsync(string tenantId, ListQuery query, CancellationToken cancellationToken = default)
+    {
+        Validate(query);
+        var (prefix, remaining) = ChooseRange(query);
+        var hash = ListCursor.Hash(prefix, query.Sort, query.Q, JsonSerializer.Serialize(query.FieldEquals), JsonSerializer.Serialize(query.FilterGroups, CrmJson.Options));
+        var cursor = ListCursor.Decode(query.Cursor, hash);
+        var evaluator = new FilterEvaluator(query.FilterGroups, query.Now, query.Zone);
+        var inMemory = remaining.Count > 0 || !evaluator.IsEmpty || query.Q is not null || prefix == RowKeys.RecordPrefix;
+
+        var from = cursor?.LastKey ?? prefix;
+        var to = RowKeys.PrefixEnd(prefix);
+        var filter = cursor is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RowKey ge {from} and RowKey lt {to}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RowKey gt {from} and RowKey lt {to}");
+        var pageSize = inMemory ? TableLimits.MaxQueryPage : query.Limit + 1;
+
+        var items = new List<T>(query.Limit);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var scanned = 0;
+        string? lastReturnedKey = null;
+        await foreach (var row in Table.QueryAsync<TableEntity>(filter, pageSize, [DataProperty, DeletedProperty], cancellationToken).ConfigureAwait(false))
+        {
+            scanned++;
+            var matched = IsDeleted(row) ? null : Match(row, remaining, evaluator);
+            if (matched is not null && seen.Add(matched.Id))
+            {
+                if (items.Count == query.Limit)
+                {
+                    // A further match exists, so there is a next page; it starts after the last row returned.
+                    return new Page<T>(items, new ListCursor(lastReturnedKey!, hash).Encode());
+                }
+                items.Add(matched);
+                lastReturnedKey = row.RowKey;
+            }
+            if (scanned >= ScanBudget)
+            {
+                return new Page<T>(items, new ListCursor(row.RowKey, hash).Encode());
+            }
+        }
+        return new Page<T>(items, null);
+    }
+
+    private void Validate(ListQuery query)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (query.Limit is < 1 or > 200)
+        {
+            errors["limit"] = ["Must be between 1 and 200."];
+        }
+        if (!ListQuery.Sorts.Contains(query.Sort))
+        {
+            errors["sort"] = [$"Must be one of: {string.Join(", ", ListQuery.Sorts)}."];
+        }
+        foreach (var (field, _) in query.FieldEquals.Where(f => !type.FilterableFields.Contains(f.Key)))
+        {
+            errors[field] = [$"'{field}' cannot be filtered on."];
+        }
+        if (query.Q is { } q && (TextNormalizer.Normalize(q).Length == 0 || q.Length > 100))
+        {
+            errors["q"] = ["Must have 1 to 100 characters besides spaces."];
+        }
+        if (errors.Count > 0)
+        {
+            throw new ValidationException(errors);
+        }
+        FilterEvaluator.Validate(query.FilterGroups, new HashSet<string>(type.FilterableFields, StringComparer.Ordinal));
+    }
+
+    /// <summary>The index whose key range answers the query best, and the equality filters it leaves.</summary>
+    private (string Prefix, List<KeyValuePair<string, string>> Remaining) ChooseRange(ListQuery query)
+    {
+        var remaining = query.FieldEquals.ToList();
+        if (query.Q is not null)
+        {
+            return (RowKeys.SearchPrefix(TextNormalizer.Normalize(query.Q)), remaining);
+        }
+        if (query.Sort == ListQuery.DefaultSort && remaining.FindIndex(f => type.IndexedFields.Contains(f.Key)) is var i and >= 0)
+        {
+            var indexed = remaining[i];
+            remaining.RemoveAt(i);
+            return (RowKeys.FieldPrefix(indexed.Key, indexed.Value), remaining);
+        }
+        return (query.Sort switch
+        {
+            "-createdAt" => "i~c~",
+            "createdAt" => RowKeys.RecordPrefix,
+            "name" => "i~n~",
+            _ => "i~m~",
+        }, remaining);
+    }
+
+    private static T? Match(TableEntity row, List<KeyValuePair<string, string>> equals, FilterEvaluator evaluator)
+    {
+        var json = row.GetString(DataProperty);
+        if (equals.Count == 0 && evaluator.IsEmpty)
+        {
+            return CrmJson.Deserialize<T>(json);
+        }
+        using var document = JsonDocument.Parse(json);
+        var root = document.RootElement;
+        foreach (var (field, value) in equals)
+        {
+            var actual = root.TryGetProperty(field, out var p) ? FieldText(System.Text.Json.Nodes.JsonNode.Parse(p.GetRawText())) : "";
+            if (!string.Equals(actual, value, StringComparison.OrdinalIgnoreCase))
+            {
+                return null;
+            }
+        }
+        return evaluator.Matches(root) ? CrmJson.Deserialize<T>(json) : null;
+    }
+}

@@ -1,0 +1,74 @@
+using Azure.Data.Tables;
+using Crm.Domain.Common;
+using Crm.Storage.Events;
+
+namespace Crm.Storage.Records;
+
+public sealed partial class RecordStore<T>
+{
+    /// <summary>
+    /// The audit entry (twice: by time for the operation log, by record for its history) and the
+    /// outbox event of a change, added to the change's own transaction.
+    /// </summary>
+    private IEnumerable<TableTransactionAction> Trail(WriteContext context, AuditAction action, T record, Dictionary<string, FieldChange> changes)
+    {
+        var id = Ids.New(context.Now);
+        var (fitted, truncated) = Fit(changes);
+        var entry = new AuditEntry
+        {
+            Id = id,
+            Time = context.Now,
+            RecordType = type.Name,
+            RecordId = record.Id,
+            RecordName = type.DisplayName(record),
+            Action = action,
+            ActorId = context.ActorId,
+            ApiKeyId = context.ApiKeyId,
+            SourceIp = context.SourceIp,
+            Changes = fitted,
+            Truncated = truncated,
+        };
+        var auditJson = CrmJson.Serialize(entry);
+        TableEntity AuditRow(string key) => new(context.TenantId, key)
+        {
+            [DataProperty] = auditJson,
+            ["ActorId"] = context.ActorId,
+            ["RecordId"] = record.Id,
+        };
+        yield return new(TableTransactionActionType.Add, AuditRow(RowKeys.Audit(context.Now, id)));
+        yield return new(TableTransactionActionType.Add, AuditRow(RowKeys.History(record.Id, context.Now, id)));
+
+        var change = new ChangeEvent
+        {
+            Id = id,
+            Type = $"crm.{type.Name}.{action.ToString().ToLowerInvariant()}",
+            Source = $"/tenants/{context.TenantId}",
+            Time = context.Now,
+            TenantId = context.TenantId,
+            Subject = $"{type.Table}/{record.Id}",
+            Actor = context.ActorId,
+            Data = new ChangeEventData
+            {
+                RecordType = type.Name,
+                RecordId = record.Id,
+                OwnerId = (record as IOwnedRecord)?.OwnerId,
+                Changes = fitted,
+                Truncated = truncated,
+            },
+        };
+        yield return new(TableTransactionActionType.Add, new TableEntity(context.TenantId, RowKeys.Outbox(id)) { [DataProperty] = CrmJson.Serialize(change) });
+    }
+
+    /// <summary>
+    /// Keeps a change small enough for one table property: when the values are too long, only the
+    /// names of the changed fields are kept and the entry says it was truncated.
+    /// </summary>
+    private static (IReadOnlyDictionary<string, FieldChange> Changes, bool Truncated) Fit(Dictionary<string, FieldChange> changes)
+    {
+        if (CrmJson.Serialize(changes).Length <= TableLimits.MaxRecordJsonChars)
+        {
+            return (changes, false);
+        }
+        return (changes.ToDictionary(c => c.Key, _ => new FieldChange(null, null), StringComparer.Ordinal), true);
+    }
+}

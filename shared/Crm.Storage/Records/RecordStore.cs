@@ -1,0 +1,133 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Azure;
+using Azure.Data.Tables;
+using Crm.Domain.Common;
+using Crm.Storage.Events;
+
+namespace Crm.Storage.Records;
+
+/// <summary>What the recycle bin, audit log and outbox need of any record type, without its CLR type.</summary>
+public interface IRecordStore
+{
+    string TypeName { get; }
+    string TableName { get; }
+    bool CanDelete { get; }
+    TableClient Table { get; }
+    Task RestoreAsync(WriteContext context, string id, CancellationToken cancellationToken);
+    Task PurgeAsync(WriteContext context, string id, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// The record engine (ADR 0002). Each record type has a table; each tenant a partition in it. A
+/// record, its index rows, its unique keys, its audit entries and its outbox event change in one
+/// entity group transaction, so nothing is ever half-written and no index disagrees with its record.
+/// </summary>
+public sealed partial class RecordStore<T>(TableServiceClient service, StorageOptions options, RecordType<T> type, IOutboxNotifier outbox)
+    : IRecordStore where T : RecordBase
+{
+    private const string DataProperty = "D";
+    private const string IdProperty = "Id";
+    private const string DeletedProperty = "Deleted";
+    private const string BinKeyProperty = "BinKey";
+
+    public RecordType<T> Type => type;
+    public string TypeName => type.Name;
+    public string TableName => type.Table;
+    public bool CanDelete => type.CanDelete;
+    public TableClient Table { get; } = service.GetTableClient(options.Table(type.Table));
+
+    /// <summary>The live record, or null when it does not exist or is in the recycle bin.</summary>
+    public async Task<T?> FindAsync(string tenantId, string id, CancellationToken cancellationToken = default)
+    {
+        var row = await ReadRowAsync(tenantId, id, cancellationToken).ConfigureAwait(false);
+        return row is null || IsDeleted(row) ? null : Parse(row);
+    }
+
+    public async Task<T> GetAsync(string tenantId, string id, CancellationToken cancellationToken = default) =>
+        await FindAsync(tenantId, id, cancellationToken).ConfigureAwait(false) ?? throw new NotFoundException(type.Name, id);
+
+    /// <summary>Reads several records at once (missing and deleted ones are left out).</summary>
+    public async Task<IReadOnlyDictionary<string, T>> GetManyAsync(string tenantId, IEnumerable<string> ids, CancellationToken cancellationToken = default)
+    {
+        var distinct = ids.Distinct(StringComparer.Ordinal).ToList();
+        var found = await Task.WhenAll(distinct.Select(id => FindAsync(tenantId, id, cancellationToken))).ConfigureAwait(false);
+        return found.OfType<T>().ToDictionary(r => r.Id, StringComparer.Ordinal);
+    }
+
+    /// <summary>The id holding a unique value, e.g. the user whose login is "admin".</summary>
+    public async Task<string?> FindIdByUniqueKeyAsync(string tenantId, string keyName, string value, CancellationToken cancellationToken = default)
+    {
+        var row = await Table.GetEntityIfExistsAsync<TableEntity>(tenantId, RowKeys.Unique(keyName, value), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return row.HasValue ? row.Value!.GetString(IdProperty) : null;
+    }
+
+    /// <summary>Whether any live record has the indexed field set to the value (e.g. a department's users).</summary>
+    public async Task<bool> AnyWithFieldAsync(string tenantId, string field, string value, CancellationToken cancellationToken = default)
+    {
+        var prefix = RowKeys.FieldPrefix(field, value);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RowKey ge {prefix} and RowKey lt {RowKeys.PrefixEnd(prefix)}");
+        await foreach (var _ in Table.QueryAsync<TableEntity>(filter, maxPerPage: 1, select: [IdProperty], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            return true;
+        }
+        return false;
+    }
+
+    private async Task<TableEntity?> ReadRowAsync(string tenantId, string id, CancellationToken cancellationToken)
+    {
+        if (!Ids.IsWellFormed(id))
+        {
+            return null;
+        }
+        var row = await Table.GetEntityIfExistsAsync<TableEntity>(tenantId, RowKeys.Record(id), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return row.HasValue ? row.Value : null;
+    }
+
+    private static bool IsDeleted(TableEntity row) => row.GetBoolean(DeletedProperty) == true;
+
+    private static T Parse(TableEntity row) => CrmJson.Deserialize<T>(row.GetString(DataProperty));
+
+    private static string NewVersion() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+
+    /// <summary>
+    /// The rows that exist for a live record besides the record row itself: list indexes (carrying
+    /// the record as their projection, so a page is one range read), search terms and unique keys.
+    /// </summary>
+    private Dictionary<string, TableEntity> IndexRows(string tenantId, T record, string json)
+    {
+        var rows = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
+        void Projection(string key) => rows[key] = new TableEntity(tenantId, key) { [IdProperty] = record.Id, [DataProperty] = json };
+
+        Projection(RowKeys.ByUpdated(record.UpdatedAt, record.Id));
+        Projection(RowKeys.ByCreatedDesc(record.CreatedAt, record.Id));
+        Projection(RowKeys.ByName(TextNormalizer.Normalize(type.DisplayName(record)), record.Id));
+        var node = JsonNode.Parse(json)!.AsObject();
+        foreach (var field in type.IndexedFields)
+        {
+            Projection(RowKeys.ByField(field, FieldText(node[field]), record.UpdatedAt, record.Id));
+        }
+        foreach (var term in type.SearchTerms(record).Select(TextNormalizer.Normalize).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal))
+        {
+            Projection(RowKeys.SearchTerm(term, record.Id));
+        }
+        foreach (var key in type.UniqueKeys(record))
+        {
+            rows[RowKeys.Unique(key.Name, key.Value)] = new TableEntity(tenantId, RowKeys.Unique(key.Name, key.Value)) { [IdProperty] = record.Id };
+        }
+        return rows;
+    }
+
+    /// <summary>How a field's value reads in an index key and in an equality filter.</summary>
+    internal static string FieldText(JsonNode? node) => node switch
+    {
+        null => "",
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
+        _ => node.ToJsonString(),
+    };
+
+    private static bool IsUniqueKeyRow(string rowKey) => rowKey.StartsWith("k~", StringComparison.Ordinal);
+
+    private static ETag AnyETag => ETag.All;
+}

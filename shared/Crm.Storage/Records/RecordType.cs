@@ -1,0 +1,40 @@
+using Crm.Domain.Common;
+
+namespace Crm.Storage.Records;
+
+/// <summary>
+/// A value that must be unique in the tenant (e.g. a department name under one parent). Stored as a
+/// key row in the record's partition, so the check and the write are one atomic transaction.
+/// </summary>
+public sealed record UniqueKey(string Name, string Value, string ConflictCode, string Message);
+
+/// <summary>
+/// Declares how one record type is stored: its table, the values it must keep unique, the fields
+/// that get an index for equality filters, and the terms its prefix search finds it by.
+/// The engine builds every index row from this, so a record type is a page of declarations.
+/// </summary>
+public abstract class RecordType<T> where T : RecordBase
+{
+    /// <summary>Singular, as in <c>relatedType</c>: "department".</summary>
+    public abstract string Name { get; }
+
+    /// <summary>Plural table and route name: "departments".</summary>
+    public abstract string Table { get; }
+
+    /// <summary>What the recycle bin, audit log and name sort show.</summary>
+    public abstract string DisplayName(T record);
+
+    /// <summary>False for records that are never deleted (users are disabled instead).</summary>
+    public virtual bool CanDelete => true;
+
+    public virtual IEnumerable<UniqueKey> UniqueKeys(T record) => [];
+
+    /// <summary>Top-level fields whose equality filters an index range answers rather than a scan.</summary>
+    public virtual IReadOnlyList<string> IndexedFields => [];
+
+    /// <summary>Prefix-search terms (already normalised by the engine): name, phone, e-mail.</summary>
+    public virtual IEnumerable<string?> SearchTerms(T record) => [DisplayName(record)];
+
+    /// <summary>Fields a search or a simple filter may name; others answer 400.</summary>
+    public abstract IReadOnlySet<string> FilterableFields { get; }
+}

@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Text;
+
+namespace Crm.Storage.Records;
+
+/// <summary>
+/// The row-key grammar of a record type's partition (ADR 0002). Every part is escaped so that no
+/// key holds the characters Azure forbids (<c>/ \ # ?</c>, control characters) or our separator.
+/// </summary>
+internal static class RowKeys
+{
+    public const char Separator = '~';
+
+    /// <summary>Longest escaped value used in a key; Azure allows 1 KiB for the whole key.</summary>
+    private const int MaxValueLength = 240;
+
+    public static string Record(string id) => "r~" + id;
+
+    public const string RecordPrefix = "r~";
+
+    public static string ByUpdated(DateTimeOffset updatedAt, string id) => $"i~m~{Inverted(updatedAt)}~{id}";
+
+    public static string ByCreatedDesc(DateTimeOffset createdAt, string id) => $"i~c~{Inverted(createdAt)}~{id}";
+
+    public static string ByName(string normalizedName, string id) => $"i~n~{Escape(normalizedName)}~{id}";
+
+    public static string ByField(string field, string? value, DateTimeOffset updatedAt, string id) =>
+        $"{FieldPrefix(field, value)}{Inverted(updatedAt)}~{id}";
+
+    public static string FieldPrefix(string field, string? value) => $"i~f~{field}~{Escape(value ?? "")}~";
+
+    public static string SearchTerm(string term, string id) => $"i~q~{Escape(term)}~{id}";
+
+    public static string SearchPrefix(string term) => "i~q~" + Escape(term);
+
+    public static string Unique(string name, string value) => $"k~{name}~{Escape(value)}";
+
+    public static string RecycleBin(DateTimeOffset deletedAt, string id) => $"b~{Inverted(deletedAt)}~{id}";
+
+    public static string Audit(DateTimeOffset at, string auditId) => $"a~{Inverted(at)}~{auditId}";
+
+    public static string History(string recordId, DateTimeOffset at, string auditId) => $"h~{recordId}~{Inverted(at)}~{auditId}";
+
+    public static string Outbox(string eventId) => "o~" + eventId;
+
+    /// <summary>Newest first in an ascending key scan: ticks counted down from the maximum.</summary>
+    public static string Inverted(DateTimeOffset t) =>
+        (DateTime.MaxValue.Ticks - t.UtcTicks).ToString("D19", CultureInfo.InvariantCulture);
+
+    /// <summary>The first key after every key that starts with <paramref name="prefix"/>.</summary>
+    public static string PrefixEnd(string prefix) => prefix[..^1] + (char)(prefix[^1] + 1);
+
+    public static string Escape(string value)
+    {
+        var builder = new StringBuilder(Math.Min(value.Length, MaxValueLength));
+        foreach (var c in value)
+        {
+            if (builder.Length >= MaxValueLength)
+            {
+                break;
+            }
+            if (c is '/' or '\\' or '#' or '?' or '~' or '%' || char.IsControl(c))
+            {
+                builder.Append('%').Append(((int)c).ToString("X2", CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+        return builder.ToString();
+    }
+}

@@ -1,0 +1,82 @@
+using System.Collections.Concurrent;
+using Azure;
+using Azure.Data.Tables;
+using Crm.Domain.Common;
+using Crm.Domain.Tenants;
+
+namespace Crm.Storage.Tenants;
+
+/// <summary>
+/// The directory of tenants: one small table, partition "tenant", a row by id and a row claiming the
+/// slug, written together so two sign-ups can never take the same slug.
+/// </summary>
+public sealed class TenantStore(TableServiceClient service, StorageOptions options, TimeProvider clock)
+{
+    private const string Partition = "tenant";
+
+    /// <summary>Every request reads its tenant's settings; they change rarely, so keep them briefly.</summary>
+    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
+    private readonly ConcurrentDictionary<string, (Tenant Tenant, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
+
+    public TableClient Table { get; } = service.GetTableClient(options.Table("tenants"));
+
+    public async Task CreateAsync(Tenant tenant, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Table.SubmitTransactionAsync(
+            [
+                new(TableTransactionActionType.Add, new TableEntity(Partition, "slug~" + tenant.Slug) { ["TenantId"] = tenant.Id }),
+                new(TableTransactionActionType.Add, new TableEntity(Partition, "id~" + tenant.Id) { ["D"] = CrmJson.Serialize(tenant) }),
+            ], cancellationToken).ConfigureAwait(false);
+        }
+        catch (TableTransactionFailedException e) when (e.Status == 409)
+        {
+            throw new ConflictException("tenant.slug_taken", $"The tenant slug '{tenant.Slug}' is already taken.");
+        }
+    }
+
+    public async Task UpdateAsync(Tenant tenant, CancellationToken cancellationToken)
+    {
+        await Table.UpsertEntityAsync(new TableEntity(Partition, "id~" + tenant.Id) { ["D"] = CrmJson.Serialize(tenant) }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        _cache.TryRemove(tenant.Id, out _);
+    }
+
+    public async Task<Tenant?> FindBySlugAsync(string slug, CancellationToken cancellationToken)
+    {
+        var row = await Table.GetEntityIfExistsAsync<TableEntity>(Partition, "slug~" + RowKeysEscape(slug), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return row.HasValue ? await FindAsync(row.Value!.GetString("TenantId"), cancellationToken).ConfigureAwait(false) : null;
+    }
+
+    public async Task<Tenant?> FindAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        if (_cache.TryGetValue(tenantId, out var cached) && cached.Until > now)
+        {
+            return cached.Tenant;
+        }
+        var row = await Table.GetEntityIfExistsAsync<TableEntity>(Partition, "id~" + RowKeysEscape(tenantId), cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!row.HasValue)
+        {
+            return null;
+        }
+        var tenant = CrmJson.Deserialize<Tenant>(row.Value!.GetString("D"));
+        _cache[tenantId] = (tenant, now + CacheFor);
+        return tenant;
+    }
+
+    public async Task<IReadOnlyList<Tenant>> ListAsync(CancellationToken cancellationToken)
+    {
+        var tenants = new List<Tenant>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and RowKey ge {"id~"} and RowKey lt {"id~~"}");
+        await foreach (var row in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            tenants.Add(CrmJson.Deserialize<Tenant>(row.GetString("D")));
+        }
+        return tenants;
+    }
+
+    private static string RowKeysEscape(string value) => Records.RowKeys.Escape(value);
+
+    internal static ETag Any => ETag.All;
+}

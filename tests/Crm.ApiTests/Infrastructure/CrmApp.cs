@@ -1,0 +1,121 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Crm.ApiTests.Infrastructure;
+
+/// <summary>
+/// The real service in-process against the test run's Azurite, with its own table and queue
+/// prefix, so test classes run in parallel and leave nothing behind.
+/// </summary>
+public class CrmApp : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public const string PlatformKey = "test-platform-key-0123456789";
+    public const string SigningKey = "test-signing-key-0123456789-0123456789-0123456789";
+
+    public static string StorageConnection => Environment.GetEnvironmentVariable("CRM_TEST_STORAGE") is { Length: > 0 } cs ? cs : "UseDevelopmentStorage=true";
+
+    public string Prefix { get; } = "t" + Guid.NewGuid().ToString("N")[..12];
+
+    protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Storage:ConnectionString", StorageConnection);
+        builder.UseSetting("Storage:Prefix", Prefix);
+        builder.UseSetting("Auth:SigningKey", SigningKey);
+        builder.UseSetting("CRM_PLATFORM_KEY", PlatformKey);
+        builder.UseSetting("AzureFunctionsJobHost:extensions:queues:maxPollingInterval", "00:00:02");
+        builder.UseSetting("Triggers:Timers:Enabled", "false");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    public Task InitializeAsync()
+    {
+        _ = Server; // starts the host: tables are created before the first test runs
+        return Task.CompletedTask;
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        var tables = new TableServiceClient(StorageConnection);
+        await foreach (var table in tables.QueryAsync(t => t.Name.CompareTo(Prefix) >= 0 && t.Name.CompareTo(Prefix + "~") < 0))
+        {
+            await tables.DeleteTableAsync(table.Name);
+        }
+        var queues = new QueueServiceClient(StorageConnection);
+        await foreach (var queue in queues.GetQueuesAsync(prefix: Prefix.ToLowerInvariant()))
+        {
+            await queues.DeleteQueueAsync(queue.Name);
+        }
+    }
+
+    public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>A new tenant with its administrator signed in.</summary>
+    public async Task<TestTenant> NewTenantAsync(string? slug = null)
+    {
+        slug ??= "co-" + Guid.NewGuid().ToString("N")[..10];
+        var anonymous = CreateClient();
+        anonymous.DefaultRequestHeaders.Add("X-Platform-Key", PlatformKey);
+        var response = await anonymous.PostAsJsonAsync("/api/v1/tenants", new
+        {
+            name = "Company " + slug,
+            slug,
+            adminLogin = "admin@" + slug + ".test",
+            adminPassword = "Admin-Password-1",
+            adminName = "Admin",
+        });
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonObject>();
+        var tenant = new TestTenant(this, body!["tenant"]!["id"]!.GetValue<string>(), slug,
+            body["tenant"]!["officeDepartmentId"]!.GetValue<string>(), body["adminUserId"]!.GetValue<string>());
+        tenant.Admin = await tenant.SignInAsync("admin@" + slug + ".test", "Admin-Password-1");
+        return tenant;
+    }
+
+    public HttpClient ClientWithToken(string token)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+}
+
+public sealed class TestTenant(CrmApp app, string id, string slug, string officeId, string adminUserId)
+{
+    public string Id { get; } = id;
+    public string Slug { get; } = slug;
+    public string OfficeId { get; } = officeId;
+    public string AdminUserId { get; } = adminUserId;
+    public HttpClient Admin { get; set; } = null!;
+
+    public async Task<HttpClient> SignInAsync(string login, string password)
+    {
+        var response = await app.CreateClient().PostAsJsonAsync("/api/v1/auth/token", new { tenant = Slug, login, password });
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        var tokens = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return app.ClientWithToken(tokens.GetProperty("accessToken").GetString()!);
+    }
+
+    /// <summary>A non-admin user, signed in.</summary>
+    public async Task<(string Id, HttpClient Client)> NewStaffAsync(string? departmentId = null, string? superiorId = null)
+    {
+        var login = "u" + Guid.NewGuid().ToString("N")[..8] + "@staff.test";
+        var response = await Admin.PostAsJsonAsync("/api/v1/users", new { login, password = "Staff-Password-1", name = "Staff " + login, departmentId, superiorId });
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        var user = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return (user.GetProperty("id").GetString()!, await SignInAsync(login, "Staff-Password-1"));
+    }
+}

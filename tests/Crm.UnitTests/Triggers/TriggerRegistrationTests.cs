@@ -1,0 +1,101 @@
+using Crm.Storage;
+using Crm.Storage.Triggers;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Crm.UnitTests.Triggers;
+
+/// <summary>Configuration and registration only; nothing here talks to storage.</summary>
+public sealed class TriggerRegistrationTests
+{
+    [Fact]
+    public void QueueOptionsDefaultToThoseOfAzureFunctions()
+    {
+        var options = Resolve<QueueOptions>(new());
+
+        Assert.Equal(16, options.BatchSize);
+        Assert.Equal(8, options.EffectiveNewBatchThreshold);
+        Assert.Equal(TimeSpan.FromMinutes(1), options.MaxPollingInterval);
+        Assert.Equal(TimeSpan.Zero, options.VisibilityTimeout);
+        Assert.Equal(5, options.MaxDequeueCount);
+        Assert.Equal(TimeSpan.FromMilliseconds(100), options.MinPollingInterval);
+    }
+
+    [Fact]
+    public void QueueOptionsAreReadFromHostJsonKeys()
+    {
+        var options = Resolve<QueueOptions>(new()
+        {
+            ["AzureFunctionsJobHost:extensions:queues:batchSize"] = "32",
+            ["AzureFunctionsJobHost:extensions:queues:newBatchThreshold"] = "4",
+            ["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:00:10",
+            ["AzureFunctionsJobHost:extensions:queues:visibilityTimeout"] = "00:00:30",
+            ["AzureFunctionsJobHost:extensions:queues:maxDequeueCount"] = "3",
+        });
+
+        Assert.Equal(32, options.BatchSize);
+        Assert.Equal(4, options.EffectiveNewBatchThreshold);
+        Assert.Equal(TimeSpan.FromSeconds(10), options.MaxPollingInterval);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.VisibilityTimeout);
+        Assert.Equal(3, options.MaxDequeueCount);
+    }
+
+    [Fact]
+    public void BatchSizeAboveThirtyTwoIsRejected()
+    {
+        var error = Assert.Throws<OptionsValidationException>(
+            () => Resolve<QueueOptions>(new() { ["AzureFunctionsJobHost:extensions:queues:batchSize"] = "64" }));
+        Assert.Contains("batchSize", error.Message);
+    }
+
+    [Fact]
+    public async Task DisabledListenersAndTimersDoNotRun()
+    {
+        using var host = BuildHost(new() { ["Triggers:Listeners:Enabled"] = "false", ["Triggers:Timers:Enabled"] = "false" });
+        await host.StartAsync();
+
+        var services = host.Services.GetServices<IHostedService>().OfType<BackgroundService>().ToList();
+        Assert.Equal(2, services.Count);
+        Assert.All(services, s => Assert.True(s.ExecuteTask?.IsCompleted, s.GetType().Name));
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public void SecondHandlerOnTheSameQueueIsRefused()
+    {
+        var services = new ServiceCollection().AddQueueHandler<OrderPlaced, RecordingHandler>("orders");
+        Assert.Throws<InvalidOperationException>(() => services.AddQueueHandler<OrderPlaced, IdempotentHandler>("orders"));
+    }
+
+    [Fact]
+    public void JobWithAnInvalidDefaultScheduleIsRefusedAtRegistration()
+    {
+        Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddTimerJob<RecordingJob>("nightly", "at night"));
+        Assert.Throws<ArgumentException>(() => new ServiceCollection().AddTimerJob<RecordingJob>("night/ly", "0 0 3 * * ?"));
+    }
+
+    private static T Resolve<T>(Dictionary<string, string?> settings) where T : class
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        using var provider = new ServiceCollection()
+            .AddSingleton<IConfiguration>(configuration)
+            .AddQueueRuntime()
+            .BuildServiceProvider();
+        return provider.GetRequiredService<IOptions<T>>().Value;
+    }
+
+    private static IHost BuildHost(Dictionary<string, string?> settings)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Configuration["Storage:ConnectionString"] = StorageScope.ConnectionString;
+        builder.Services.AddCrmStorageClients(builder.Configuration)
+            .AddSingleton(new Deliveries())
+            .AddSingleton(new JobLog())
+            .AddQueueHandler<OrderPlaced, RecordingHandler>("orders")
+            .AddTimerJob<RecordingJob>("nightly", "0 0 3 * * ?");
+        return builder.Build();
+    }
+}
