@@ -16,7 +16,7 @@ start_azurite() {
   log=$(mktemp -t azurite.XXXXXX.log)
   node_modules/.bin/azurite --inMemoryPersistence --disableTelemetry --skipApiVersionCheck --loose \
     --blobHost 127.0.0.1 --blobPort "$blob" --queueHost 127.0.0.1 --queuePort "$queue" \
-    --tableHost 127.0.0.1 --tablePort "$table" --location "$(mktemp -d)" >"$log" 2>&1 &
+    --tableHost 127.0.0.1 --tablePort "$table" >"$log" 2>&1 &
   AZURITE_PID=$!
   for _ in $(seq 1 100); do
     if (exec 3<>/dev/tcp/127.0.0.1/"$table") 2>/dev/null; then

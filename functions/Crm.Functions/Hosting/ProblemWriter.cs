@@ -16,7 +16,7 @@ internal static class ProblemWriter
         problem.Status = status;
         problem.Title = title;
         problem.Detail = detail;
-        problem.Type = $"https://crm.example/problems/{code.Replace('.', '/')}";
+        problem.Type = $"urn:crm:problem:{code}";
         problem.Instance = context.Request.Path;
         Decorate(context, problem, code);
         return problem;

@@ -131,15 +131,23 @@ internal sealed class UserService(RecordStore<User> store, RecordStore<Departmen
         {
             return;
         }
-        var others = await store.ListAsync(tenantId, new ListQuery
+        string? cursor = null;
+        do
         {
-            FieldEquals = [new("status", "active"), new("isSuperAdmin", "true")],
-            Limit = 2,
-        }, cancellationToken);
-        if (others.Items.All(u => u.Id == user.Id) && others.NextCursor is null)
-        {
-            throw new ConflictException("user.last_super_admin", "The last active super administrator cannot be disabled.");
+            var page = await store.ListAsync(tenantId, new ListQuery
+            {
+                FieldEquals = [new("status", "active"), new("isSuperAdmin", "true")],
+                Limit = 2,
+                Cursor = cursor,
+            }, cancellationToken);
+            if (page.Items.Any(u => u.Id != user.Id))
+            {
+                return;
+            }
+            cursor = page.NextCursor;
         }
+        while (cursor is not null);
+        throw new ConflictException("user.last_super_admin", "The last active super administrator cannot be disabled.");
     }
 
     private static void EnsurePhone(string? phone)

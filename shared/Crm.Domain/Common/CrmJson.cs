@@ -15,6 +15,7 @@ public static class CrmJson
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        options.Converters.Add(new UtcTimeConverter());
         return options;
     }
 
@@ -24,6 +25,16 @@ public static class CrmJson
         JsonSerializer.Deserialize<T>(json, Options) ?? throw new JsonException("null record");
 
     public static JsonObject ToObject<T>(T value) => JsonSerializer.SerializeToNode(value, Options)!.AsObject();
+}
+
+/// <summary>Times go out in UTC with a "Z" (API.md), whatever offset they were made with.</summary>
+public sealed class UtcTimeConverter : JsonConverter<DateTimeOffset>
+{
+    public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        reader.GetDateTimeOffset().ToUniversalTime();
+
+    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", System.Globalization.CultureInfo.InvariantCulture));
 }
 
 /// <summary>A field's value before and after a change, as audit entries and events carry it.</summary>

@@ -51,7 +51,6 @@ internal sealed class QueueDelivery(
         catch (Exception ex)
         {
             // Storage failed while completing; the lease runs out and the message comes back.
-            Console.WriteLine($"DBG complete failed {ex}");
             logger.LogError(ex, "Could not complete message {MessageId} in {Queue}", message.MessageId, queueName);
         }
     }
@@ -73,7 +72,6 @@ internal sealed class QueueDelivery(
             failure = ex;
         }
 
-        Console.WriteLine($"DBG handler done {DateTime.UtcNow:HH:mm:ss.fff} {failure?.GetType().Name} tokenCancelled={handlerToken.IsCancellationRequested}");
         if (failure is null)
         {
             await lease.DeleteAsync();

@@ -26,7 +26,7 @@ internal sealed class QueueListener(
     /// <summary>After the host stops waiting, how long cancelled handlers get to hand their messages back.</summary>
     private static readonly TimeSpan ReleaseGrace = TimeSpan.FromSeconds(5);
 
-    // Separate from the stopping token: stopping ends fetching, this ends handlers, and only when the host gives up waiting.
+    // Separate from the stopping token: stopping ends fetching; this ends handlers, only when the host gives up waiting.
     private readonly CancellationTokenSource _handlersCancelled = new();
     private readonly AsyncSignal _handlerFinished = new();
     private int _inFlight;
@@ -77,14 +77,12 @@ internal sealed class QueueListener(
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        Console.WriteLine($"DBG stop start {DateTime.UtcNow:HH:mm:ss.fff} cancelled={cancellationToken.IsCancellationRequested} canBe={cancellationToken.CanBeCanceled}");
-        await using (cancellationToken.Register(() => { Console.WriteLine("DBG cancelling handlers"); _handlersCancelled.Cancel(); Console.WriteLine("DBG cancelled handlers"); }))
-        {
-            await base.StopAsync(cancellationToken);
-        }
-        Console.WriteLine($"DBG base returned {DateTime.UtcNow:HH:mm:ss.fff} cancelled={cancellationToken.IsCancellationRequested} exec={ExecuteTask?.Status}");
+        // Returns once the handlers have finished, or earlier when the host stops waiting for them.
+        await base.StopAsync(cancellationToken);
         if (ExecuteTask is { IsCompleted: false } draining)
         {
+            // The host gave up: cancel the handlers so they hand their messages back for another replica.
+            await _handlersCancelled.CancelAsync();
             await Task.WhenAny(draining, Task.Delay(ReleaseGrace, time, CancellationToken.None));
         }
     }
@@ -117,7 +115,6 @@ internal sealed class QueueListener(
     {
         try
         {
-            Console.WriteLine($"DBG process canBe={_handlersCancelled.Token.CanBeCanceled}");
             await delivery.ProcessAsync(queue, message, _handlersCancelled.Token);
         }
         finally

@@ -19,7 +19,7 @@ internal sealed class TimerJobExecutor(JobRunStore store, IServiceScopeFactory s
         var claim = await store.TryClaimAsync(job.Name, occurrence, time.GetUtcNow(), cancellationToken);
         if (claim is null)
         {
-            logger.LogInformation("Job {Job} for {ScheduledFor:o} was claimed by another process", job.Name, occurrence);
+            logger.LogDebug("Job {Job} for {ScheduledFor:o} was claimed by another process", job.Name, occurrence);
             return JobOutcome.ClaimedElsewhere;
         }
 

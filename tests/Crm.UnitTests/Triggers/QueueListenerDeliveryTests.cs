@@ -1,3 +1,4 @@
+using Azure.Storage.Queues;
 using Crm.Storage.Triggers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -49,6 +50,26 @@ public sealed class QueueListenerDeliveryTests : IAsyncLifetime
         Assert.Equal(new[] { notJson, wrongBody, wrongType }.Order(), bodies);
         await Eventually.HoldsAsync(async () => await _storage.CountAsync("orders") == 0, "the main queue is empty");
         Assert.Empty(_deliveries.Seen);
+    }
+
+    [Fact]
+    public async Task MessageThatIsNotBase64GoesToPoisonWithoutStallingTheQueue()
+    {
+        var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        options.MessageDecodingFailed += UndecodableMessages.MoveToPoisonAsync;
+        using var host = _storage.BuildHost(s => Register<RecordingHandler>(
+            s.AddSingleton(new QueueServiceClient(StorageScope.ConnectionString, options))));
+        var raw = new QueueClient(StorageScope.ConnectionString, _storage.QueueName("orders"));
+        await raw.CreateIfNotExistsAsync();
+        await raw.SendMessageAsync("{ written without Base64 }");
+        await host.Services.GetRequiredService<IQueueSender>().SendAsync("orders", new OrderPlaced("order-1", "c-1"));
+        await host.StartAsync();
+
+        await Eventually.HoldsAsync(() => _deliveries.Seen.Count == 1, "the good message was handled");
+        await Eventually.HoldsAsync(async () => await _storage.CountAsync("orders-poison") == 1, "the bad one reached the poison queue");
+        var poisoned = await _storage.Queue("orders-poison").PeekMessageAsync();
+        Assert.Equal("{ written without Base64 }", poisoned.Value.Body.ToString());
+        await Eventually.HoldsAsync(async () => await _storage.CountAsync("orders") == 0, "the main queue is empty");
     }
 
     [Fact]

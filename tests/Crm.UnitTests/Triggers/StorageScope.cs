@@ -14,7 +14,9 @@ namespace Crm.UnitTests.Triggers;
 /// </summary>
 internal sealed class StorageScope : IAsyncDisposable
 {
-    public const string ConnectionString = "UseDevelopmentStorage=true";
+    /// <summary>scripts/test.sh runs a private Azurite on free ports and says where; otherwise the default ports.</summary>
+    public static readonly string ConnectionString =
+        Environment.GetEnvironmentVariable("CRM_TEST_STORAGE") is { Length: > 0 } configured ? configured : "UseDevelopmentStorage=true";
 
     private readonly List<IHost> _hosts = [];
 
@@ -46,7 +48,11 @@ internal sealed class StorageScope : IAsyncDisposable
         }
         builder.Services.AddCrmStorageClients(builder.Configuration);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
-        if (Environment.GetEnvironmentVariable("TRIGGER_TEST_LOGS") == "1") { builder.Logging.AddSimpleConsole(); builder.Logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Debug); }
+        // TRIGGER_TEST_LOGS=1 shows what the runtime did when a test fails.
+        if (Environment.GetEnvironmentVariable("TRIGGER_TEST_LOGS") == "1")
+        {
+            builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Debug);
+        }
         services(builder.Services);
         var host = builder.Build();
         _hosts.Add(host);
