@@ -27,6 +27,8 @@ public static class StorageServiceCollectionExtensions
             var o = sp.GetRequiredService<StorageOptions>();
             // Base64 so that messages written by other tools (and KEDA's peek) stay readable either way.
             var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+            // One message that is not Base64 would otherwise fail every receive of its queue.
+            options.MessageDecodingFailed += Triggers.UndecodableMessages.MoveToPoisonAsync;
             return o.ConnectionString is { Length: > 0 } cs
                 ? new QueueServiceClient(cs, options)
                 : new QueueServiceClient(Require(o.QueueServiceUri, "QueueServiceUri"), new DefaultAzureCredential(), options);
