@@ -33,15 +33,8 @@ public sealed class EventFeed(TableServiceClient service, StorageOptions options
         }
         for (var attempt = 0; ; attempt++)
         {
-            var fresh = new List<ChangeEvent>();
-            foreach (var e in events)
-            {
-                var known = await Table.GetEntityIfExistsAsync<TableEntity>(tenantId, "x~" + e.Id, cancellationToken: cancellationToken).ConfigureAwait(false);
-                if (!known.HasValue)
-                {
-                    fresh.Add(e);
-                }
-            }
+            var published = await PublishedAsync(tenantId, events, cancellationToken).ConfigureAwait(false);
+            var fresh = events.Where(e => !published.Contains(e.Id)).ToList();
             if (fresh.Count == 0)
             {
                 return events.Select(e => e.Id).ToList();
@@ -75,6 +68,28 @@ public sealed class EventFeed(TableServiceClient service, StorageOptions options
                 await Task.Delay(Random.Shared.Next(5, 50), cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// Which of the events already have a number: one range read over their <c>x~</c> rows (ids are
+    /// time-ordered, so the range is short) instead of a point read per event.
+    /// </summary>
+    private async Task<HashSet<string>> PublishedAsync(string tenantId, IReadOnlyList<ChangeEvent> events, CancellationToken cancellationToken)
+    {
+        var wanted = events.Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
+        var first = "x~" + wanted.Min(StringComparer.Ordinal);
+        var last = "x~" + wanted.Max(StringComparer.Ordinal);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RowKey ge {first} and RowKey le {last}");
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var row in Table.QueryAsync<TableEntity>(filter, 1000, ["RowKey"], cancellationToken).ConfigureAwait(false))
+        {
+            var id = row.RowKey[2..];
+            if (wanted.Contains(id))
+            {
+                found.Add(id);
+            }
+        }
+        return found;
     }
 
     /// <summary>Events after <paramref name="afterEventId"/> in publication order, optionally of some types.</summary>
