@@ -14,7 +14,7 @@ internal static class JobCommand
             e.Cancel = true;
             stopping.Cancel();
         };
-        await app.Services.GetServices<IHostedService>().OfType<TableInitializer>().Single().StartAsync(stopping.Token);
+        await app.Services.GetRequiredService<TableInitializer>().CreateTablesAsync(stopping.Token);
         return await app.Services.GetRequiredService<TimerJobRunner>().RunOnceAsync(name, stopping.Token);
     }
 }
