@@ -108,14 +108,16 @@ resource app 'Microsoft.App/containerApps@2025-01-01' = {
           }
           probes: [
             {
+              // Up to 50 s to start: a first attempt at storage that fails takes ~6 s of retries.
               type: 'Startup'
               httpGet: {
                 path: '/healthz'
                 port: targetPort
               }
-              periodSeconds: 2
-              timeoutSeconds: 2
-              failureThreshold: 30
+              initialDelaySeconds: 1
+              periodSeconds: 5
+              timeoutSeconds: 3
+              failureThreshold: 10
             }
             {
               type: 'Liveness'

@@ -96,6 +96,19 @@ public sealed class ContainerAppInfraTests(Bicep bicep)
     }
 
     [Fact]
+    public void ProbeSettingsAreWithinContainerAppsLimits()
+    {
+        foreach (var probe in Template["containers"]![0]!["probes"]!.AsArray())
+        {
+            var type = (string?)probe!["type"];
+            AssertBetween(type, "failureThreshold", probe["failureThreshold"], 1, 10);
+            AssertBetween(type, "periodSeconds", probe["periodSeconds"], 1, 240);
+            AssertBetween(type, "timeoutSeconds", probe["timeoutSeconds"], 1, 240);
+            AssertBetween(type, "initialDelaySeconds", probe["initialDelaySeconds"], 1, 60);
+        }
+    }
+
+    [Fact]
     public void ReplicasGetTimeToFinishOrReleaseTheirMessagesBeforeBeingKilled()
     {
         var grace = (int)ApiModule.Template.Default("terminationGracePeriodSeconds")!;
@@ -127,6 +140,14 @@ public sealed class ContainerAppInfraTests(Bicep bicep)
         // A generated signing key is long enough for Auth:SigningKey's 32 characters: a GUID seed is appended to a short one.
         Assert.Contains("parameters('jwtSigningKeySeed')", (string?)settings.Single(s => (string?)s!["secret"] == "jwt-signing-key")!["value"], StringComparison.Ordinal);
         Assert.Equal("[newGuid()]", (string?)bicep.Main.Default("jwtSigningKeySeed"));
+    }
+
+    private static void AssertBetween(string? probe, string setting, JsonNode? value, int min, int max)
+    {
+        if (value is not null)
+        {
+            Assert.True((int)value >= min && (int)value <= max, $"{probe} probe: {setting} {value} is outside {min}..{max}");
+        }
     }
 
     private static string? Probe(JsonArray probes, string type) =>

@@ -69,6 +69,21 @@ public sealed class ProductionConfigTests
     }
 
     [Fact]
+    public async Task RequestsKeepTheSchemeAndHostTheIngressReceived()
+    {
+        // Container Apps' ingress ends TLS and forwards plain HTTP with X-Forwarded-* headers.
+        using var app = new ProductionApp(new UnavailableCredential());
+        var request = new HttpRequestMessage(HttpMethod.Get, "/openapi/v1.json");
+        request.Headers.Add("X-Forwarded-Proto", "https");
+        request.Headers.Add("X-Forwarded-Host", "crm.example.com");
+        request.Headers.Add("X-Forwarded-For", "203.0.113.7");
+
+        var response = await app.CreateClient().SendAsync(request);
+        var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("https://crm.example.com", document.GetProperty("servers")[0].GetProperty("url").GetString()!.TrimEnd('/'));
+    }
+
+    [Fact]
     public void TheServiceRefusesToStartWithoutStorageSettings()
     {
         using var app = new ProductionApp(new StaticTokenCredential());
