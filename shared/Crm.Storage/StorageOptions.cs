@@ -17,6 +17,29 @@ public sealed class StorageOptions
     /// <summary>Prepended to every table, queue and container name (letters and digits only).</summary>
     public string Prefix { get; set; } = "";
 
+    /// <summary>The URI settings still needed when there is no connection string.</summary>
+    public IReadOnlyList<string> MissingSettings()
+    {
+        if (ConnectionString is { Length: > 0 })
+        {
+            return [];
+        }
+        var missing = new List<string>();
+        if (TableServiceUri is null)
+        {
+            missing.Add(nameof(TableServiceUri));
+        }
+        if (QueueServiceUri is null)
+        {
+            missing.Add(nameof(QueueServiceUri));
+        }
+        if (BlobServiceUri is null)
+        {
+            missing.Add(nameof(BlobServiceUri));
+        }
+        return missing;
+    }
+
     public string Table(string name) => Prefix + name;
 
     public string Queue(string name) => (Prefix + name).ToLowerInvariant();

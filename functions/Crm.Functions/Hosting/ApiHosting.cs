@@ -17,6 +17,7 @@ internal static class ApiHosting
         builder.Configuration.AddHostJson(builder.Environment.ContentRootPath);
         var services = builder.Services;
         services.AddCrmStorageClients(builder.Configuration);
+        builder.AddCrmAzureHosting();
         services.ConfigureHttpJsonOptions(o => CrmJson.Configure(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c => ProblemWriter.Decorate(c.HttpContext, c.ProblemDetails));

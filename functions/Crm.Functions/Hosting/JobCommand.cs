@@ -1,5 +1,6 @@
 using Crm.Storage.Records;
 using Crm.Storage.Triggers;
+using Microsoft.ApplicationInsights;
 
 namespace Crm.Functions.Hosting;
 
@@ -14,7 +15,13 @@ internal static class JobCommand
             e.Cancel = true;
             stopping.Cancel();
         };
-        await app.Services.GetServices<IHostedService>().OfType<TableInitializer>().Single().StartAsync(stopping.Token);
-        return await app.Services.GetRequiredService<TimerJobRunner>().RunOnceAsync(name, stopping.Token);
+        await app.Services.GetRequiredService<TableInitializer>().CreateTablesAsync(stopping.Token);
+        var exitCode = await app.Services.GetRequiredService<TimerJobRunner>().RunOnceAsync(name, stopping.Token);
+        // The process ends here: send the job's buffered telemetry before it does.
+        if (app.Services.GetService<TelemetryClient>() is { } telemetry)
+        {
+            await telemetry.FlushAsync(CancellationToken.None);
+        }
+        return exitCode;
     }
 }

@@ -20,7 +20,8 @@ public static class RecordStoreRegistration
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<IOutboxNotifier, OutboxNotifier>();
         services.AddSingleton<TenantStore>();
-        services.AddHostedService<TableInitializer>();
+        services.AddSingleton<TableInitializer>();
+        services.AddHostedService(sp => sp.GetRequiredService<TableInitializer>());
         return services;
     }
 
@@ -32,19 +33,4 @@ public static class RecordStoreRegistration
         services.AddSingleton<IRecordStore>(sp => sp.GetRequiredService<RecordStore<T>>());
         return services;
     }
-}
-
-/// <summary>Creates every table the app uses before the app serves requests.</summary>
-public sealed class TableInitializer(RecordTypeRegistry registry, EventFeed feed, TenantStore tenants, TableServiceClient service, StorageOptions options) : IHostedService
-{
-    public static readonly string[] ExtraTables = ["idempotency", "refreshtokens", "jobruns"];
-
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        var tables = registry.Stores.Select(s => s.Table).Append(feed.Table).Append(tenants.Table)
-            .Concat(ExtraTables.Select(t => service.GetTableClient(options.Table(t))));
-        await Task.WhenAll(tables.Select(t => t.CreateIfNotExistsAsync(cancellationToken))).ConfigureAwait(false);
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
