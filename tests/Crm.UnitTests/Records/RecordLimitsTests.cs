@@ -104,4 +104,39 @@ public sealed class RecordLimitsTests(StorageFixture storage) : IClassFixture<St
         Assert.Equal(4, new[] { slash.Id, escaped.Id, tilde.Id, escapedTilde.Id }.Distinct().Count());
         await IndexInvariants.AssertAgreeAsync(Widgets, tenant);
     }
+
+    [Fact]
+    public async Task ChangeNeedingMoreRowsThanOneTransactionIsRefusedAndNothingIsWritten()
+    {
+        var store = new RecordStore<Tagged>(storage.Service, storage.Options, new TaggedType(), storage.Notifier);
+        await store.Table.CreateIfNotExistsAsync();
+        var tenant = NewTenant();
+        static List<string> Tags(int count, string prefix) => Enumerable.Range(0, count).Select(i => $"{prefix}{i:D3}").ToList();
+
+        // Record, three list rows, one search row a tag, two audit rows and the outbox row.
+        var e = await Assert.ThrowsAsync<PayloadTooLargeException>(() => store.CreateAsync(Context(tenant), new Tagged { Name = "Many", Tags = Tags(94, "t") }));
+        Assert.Equal("record.too_large", e.Code);
+        Assert.Empty(await StorageFixture.RowsAsync(store.Table, tenant));
+
+        var fits = await store.CreateAsync(Context(tenant), new Tagged { Name = "Many", Tags = Tags(93, "t") });
+        var before = await SnapshotAsync(store.Table, tenant);
+        await Assert.ThrowsAsync<PayloadTooLargeException>(() =>
+            store.UpdateAsync(Context(tenant), fits.Id, null, t => ValueTask.FromResult(t with { Tags = Tags(93, "u") })));
+        Assert.Equal(before, await SnapshotAsync(store.Table, tenant));
+    }
+
+    [Fact]
+    public async Task UndeletableTypeRefusesDelete()
+    {
+        var store = new RecordStore<Tagged>(storage.Service, storage.Options, new TaggedType(), storage.Notifier);
+        await store.Table.CreateIfNotExistsAsync();
+        var tenant = NewTenant();
+        var created = await store.CreateAsync(Context(tenant), new Tagged { Name = "Forever" });
+        var before = await SnapshotAsync(store.Table, tenant);
+
+        var e = await Assert.ThrowsAsync<ConflictException>(() => store.DeleteAsync(Context(tenant), created.Id, null));
+
+        Assert.Equal("tagged.not_deletable", e.Code);
+        Assert.Equal(before, await SnapshotAsync(store.Table, tenant));
+    }
 }

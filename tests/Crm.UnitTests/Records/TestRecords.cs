@@ -48,7 +48,10 @@ public sealed class GadgetType : RecordType<Gadget>
     public override IReadOnlySet<string> FilterableFields { get; } = new HashSet<string>(["label"]);
 }
 
-/// <summary>A record found by many search terms: enough index rows for scan-budget tests from few writes.</summary>
+/// <summary>
+/// A record found by many search terms: enough index rows for scan-budget and transaction-size
+/// tests from few writes. It cannot be deleted, like users.
+/// </summary>
 public sealed record Tagged : RecordBase
 {
     public string Name { get; init; } = "";
@@ -59,6 +62,7 @@ public sealed class TaggedType : RecordType<Tagged>
 {
     public override string Name => "tagged";
     public override string Table => "tagged";
+    public override bool CanDelete => false;
     public override string DisplayName(Tagged record) => record.Name;
     public override IEnumerable<string?> SearchTerms(Tagged record) => record.Tags;
     public override IReadOnlySet<string> FilterableFields { get; } = new HashSet<string>(["name"]);
