@@ -65,9 +65,10 @@ public static partial class OrganisationRules
     public static string NormalizeLogin(string login) =>
         IsValidPhone(login.Trim()) ? TextNormalizer.Digits(login) : TextNormalizer.Normalize(login);
 
-    [GeneratedRegex(@"^[a-zA-Z][a-zA-Z0-9._-]{2,63}$")]
+    // \z, not $: "$" also matches before a final line break, which would let "admin\n" through.
+    [GeneratedRegex(@"^[a-zA-Z][a-zA-Z0-9._-]{2,63}\z")]
     private static partial Regex UserNamePattern();
 
-    [GeneratedRegex(@"^\+?[0-9][0-9 \-]{5,19}$")]
+    [GeneratedRegex(@"^\+?[0-9][0-9 \-]{5,19}\z")]
     private static partial Regex PhonePattern();
 }

@@ -139,31 +139,48 @@ public sealed class FilterEvaluator(IReadOnlyList<FilterGroup> groups, DateTimeO
 
     private bool InPeriod(JsonElement v, Filter f)
     {
-        if (v.ValueKind != JsonValueKind.String || !TryInstant(v.GetString(), out var t))
+        if (v.ValueKind != JsonValueKind.String)
         {
             return false;
         }
-        var (from, to) = Period(f);
+        var text = v.GetString();
+        var (fromDay, toDay) = Days(f);
+        // A calendar date ("2026-01-31") has no time zone: it is that day of the tenant's calendar.
+        // Read as UTC midnight it would fall into the previous day west of UTC (and "today" would
+        // drop out of lastNDays east of UTC).
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            var day = date.ToDateTime(TimeOnly.MinValue);
+            return day >= fromDay && day < toDay;
+        }
+        if (!TryInstant(text, out var t))
+        {
+            return false;
+        }
+        // lastNDays runs up to this moment and nextNDays from it; the rest from local midnight to local midnight.
+        var from = f.Op == FilterOperator.NextNDays ? now : At(fromDay);
+        var to = f.Op == FilterOperator.LastNDays ? now : At(toDay);
         return t >= from && t < to;
     }
 
-    /// <summary>Calendar periods follow the tenant's time zone, as staff see "this month".</summary>
-    private (DateTimeOffset From, DateTimeOffset To) Period(Filter f)
+    /// <summary>The period as local calendar days [from, to): calendar periods follow the tenant's time zone, as staff see "this month".</summary>
+    private (DateTime From, DateTime To) Days(Filter f)
     {
         var local = TimeZoneInfo.ConvertTime(now, zone);
         var today = new DateTime(local.Year, local.Month, local.Day, 0, 0, 0, DateTimeKind.Unspecified);
-        DateTimeOffset At(DateTime d) => new(d, zone.GetUtcOffset(d));
         var monthStart = new DateTime(local.Year, local.Month, 1, 0, 0, 0, DateTimeKind.Unspecified);
         var quarterStart = new DateTime(local.Year, ((local.Month - 1) / 3 * 3) + 1, 1, 0, 0, 0, DateTimeKind.Unspecified);
         var yearStart = new DateTime(local.Year, 1, 1, 0, 0, 0, DateTimeKind.Unspecified);
         return f.Op switch
         {
-            FilterOperator.LastNDays => (At(today.AddDays(-f.Value!.Value.GetInt32())), now),
-            FilterOperator.NextNDays => (now, At(today.AddDays(f.Value!.Value.GetInt32() + 1))),
-            FilterOperator.ThisMonth => (At(monthStart), At(monthStart.AddMonths(1))),
-            FilterOperator.LastMonth => (At(monthStart.AddMonths(-1)), At(monthStart)),
-            FilterOperator.ThisQuarter => (At(quarterStart), At(quarterStart.AddMonths(3))),
-            _ => (At(yearStart), At(yearStart.AddYears(1))),
+            FilterOperator.LastNDays => (today.AddDays(-f.Value!.Value.GetInt32()), today.AddDays(1)),
+            FilterOperator.NextNDays => (today, today.AddDays(f.Value!.Value.GetInt32() + 1)),
+            FilterOperator.ThisMonth => (monthStart, monthStart.AddMonths(1)),
+            FilterOperator.LastMonth => (monthStart.AddMonths(-1), monthStart),
+            FilterOperator.ThisQuarter => (quarterStart, quarterStart.AddMonths(3)),
+            _ => (yearStart, yearStart.AddYears(1)),
         };
     }
+
+    private DateTimeOffset At(DateTime localTime) => new(localTime, zone.GetUtcOffset(localTime));
 }

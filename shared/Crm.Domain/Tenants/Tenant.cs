@@ -25,6 +25,7 @@ public sealed partial record Tenant
 
     public static bool IsValidSlug(string slug) => SlugPattern().IsMatch(slug);
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$")]
+    // \z, not $: "$" also matches before a final line break, which would let "acme\n" through.
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]\z")]
     private static partial Regex SlugPattern();
 }

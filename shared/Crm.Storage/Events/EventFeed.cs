@@ -135,7 +135,8 @@ public sealed class EventFeed(TableServiceClient service, StorageOptions options
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RowKey gt {"f~"} and RowKey lt {"f~~"}");
         var batch = new List<TableTransactionAction>();
         var removed = 0;
-        await foreach (var row in Table.QueryAsync<TableEntity>(filter, 500, ["EventId", "Time"], cancellationToken).ConfigureAwait(false))
+        // The row key is selected too: a $select returns only the properties named, and the row is deleted by it.
+        await foreach (var row in Table.QueryAsync<TableEntity>(filter, 500, ["RowKey", "EventId", "Time"], cancellationToken).ConfigureAwait(false))
         {
             if (row.GetDateTimeOffset("Time") >= cutoff)
             {

@@ -26,8 +26,7 @@ public sealed class OutboxDispatcher(RecordTypeRegistry registry, EventFeed feed
                 }
                 var events = rows.Select(r => CrmJson.Deserialize<ChangeEvent>(r.GetString("D"))).ToList();
                 await feed.PublishAsync(tenantId, events, cancellationToken).ConfigureAwait(false);
-                await store.Table.SubmitTransactionAsync(
-                    rows.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, ETag.All)), cancellationToken).ConfigureAwait(false);
+                await ClearAsync(store.Table, rows, cancellationToken).ConfigureAwait(false);
                 total += rows.Count;
             }
         }
@@ -49,11 +48,37 @@ public sealed class OutboxDispatcher(RecordTypeRegistry registry, EventFeed feed
         return tenants;
     }
 
+    /// <summary>
+    /// Deletes published outbox rows. Another dispatcher of the same tenant may have read, published
+    /// and deleted some of them meanwhile (the feed kept one copy): a row already gone is fine.
+    /// </summary>
+    private static async Task ClearAsync(TableClient table, List<TableEntity> rows, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await table.SubmitTransactionAsync(rows.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, ETag.All)), cancellationToken).ConfigureAwait(false);
+        }
+        catch (TableTransactionFailedException e) when (e.Status == 404)
+        {
+            foreach (var row in rows)
+            {
+                try
+                {
+                    await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken).ConfigureAwait(false);
+                }
+                catch (RequestFailedException gone) when (gone.Status == 404)
+                {
+                }
+            }
+        }
+    }
+
     private static async Task<List<TableEntity>> PendingAsync(TableClient table, string tenantId, CancellationToken cancellationToken)
     {
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RowKey ge {"o~"} and RowKey lt {"o~~"}");
         var rows = new List<TableEntity>();
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, EventFeed.MaxBatch, ["D"], cancellationToken).ConfigureAwait(false))
+        // The keys are selected too: the rows are deleted by them once published.
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, EventFeed.MaxBatch, ["PartitionKey", "RowKey", "D"], cancellationToken).ConfigureAwait(false))
         {
             rows.Add(row);
             if (rows.Count == EventFeed.MaxBatch)

@@ -38,10 +38,15 @@ public sealed partial class RecordStore<T>
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var scanned = 0;
         string? lastReturnedKey = null;
-        await foreach (var row in Table.QueryAsync<TableEntity>(filter, pageSize, [DataProperty, DeletedProperty], cancellationToken).ConfigureAwait(false))
+        // A $select returns only the properties named, keys included: the cursor needs the row key.
+        await foreach (var row in Table.QueryAsync<TableEntity>(filter, pageSize, [DataProperty, DeletedProperty, "RowKey"], cancellationToken).ConfigureAwait(false))
         {
             scanned++;
             var matched = IsDeleted(row) ? null : Match(row, remaining, evaluator);
+            if (matched is not null && query.Q is not null && !IsFirstSearchRow(row.RowKey, matched, prefix))
+            {
+                matched = null;
+            }
             if (matched is not null && seen.Add(matched.Id))
             {
                 if (items.Count == query.Limit)
@@ -109,6 +114,17 @@ public sealed partial class RecordStore<T>
         }, remaining);
     }
 
+    /// <summary>
+    /// A record has a search row per term, and several of its terms may start with the query (name
+    /// "abc", e-mail "abc@x.cn"). Only the first of them in key order lists it: the page's de-duplication
+    /// alone would list it again on a later page.
+    /// </summary>
+    private bool IsFirstSearchRow(string rowKey, T record, string prefix) =>
+        type.SearchTerms(record).Select(TextNormalizer.Normalize).Where(t => t.Length > 0)
+            .Select(t => RowKeys.SearchTerm(t, record.Id))
+            .Where(k => k.StartsWith(prefix, StringComparison.Ordinal))
+            .Min(StringComparer.Ordinal) == rowKey;
+
     private static T? Match(TableEntity row, List<KeyValuePair<string, string>> equals, FilterEvaluator evaluator)
     {
         var json = row.GetString(DataProperty);
@@ -121,7 +137,8 @@ public sealed partial class RecordStore<T>
         foreach (var (field, value) in equals)
         {
             var actual = root.TryGetProperty(field, out var p) ? FieldText(System.Text.Json.Nodes.JsonNode.Parse(p.GetRawText())) : "";
-            if (!string.Equals(actual, value, StringComparison.OrdinalIgnoreCase))
+            // Exact, as the index range that answers the same filter under the default sort is.
+            if (!string.Equals(actual, value, StringComparison.Ordinal))
             {
                 return null;
             }

@@ -22,7 +22,12 @@ internal static class RowKeys
 
     public static string ByCreatedDesc(DateTimeOffset createdAt, string id) => $"i~c~{Inverted(createdAt)}~{id}";
 
-    public static string ByName(string normalizedName, string id) => $"i~n~{Escape(normalizedName)}~{id}";
+    /// <summary>
+    /// A space, not the separator, ends the name: "~" sorts after every character a name can hold,
+    /// so "acme~" would come after "acmetrading~". Normalised names hold no white space and escaped
+    /// ones no control characters, so nothing sorts below the space and "Acme" precedes "Acme Trading".
+    /// </summary>
+    public static string ByName(string normalizedName, string id) => $"i~n~{Escape(normalizedName)} {id}";
 
     public static string ByField(string field, string? value, DateTimeOffset updatedAt, string id) =>
         $"{FieldPrefix(field, value)}{Inverted(updatedAt)}~{id}";
