@@ -1,0 +1,352 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Crm.ApiTests.Infrastructure;
+
+namespace Crm.ApiTests.Departments;
+
+public sealed class DepartmentApiTests(CrmApp app) : IClassFixture<CrmApp>
+{
+    [Fact]
+    public async Task CreatesDepartmentUnderOfficeWithLocationAndETag()
+    {
+        var tenant = await app.NewTenantAsync();
+        var response = await tenant.Admin.PostAsJsonAsync("/api/v1/departments", new { name = "  Sales  ", description = "Field sales", sortOrder = 3 });
+        var created = await response.ExpectAsync(HttpStatusCode.Created);
+
+        Assert.Equal("Sales", created.Str("name"));
+        Assert.Equal(tenant.OfficeId, created.Str("parentId"));
+        Assert.Equal("Field sales", created.Str("description"));
+        Assert.Equal(3, created.GetProperty("sortOrder").GetInt32());
+        Assert.Equal(tenant.AdminUserId, created.Str("createdBy"));
+        Assert.Equal(tenant.AdminUserId, created.Str("updatedBy"));
+        Assert.Equal(JsonValueKind.Object, created.GetProperty("customFields").ValueKind);
+        Assert.Equal($"/api/v1/departments/{created.Id()}", response.Headers.Location?.OriginalString);
+        Assert.Equal($"\"{created.Str("version")}\"", response.Headers.ETag?.ToString());
+    }
+
+    [Fact]
+    public async Task ReadsUpdatesAndDeletesDepartment()
+    {
+        var tenant = await app.NewTenantAsync();
+        var created = await tenant.CreateDepartmentAsync("Support");
+
+        var getResponse = await tenant.Admin.GetAsync($"/api/v1/departments/{created.Id()}");
+        var read = await getResponse.ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(created.Str("version"), read.Str("version"));
+        Assert.Equal($"\"{read.Str("version")}\"", getResponse.Headers.ETag?.ToString());
+
+        var patchResponse = await tenant.Admin.PatchJsonAsync($"/api/v1/departments/{created.Id()}", new { name = "Customer Support", description = "Tickets" });
+        var patched = await patchResponse.ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("Customer Support", patched.Str("name"));
+        Assert.Equal("Tickets", patched.Str("description"));
+        Assert.NotEqual(created.Str("version"), patched.Str("version"));
+        Assert.Equal($"\"{patched.Str("version")}\"", patchResponse.Headers.ETag?.ToString());
+        Assert.Equal(created.Str("createdAt"), patched.Str("createdAt"));
+        Assert.True(patched.GetProperty("updatedAt").GetDateTimeOffset() >= created.GetProperty("updatedAt").GetDateTimeOffset());
+
+        // Merge patch: null clears a field, absent fields stay.
+        var cleared = await (await tenant.Admin.PatchJsonAsync($"/api/v1/departments/{created.Id()}", new { description = (string?)null })).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(JsonValueKind.Null, cleared.GetProperty("description").ValueKind);
+        Assert.Equal("Customer Support", cleared.Str("name"));
+
+        await (await tenant.Admin.DeleteAsync($"/api/v1/departments/{created.Id()}")).ExpectAsync(HttpStatusCode.NoContent);
+        await (await tenant.Admin.GetAsync($"/api/v1/departments/{created.Id()}")).ExpectProblemAsync(HttpStatusCode.NotFound, "department.not_found");
+        await (await tenant.Admin.DeleteAsync($"/api/v1/departments/{created.Id()}")).ExpectProblemAsync(HttpStatusCode.NotFound, "department.not_found");
+        await (await tenant.Admin.PatchJsonAsync($"/api/v1/departments/{created.Id()}", new { name = "Back" })).ExpectProblemAsync(HttpStatusCode.NotFound, "department.not_found");
+    }
+
+    [Fact]
+    public async Task AcceptsMergePatchContentType()
+    {
+        var tenant = await app.NewTenantAsync();
+        var created = await tenant.CreateDepartmentAsync("Legal");
+        var request = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/departments/{created.Id()}")
+        {
+            Content = new StringContent("{\"name\":\"Legal & Compliance\"}", System.Text.Encoding.UTF8, "application/merge-patch+json"),
+        };
+        var patched = await (await tenant.Admin.SendAsync(request)).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("Legal & Compliance", patched.Str("name"));
+    }
+
+    [Fact]
+    public async Task AnswersNotFoundForUnknownOrMalformedId()
+    {
+        var tenant = await app.NewTenantAsync();
+        await (await tenant.Admin.GetAsync("/api/v1/departments/01jzzzzzzzzzzzzzzzzzzzzzzz")).ExpectProblemAsync(HttpStatusCode.NotFound, "department.not_found");
+        await (await tenant.Admin.GetAsync("/api/v1/departments/not-an-id")).ExpectProblemAsync(HttpStatusCode.NotFound, "department.not_found");
+    }
+
+    [Fact]
+    public async Task TreeNestsChildrenOrderedBySortOrderThenName()
+    {
+        var tenant = await app.NewTenantAsync();
+        var sales = await tenant.CreateDepartmentAsync("Sales", sortOrder: 2);
+        var finance = await tenant.CreateDepartmentAsync("Finance", sortOrder: 1);
+        await tenant.CreateDepartmentAsync("Administration", sortOrder: 2);
+        var north = await tenant.CreateDepartmentAsync("North", sales.Id());
+        var east = await tenant.CreateDepartmentAsync("East", sales.Id());
+        await tenant.CreateDepartmentAsync("Key Accounts", sales.Id());
+        var team = await tenant.CreateDepartmentAsync("Team 1", north.Id());
+
+        var tree = await tenant.Admin.GetJsonAsync("/api/v1/departments/tree");
+        var root = Assert.Single(tree.EnumerateArray());
+        Assert.Equal(tenant.OfficeId, root.Id());
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("parentId").ValueKind);
+
+        static List<string> Names(JsonElement node) => node.GetProperty("children").EnumerateArray().Select(c => c.Str("name")).ToList();
+        Assert.Equal(["Finance", "Administration", "Sales"], Names(root));
+        var salesNode = root.GetProperty("children").EnumerateArray().Single(c => c.Id() == sales.Id());
+        Assert.Equal(["East", "Key Accounts", "North"], Names(salesNode));
+        var northNode = salesNode.GetProperty("children").EnumerateArray().Single(c => c.Id() == north.Id());
+        Assert.Equal(team.Id(), Assert.Single(northNode.GetProperty("children").EnumerateArray()).Id());
+        Assert.Empty(root.GetProperty("children").EnumerateArray().Single(c => c.Id() == finance.Id()).GetProperty("children").EnumerateArray());
+        Assert.Equal(sales.Id(), salesNode.GetProperty("children").EnumerateArray().Single(c => c.Id() == east.Id()).Str("parentId"));
+    }
+
+    [Fact]
+    public async Task TreeFollowsMovesAndSortOrderChanges()
+    {
+        var tenant = await app.NewTenantAsync();
+        var a = await tenant.CreateDepartmentAsync("A", sortOrder: 1);
+        var b = await tenant.CreateDepartmentAsync("B", sortOrder: 2);
+        await (await tenant.Admin.PatchJsonAsync($"/api/v1/departments/{b.Id()}", new { sortOrder = 0 })).ExpectAsync(HttpStatusCode.OK);
+        var c = await tenant.CreateDepartmentAsync("C", a.Id());
+        await (await tenant.Admin.PatchJsonAsync($"/api/v1/departments/{c.Id()}", new { parentId = b.Id() })).ExpectAsync(HttpStatusCode.OK);
+
+        var root = Assert.Single((await tenant.Admin.GetJsonAsync("/api/v1/departments/tree")).EnumerateArray());
+        var children = root.GetProperty("children").EnumerateArray().ToList();
+        Assert.Equal([b.Id(), a.Id()], children.Select(n => n.Id()));
+        Assert.Empty(children[1].GetProperty("children").EnumerateArray());
+        Assert.Equal(c.Id(), Assert.Single(children[0].GetProperty("children").EnumerateArray()).Id());
+    }
+
+    [Fact]
+    public async Task OfficeIsTheRootAndCanBeRenamed()
+    {
+        var tenant = await app.NewTenantAsync();
+        var office = await tenant.Admin.GetJsonAsync($"/api/v1/departments/{tenant.OfficeId}");
+        Assert.Equal("Office", office.Str("name"));
+        Assert.Equal(JsonValueKind.Null, office.GetProperty("parentId").ValueKind);
+
+        var renamed = await (await tenant.Admin.PatchJsonAsync($"/api/v1/departments/{tenant.OfficeId}", new { name = "Head Office" })).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("Head Office", renamed.Str("name"));
+        Assert.Equal("Head Office", (await tenant.Admin.GetJsonAsync($"/api/v1/departments/{tenant.OfficeId}")).Str("name"));
+    }
+
+    [Fact]
+    public async Task RootCannotBeDeletedOrMoved()
+    {
+        var tenant = await app.NewTenantAsync();
+        var child = await tenant.CreateDepartmentAsync("Child");
+        await (await tenant.Admin.DeleteAsync($"/api/v1/departments/{tenant.OfficeId}")).ExpectProblemAsync(HttpStatusCode.Conflict, "department.root_fixed");
+        await (await tenant.Admin.PatchJsonAsync($"/api/v1/departments/{tenant.OfficeId}", new { parentId = child.Id() }))
+            .ExpectProblemAsync(HttpStatusCode.Conflict, "department.root_fixed");
+        // Nor can another department become a second root.
+        await (await tenant.Admin.PatchJsonAsync($"/api/v1/departments/{child.Id()}", new { parentId = (string?)null }))
+            .ExpectProblemAsync(HttpStatusCode.Conflict, "department.root_fixed");
+        await tenant.Admin.GetJsonAsync($"/api/v1/departments/{tenant.OfficeId}");
+        Assert.Equal(tenant.OfficeId, (await tenant.Admin.GetJsonAsync($"/api/v1/departments/{child.Id()}")).Str("parentId"));
+    }
+
+    [Theory]
+    [InlineData("Sales")]
+    [InlineData("sales")]
+    [InlineData("SALES")]
+    [InlineData("Ｓａｌｅｓ")]
+    [InlineData("Sa les")]
+    [InlineData(" S a l e s ")]
+    public async Task RefusesDuplicateSiblingNameAfterNormalisation(string duplicate)
+    {
+        var tenant = await app.NewTenantAsync();
+        var sales = await tenant.CreateDepartmentAsync("Sales");
+        var response = await tenant.Admin.PostAsJsonAsync("/api/v1/departments", new { name = duplicate });
+        var problem = await response.ExpectProblemAsync(HttpStatusCode.Conflict, "department.duplicate_name");
+        Assert.Equal(sales.Id(), problem.Str("existingId"));
+        Assert.Equal(2, (await tenant.Admin.ListAllAsync("/api/v1/departments")).Count);
+    }
+
+    [Fact]
+    public async Task RefusesDuplicateChineseNameWithFullWidthSpace()
+    {
+        var tenant = await app.NewTenantAsync();
+        var sales = await tenant.CreateDepartmentAsync("销售部");
+        var problem = await (await tenant.Admin.PostAsJsonAsync("/api/v1/departments", new { name = "销售\u3000部" }))
+            .ExpectProblemAsync(HttpStatusCode.Conflict, "department.duplicate_name");
+        Assert.Equal(sales.Id(), problem.Str("existingId"));
+    }
+
+    [Fact]
+    public async Task RefusesRenameToSiblingNameAndKeepsTheOldName()
+    {
+        var tenant = await app.NewTenantAsync();
+        var sales = await tenant.CreateDepartmentAsync("Sales");
+        var support = await tenant.CreateDepartmentAsync("Support");
+        var problem = await (await tenant.Admin.PatchJsonAsync($"/api/v1/departments/{support.Id()}", new { name = "SALES" }))
+            .ExpectProblemAsync(HttpStatusCode.Conflict, "department.duplicate_name");
+        Assert.Equal(sales.Id(), problem.Str("existingId"));
+        var read = await tenant.Admin.GetJsonAsync($"/api/v1/departments/{support.Id()}");
+        Assert.Equal("Support", read.Str("name"));
+        Assert.Equal(support.Str("version"), read.Str("version"));
+
+        // Its own name in another spelling is no conflict.
+        var recased = await (await tenant.Admin.PatchJsonAsync($"/api/v1/departments/{support.Id()}", new { name = "SUPPORT" })).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("SUPPORT", recased.Str("name"));
+    }
+
+    [Fact]
+    public async Task RefusesMoveIntoParentHavingSiblingOfSameName()
+    {
+        var tenant = await app.NewTenantAsync();
+        var east = await tenant.CreateDepartmentAsync("East");
+        var eastTeam = await tenant.CreateDepartmentAsync("Team", east.Id());
+        var west = await tenant.CreateDepartmentAsync("West");
+        var westTeam = await tenant.CreateDepartmentAsync("Team", west.Id());
+        var problem = await (await tenant.Admin.PatchJsonAsync($"/api/v1/departments/{westTeam.Id()}", new { parentId = east.Id() }))
+            .ExpectProblemAsync(HttpStatusCode.Conflict, "department.duplicate_name");
+        Assert.Equal(eastTeam.Id(), problem.Str("existingId"));
+        Assert.Equal(west.Id(), (await tenant.Admin.GetJsonAsync($"/api/v1/departments/{westTeam.Id()}")).Str("parentId"));
+    }
+
+    [Fact]
+    public async Task AllowsSameNameUnderAnotherParent()
+    {
+        var tenant = await app.NewTenantAsync();
+        var north = await tenant.CreateDepartmentAsync("North");
+        var south = await tenant.CreateDepartmentAsync("South");
+        var a = await tenant.CreateDepartmentAsync("Sales", north.Id());
+        var b = await tenant.CreateDepartmentAsync("Sales", south.Id());
+        Assert.NotEqual(a.Id(), b.Id());
+    }
+
+    [Fact]
+    public async Task NameIsFreeAgainAfterRenameOrDelete()
+    {
+        var tenant = await app.NewTenantAsync();
+        var first = await tenant.CreateDepartmentAsync("Ops");
+        await (await tenant.Admin.PatchJsonAsync($"/api/v1/departments/{first.Id()}", new { name = "Operations" })).ExpectAsync(HttpStatusCode.OK);
+        var second = await tenant.CreateDepartmentAsync("Ops");
+        await (await tenant.Admin.DeleteAsync($"/api/v1/departments/{second.Id()}")).ExpectAsync(HttpStatusCode.NoContent);
+        await tenant.CreateDepartmentAsync("Ops");
+    }
+
+    [Fact]
+    public async Task RefusesMoveUnderOwnDescendant()
+    {
+        var tenant = await app.NewTenantAsync();
+        var a = await tenant.CreateDepartmentAsync("A");
+        var b = await tenant.CreateDepartmentAsync("B", a.Id());
+        var c = await tenant.CreateDepartmentAsync("C", b.Id());
+
+        await (await tenant.Admin.PatchJsonAsync($"/api/v1/departments/{a.Id()}", new { parentId = c.Id() })).ExpectProblemAsync(HttpStatusCode.Conflict, "department.cycle");
+        await (await tenant.Admin.PatchJsonAsync($"/api/v1/departments/{a.Id()}", new { parentId = a.Id() })).ExpectProblemAsync(HttpStatusCode.Conflict, "department.cycle");
+        Assert.Equal(tenant.OfficeId, (await tenant.Admin.GetJsonAsync($"/api/v1/departments/{a.Id()}")).Str("parentId"));
+
+        // Moving down a branch that is not its own is fine.
+        var d = await tenant.CreateDepartmentAsync("D");
+        await (await tenant.Admin.PatchJsonAsync($"/api/v1/departments/{d.Id()}", new { parentId = c.Id() })).ExpectAsync(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task RefusesDeleteWithChildren()
+    {
+        var tenant = await app.NewTenantAsync();
+        var parent = await tenant.CreateDepartmentAsync("Parent");
+        var child = await tenant.CreateDepartmentAsync("Child", parent.Id());
+        await (await tenant.Admin.DeleteAsync($"/api/v1/departments/{parent.Id()}")).ExpectProblemAsync(HttpStatusCode.Conflict, "department.has_children");
+        await tenant.Admin.GetJsonAsync($"/api/v1/departments/{parent.Id()}");
+
+        await (await tenant.Admin.DeleteAsync($"/api/v1/departments/{child.Id()}")).ExpectAsync(HttpStatusCode.NoContent);
+        await (await tenant.Admin.DeleteAsync($"/api/v1/departments/{parent.Id()}")).ExpectAsync(HttpStatusCode.NoContent);
+    }
+
+    [Fact]
+    public async Task RefusesDeleteWithUsers()
+    {
+        var tenant = await app.NewTenantAsync();
+        var department = await tenant.CreateDepartmentAsync("Staffed");
+        var user = await tenant.CreateUserAsync(departmentId: department.Id());
+        await (await tenant.Admin.DeleteAsync($"/api/v1/departments/{department.Id()}")).ExpectProblemAsync(HttpStatusCode.Conflict, "department.has_users");
+        await tenant.Admin.GetJsonAsync($"/api/v1/departments/{department.Id()}");
+
+        // A disabled user still belongs to the department.
+        await tenant.Admin.PostJsonAsync($"/api/v1/users/{user.Id()}/disable", new { }, HttpStatusCode.OK);
+        await (await tenant.Admin.DeleteAsync($"/api/v1/departments/{department.Id()}")).ExpectProblemAsync(HttpStatusCode.Conflict, "department.has_users");
+
+        await (await tenant.Admin.PatchJsonAsync($"/api/v1/users/{user.Id()}", new { departmentId = tenant.OfficeId })).ExpectAsync(HttpStatusCode.OK);
+        await (await tenant.Admin.DeleteAsync($"/api/v1/departments/{department.Id()}")).ExpectAsync(HttpStatusCode.NoContent);
+    }
+
+    [Theory]
+    [InlineData("01jzzzzzzzzzzzzzzzzzzzzzzz")]
+    [InlineData("not-a-department")]
+    public async Task RefusesUnknownParent(string parentId)
+    {
+        var tenant = await app.NewTenantAsync();
+        var problem = await (await tenant.Admin.PostAsJsonAsync("/api/v1/departments", new { name = "Orphan", parentId }))
+            .ExpectProblemAsync(HttpStatusCode.BadRequest, "department.parent_not_found");
+        Assert.Contains("parentId", problem.ErrorFields());
+
+        var existing = await tenant.CreateDepartmentAsync("Existing");
+        problem = await (await tenant.Admin.PatchJsonAsync($"/api/v1/departments/{existing.Id()}", new { parentId }))
+            .ExpectProblemAsync(HttpStatusCode.BadRequest, "department.parent_not_found");
+        Assert.Contains("parentId", problem.ErrorFields());
+        Assert.Equal(2, (await tenant.Admin.ListAllAsync("/api/v1/departments")).Count);
+    }
+
+    [Fact]
+    public async Task RefusesParentOfAnotherTenant()
+    {
+        var tenant = await app.NewTenantAsync();
+        var other = await app.NewTenantAsync();
+        var foreign = await other.CreateDepartmentAsync("Foreign");
+        await (await tenant.Admin.PostAsJsonAsync("/api/v1/departments", new { name = "Sneaky", parentId = foreign.Id() }))
+            .ExpectProblemAsync(HttpStatusCode.BadRequest, "department.parent_not_found");
+        await (await tenant.Admin.PostAsJsonAsync("/api/v1/departments", new { name = "Sneaky", parentId = other.OfficeId }))
+            .ExpectProblemAsync(HttpStatusCode.BadRequest, "department.parent_not_found");
+    }
+
+    [Fact]
+    public async Task RefusesDeletedParent()
+    {
+        var tenant = await app.NewTenantAsync();
+        var gone = await tenant.CreateDepartmentAsync("Gone");
+        await (await tenant.Admin.DeleteAsync($"/api/v1/departments/{gone.Id()}")).ExpectAsync(HttpStatusCode.NoContent);
+        await (await tenant.Admin.PostAsJsonAsync("/api/v1/departments", new { name = "Child", parentId = gone.Id() }))
+            .ExpectProblemAsync(HttpStatusCode.BadRequest, "department.parent_not_found");
+    }
+
+    [Fact]
+    public async Task NonAdminCanReadButNotWrite()
+    {
+        var tenant = await app.NewTenantAsync();
+        var department = await tenant.CreateDepartmentAsync("Read Only");
+        var (_, staff) = await tenant.NewStaffAsync();
+
+        await staff.GetJsonAsync($"/api/v1/departments/{department.Id()}");
+        await staff.GetJsonAsync("/api/v1/departments");
+        await staff.GetJsonAsync("/api/v1/departments/tree");
+
+        await (await staff.PostAsJsonAsync("/api/v1/departments", new { name = "Mine" })).ExpectProblemAsync(HttpStatusCode.Forbidden, "auth.forbidden");
+        await (await staff.PatchJsonAsync($"/api/v1/departments/{department.Id()}", new { name = "Mine" })).ExpectProblemAsync(HttpStatusCode.Forbidden, "auth.forbidden");
+        await (await staff.DeleteAsync($"/api/v1/departments/{department.Id()}")).ExpectProblemAsync(HttpStatusCode.Forbidden, "auth.forbidden");
+
+        var read = await tenant.Admin.GetJsonAsync($"/api/v1/departments/{department.Id()}");
+        Assert.Equal("Read Only", read.Str("name"));
+        Assert.Equal(department.Str("version"), read.Str("version"));
+        Assert.DoesNotContain(await tenant.Admin.ListAllAsync("/api/v1/departments"), d => d.Str("name") == "Mine");
+    }
+
+    [Fact]
+    public async Task RefusesEmptyOrBlankName()
+    {
+        var tenant = await app.NewTenantAsync();
+        var problem = await (await tenant.Admin.PostAsJsonAsync("/api/v1/departments", new { name = "" })).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation.failed");
+        Assert.Contains("name", problem.ErrorFields());
+        problem = await (await tenant.Admin.PostAsJsonAsync("/api/v1/departments", new { name = "   " })).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation.failed");
+        Assert.Contains("name", problem.ErrorFields());
+        var existing = await tenant.CreateDepartmentAsync("Named");
+        problem = await (await tenant.Admin.PatchJsonAsync($"/api/v1/departments/{existing.Id()}", new { name = "  " })).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation.failed");
+        Assert.Contains("name", problem.ErrorFields());
+    }
+}
