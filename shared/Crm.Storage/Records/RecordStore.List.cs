@@ -38,7 +38,7 @@ public sealed partial class RecordStore<T>
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var scanned = 0;
         string? lastReturnedKey = null;
-        await foreach (var row in Table.QueryAsync<TableEntity>(filter, pageSize, [DataProperty, DeletedProperty], cancellationToken).ConfigureAwait(false))
+        await foreach (var row in Table.QueryAsync<TableEntity>(filter, pageSize, [KeyProperty, DataProperty, DeletedProperty], cancellationToken).ConfigureAwait(false))
         {
             scanned++;
             var matched = IsDeleted(row) ? null : Match(row, remaining, evaluator);

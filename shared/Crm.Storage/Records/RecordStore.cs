@@ -28,6 +28,9 @@ public sealed partial class RecordStore<T>(TableServiceClient service, StorageOp
     : IRecordStore where T : RecordBase
 {
     private const string DataProperty = "D";
+
+    /// <summary>A projection ($select) returns only the properties it names, the keys included.</summary>
+    private const string KeyProperty = "RowKey";
     private const string IdProperty = "Id";
     private const string DeletedProperty = "Deleted";
     private const string BinKeyProperty = "BinKey";
