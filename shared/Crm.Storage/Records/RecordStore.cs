@@ -15,7 +15,7 @@ public interface IRecordStore
     string TableName { get; }
     bool CanDelete { get; }
     TableClient Table { get; }
-    Task RestoreAsync(WriteContext context, string id, CancellationToken cancellationToken);
+    Task<RecordBase> RestoreAsync(WriteContext context, string id, CancellationToken cancellationToken);
     Task PurgeAsync(WriteContext context, string id, CancellationToken cancellationToken);
 }
 
