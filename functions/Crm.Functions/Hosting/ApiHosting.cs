@@ -78,12 +78,12 @@ internal static class ApiHosting
         app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseMiddleware<RequestLimitMiddleware>();
         app.UseCrmDocs();
         app.UseRouting();
         app.UseAuthentication();
-        app.UseMiddleware<CallerMiddleware>();
         app.UseMiddleware<TenantRateLimitMiddleware>();
+        app.UseMiddleware<RequestLimitMiddleware>();
+        app.UseMiddleware<CallerMiddleware>();
         app.UseMiddleware<IdempotencyMiddleware>();
         app.UseAuthorization();
         return app;
