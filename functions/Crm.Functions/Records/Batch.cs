@@ -37,7 +37,9 @@ internal static class Batch
         {
             try
             {
-                results[i] = await run(request.Inputs[i], i);
+                var item = request.Inputs[i] ?? throw new ValidationException($"inputs[{i}]", "Required.");
+                RequestValidation.Validate<object>(item);
+                results[i] = await run(item, i);
             }
             catch (DomainException e)
             {

@@ -80,7 +80,7 @@ internal static class RecordApi<T, TCreate, TService>
     {
         var caller = context.Caller();
         var tenant = await tenants.FindAsync(caller.TenantId, context.RequestAborted);
-        if (request.Sort is { Count: > 1 })
+        if (request.Sort is { Count: > 1 } or [null])
         {
             throw new ValidationException("sort", "Give one sort order.");
         }
