@@ -200,4 +200,36 @@ public sealed class BatchTests(CrmApp app) : IClassFixture<CrmApp>
         Assert.Equal("auth.forbidden", result.GetProperty("error").Str("code"));
         Assert.DoesNotContain("Sneaky", (await tenant.Admin.ListAllAsync("/api/v1/departments")).Select(d => d.Str("name")));
     }
+
+    [Theory]
+    [InlineData("create")]
+    [InlineData("update")]
+    [InlineData("read")]
+    [InlineData("delete")]
+    public async Task NullItemIsAnInvalidItemNotAServerError(string action)
+    {
+        var tenant = await app.NewTenantAsync();
+        var response = await tenant.Admin.PostJsonAsync($"/api/v1/departments/batch/{action}", "{\"inputs\":[null]}");
+        Assert.True(response.StatusCode is HttpStatusCode.BadRequest or (HttpStatusCode)207, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        if (response.StatusCode == (HttpStatusCode)207)
+        {
+            var body = await response.ExpectAsync((HttpStatusCode)207);
+            Assert.Equal(400, Results(body)[0].GetProperty("status").GetInt32());
+        }
+        else
+        {
+            await response.ExpectProblemAsync(HttpStatusCode.BadRequest, "validation.failed");
+        }
+    }
+
+    [Fact]
+    public async Task UpdateItemWithoutPatchIsAnInvalidItem()
+    {
+        var tenant = await app.NewTenantAsync();
+        var body = await tenant.Admin.PostJsonAsync("/api/v1/departments/batch/update",
+            new { inputs = new object[] { new { id = tenant.OfficeId }, new { id = tenant.OfficeId, patch = new { description = "ok" } } } }, (HttpStatusCode)207);
+        var results = Results(body);
+        Assert.Equal([400, 200], results.Select(r => r.GetProperty("status").GetInt32()));
+        Assert.Equal(["patch"], results[0].GetProperty("error").ErrorFields());
+    }
 }

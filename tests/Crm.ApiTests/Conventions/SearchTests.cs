@@ -195,4 +195,25 @@ public sealed class SearchTests(CrmApp app) : IClassFixture<CrmApp>
         Assert.Equal([org.Beta], page.Ids());
         Assert.Equal(JsonValueKind.Null, page.GetProperty("nextCursor").ValueKind);
     }
+
+    [Fact]
+    public async Task GroupWithoutFiltersIsNoServerError()
+    {
+        var org = await OrgAsync();
+        var response = await org.Tenant.Admin.PostJsonAsync("/api/v1/departments/search", "{\"filterGroups\":[{}]}");
+        Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.BadRequest, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+    }
+
+    [Theory]
+    [InlineData("{\"filterGroups\":[null]}")]
+    [InlineData("{\"filterGroups\":[{\"filters\":[null]}]}")]
+    [InlineData("{\"sort\":[null]}")]
+    public async Task RefusesNullPartsOfTheSearchAsInvalidInput(string body)
+    {
+        var org = await OrgAsync();
+        var response = await org.Tenant.Admin.PostJsonAsync("/api/v1/departments/search", body);
+        var problem = await response.ExpectAsync(HttpStatusCode.BadRequest);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(problem.Str("code"), new[] { "validation.failed", "search.invalid_filter" });
+    }
 }

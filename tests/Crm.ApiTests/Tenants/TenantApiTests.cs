@@ -116,6 +116,54 @@ public sealed class TenantApiTests(CrmApp app) : IClassFixture<CrmApp>
     }
 
     [Fact]
+    public async Task InvalidAdminLoginCreatesNothing()
+    {
+        var slug = NewSlug();
+        var response = await Platform().PostAsJsonAsync("/api/v1/tenants", new
+        {
+            name = "First Try",
+            slug,
+            adminLogin = "1 not a login",
+            adminPassword = "Admin-Password-1",
+            adminName = "Admin",
+        });
+        var problem = await response.ExpectProblemAsync(HttpStatusCode.BadRequest, "validation.failed");
+
+        // Bad input changes nothing: the slug is free and a new sign-up starts from scratch.
+        var created = await (await Platform().PostAsJsonAsync("/api/v1/tenants", new
+        {
+            name = "Second Try",
+            slug,
+            adminLogin = "admin@" + slug + ".test",
+            adminPassword = "Admin-Password-1",
+            adminName = "Admin",
+            currency = "EUR",
+        })).ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal("Second Try", created.GetProperty("tenant").Str("name"));
+        Assert.Equal("EUR", created.GetProperty("tenant").Str("currency"));
+        Assert.Equal(["adminLogin"], problem.ErrorFields());
+    }
+
+    [Theory]
+    [InlineData("currency", "EURO")]
+    [InlineData("timeZone", "Mars/Olympus_Mons")]
+    public async Task RefusesInvalidCurrencyOrTimeZone(string field, string value)
+    {
+        var slug = NewSlug();
+        var body = new Dictionary<string, object?>
+        {
+            ["name"] = "Company",
+            ["slug"] = slug,
+            ["adminLogin"] = "admin@" + slug + ".test",
+            ["adminPassword"] = "Admin-Password-1",
+            ["adminName"] = "Admin",
+            [field] = value,
+        };
+        var problem = await (await Platform().PostAsJsonAsync("/api/v1/tenants", body)).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation.failed");
+        Assert.Equal([field], problem.ErrorFields());
+    }
+
+    [Fact]
     public async Task TenantsDoNotSeeEachOthersDepartments()
     {
         var a = await app.NewTenantAsync();

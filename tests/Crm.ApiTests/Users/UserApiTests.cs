@@ -347,4 +347,22 @@ public sealed class UserApiTests(CrmApp app) : IClassFixture<CrmApp>
         Assert.Equal(victim.Str("version"), read.Str("version"));
         Assert.Equal(3, (await tenant.Admin.ListAllAsync("/api/v1/users")).Count);
     }
+
+    [Fact]
+    public async Task RefusesMakingSuperAdminOnCreate()
+    {
+        var tenant = await app.NewTenantAsync();
+        var problem = await (await tenant.Admin.PostAsJsonAsync("/api/v1/users", new { login = "s" + Api.Stamp(), password = Api.StaffPassword, name = "Escalated", isSuperAdmin = true }))
+            .ExpectProblemAsync(HttpStatusCode.BadRequest, "validation.failed");
+        Assert.Equal(["isSuperAdmin"], problem.ErrorFields());
+        Assert.Single(await tenant.Admin.ListAllAsync("/api/v1/users"));
+    }
+
+    [Fact(Skip = "BUG: q normalises a phone-formatted prefix as text (\"+86138-0013\"), but phones are indexed by digits (\"86138...\"), so typing the number as it is stored finds nothing")]
+    public async Task SearchesUsersByPhoneAsTyped()
+    {
+        var tenant = await app.NewTenantAsync();
+        var user = await tenant.CreateUserAsync(phone: "+86 138-0013-8000");
+        Assert.Equal([user.Id()], (await tenant.Admin.ListAllAsync($"/api/v1/users?q={Uri.EscapeDataString("+86 138-0013")}")).Select(u => u.Id()));
+    }
 }
