@@ -186,4 +186,56 @@ public sealed class ProblemDetailsTests(CrmApp app) : IClassFixture<CrmApp>
             Assert.NotEmpty(field.Value.EnumerateArray());
         }
     }
+
+    [Theory]
+    [InlineData("POST", "/api/v1/departments", "null")]
+    [InlineData("POST", "/api/v1/departments/search", "null")]
+    [InlineData("PATCH", "/api/v1/departments/{office}", "null")]
+    [InlineData("PATCH", "/api/v1/departments/{office}", "[]")]
+    [InlineData("PATCH", "/api/v1/departments/{office}", "\"text\"")]
+    [InlineData("POST", "/api/v1/users", "null")]
+    [InlineData("PATCH", "/api/v1/users/{admin}", "null")]
+    [InlineData("POST", "/api/v1/users/{admin}/reset-password", "null")]
+    [InlineData("POST", "/api/v1/me/password", "null")]
+    [InlineData("POST", "/api/v1/me/password", "{}")]
+    [InlineData("POST", "/api/v1/departments/batch/create", "null")]
+    [InlineData("POST", "/api/v1/departments/batch/create", "{\"inputs\":null}")]
+    [InlineData("POST", "/api/v1/departments/batch/update", "{\"inputs\":[{\"id\":null,\"patch\":{}}]}")]
+    [InlineData("POST", "/api/v1/auth/token", "null")]
+    [InlineData("POST", "/api/v1/auth/refresh", "null")]
+    [InlineData("POST", "/api/v1/auth/logout", "{}")]
+    [InlineData("POST", "/api/v1/tenants", "null")]
+    public async Task OddBodiesAreInvalidInputNotServerErrors(string method, string url, string body)
+    {
+        var tenant = await app.NewTenantAsync();
+        var request = new HttpRequestMessage(new HttpMethod(method), url.Replace("{office}", tenant.OfficeId).Replace("{admin}", tenant.AdminUserId))
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.TryAddWithoutValidation("X-Platform-Key", CrmApp.PlatformKey);
+        var response = await tenant.Admin.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode is HttpStatusCode.BadRequest or (HttpStatusCode)207, $"{(int)response.StatusCode}: {text}");
+        if (response.StatusCode == HttpStatusCode.BadRequest)
+        {
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+    }
+
+    [Theory]
+    [InlineData("/api/v1/audit-logs?from=yesterday")]
+    [InlineData("/api/v1/audit-logs?limit=many")]
+    [InlineData("/api/v1/recycle-bin?limit=many")]
+    [InlineData("/api/v1/recycle-bin?cursor=garbage")]
+    [InlineData("/api/v1/audit-logs?cursor=garbage")]
+    [InlineData("/api/v1/events?limit=many")]
+    [InlineData("/api/v1/users?cursor=W251bGwsIng0Il0")]
+    public async Task OddQueriesAreInvalidInputNotServerErrors(string url)
+    {
+        var tenant = await app.NewTenantAsync();
+        var response = await tenant.Admin.GetAsync(url);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode}: {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
 }
