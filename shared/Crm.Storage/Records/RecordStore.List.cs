@@ -42,6 +42,10 @@ public sealed partial class RecordStore<T>
         {
             scanned++;
             var matched = IsDeleted(row) ? null : Match(row, remaining, evaluator);
+            if (matched is not null && query.Q is not null && !IsFirstMatchingTerm(row.RowKey, matched, prefix))
+            {
+                matched = null;
+            }
             if (matched is not null && seen.Add(matched.Id))
             {
                 if (items.Count == query.Limit)
@@ -107,6 +111,19 @@ public sealed partial class RecordStore<T>
             "name" => "i~n~",
             _ => "i~m~",
         }, remaining);
+    }
+
+    /// <summary>
+    /// A record has a search row per term (name, login, e-mail...). A prefix search shows it at the first
+    /// of its rows in the range only, so that no later page repeats it.
+    /// </summary>
+    private bool IsFirstMatchingTerm(string rowKey, T record, string searchPrefix)
+    {
+        var first = type.SearchTerms(record).Select(TextNormalizer.Normalize).Where(t => t.Length > 0)
+            .Select(t => RowKeys.SearchTerm(t, record.Id))
+            .Where(k => k.StartsWith(searchPrefix, StringComparison.Ordinal))
+            .Min(StringComparer.Ordinal);
+        return first is null || first == rowKey;
     }
 
     private static T? Match(TableEntity row, List<KeyValuePair<string, string>> equals, FilterEvaluator evaluator)
