@@ -292,4 +292,20 @@ public sealed class ListTests(CrmApp app) : IClassFixture<CrmApp>
         // Its own query accepts it, even with another page size.
         await tenant.Admin.GetJsonAsync($"/api/v1/departments?limit=5&sort=name&cursor={cursor}");
     }
+
+    [Fact]
+    public async Task SearchPagesReturnARecordMatchedByManyTermsOnce()
+    {
+        var tenant = await app.NewTenantAsync();
+        var alice = await tenant.CreateUserAsync("alice.w", "Alice Wang", email: "alice.wang@example.test");
+        var alina = await tenant.CreateUserAsync("alina.k", "Alina King", email: "alina@example.test");
+        var alfred = await tenant.CreateUserAsync("alfred", "Alfred Li");
+
+        var paged = await tenant.Admin.ListAllAsync("/api/v1/users?q=al&limit=1");
+        Assert.Equal(paged.Count, paged.Select(u => u.Id()).Distinct().Count());
+        Assert.Equal(new[] { alice.Id(), alina.Id(), alfred.Id() }.Order(StringComparer.Ordinal), paged.Select(u => u.Id()).Order(StringComparer.Ordinal));
+        var onePage = await tenant.Admin.GetJsonAsync("/api/v1/users?q=al&limit=50");
+        Assert.Equal(3, onePage.Items().Count);
+        Assert.Null(onePage.NextCursor());
+    }
 }
