@@ -14,6 +14,12 @@ internal sealed class AuthOptions
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// PBKDF2 iterations of new password hashes (ASP.NET Core Identity's default). The API tests lower it,
+    /// as hashing dominates their CPU time; a stored hash keeps its own count and is redone at sign-in when lower.
+    /// </summary>
+    public int PasswordHashIterations { get; set; } = 100_000;
+
     public SymmetricSecurityKey Key()
     {
         if (Encoding.UTF8.GetByteCount(SigningKey) < 32)

@@ -39,7 +39,8 @@ internal static class ApiHosting
     private static void AddCrmAuthentication(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section))
-            .Validate(o => o.SigningKey.Length >= 32, "Auth:SigningKey must have at least 32 characters.").ValidateOnStart();
+            .Validate(o => o.SigningKey.Length >= 32, "Auth:SigningKey must have at least 32 characters.")
+            .Validate(o => o.PasswordHashIterations >= 1_000, "Auth:PasswordHashIterations must be at least 1000.").ValidateOnStart();
         services.AddSingleton<TokenService>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
@@ -79,12 +80,12 @@ internal static class ApiHosting
         app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseMiddleware<RequestLimitMiddleware>();
         app.UseCrmDocs();
         app.UseRouting();
         app.UseAuthentication();
-        app.UseMiddleware<CallerMiddleware>();
         app.UseMiddleware<TenantRateLimitMiddleware>();
+        app.UseMiddleware<RequestLimitMiddleware>();
+        app.UseMiddleware<CallerMiddleware>();
         app.UseMiddleware<IdempotencyMiddleware>();
         app.UseAuthorization();
         return app;

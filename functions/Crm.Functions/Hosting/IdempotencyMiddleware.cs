@@ -2,7 +2,9 @@ using System.Security.Cryptography;
 using System.Text;
 using Azure;
 using Azure.Data.Tables;
+using Crm.Domain.Common;
 using Crm.Storage;
+using Microsoft.AspNetCore.Diagnostics;
 
 namespace Crm.Functions.Hosting;
 
@@ -80,6 +82,18 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next, TableServiceCl
         {
             await next(context);
         }
+        catch (Exception e) when (e is DomainException or BadHttpRequestException && !context.Response.HasStarted)
+        {
+            // The exception handler sits outside this middleware: answer the problem here, so that a
+            // 4xx is remembered and replayed like any other answer (only a 5xx frees the key).
+            context.Response.Clear();
+            if (!await HandleAsync(context, e))
+            {
+                context.Response.Body = original;
+                await ForgetAsync(claim);
+                throw;
+            }
+        }
         catch
         {
             await ForgetAsync(claim);
@@ -143,6 +157,18 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next, TableServiceCl
             body.Append(chunk);
         }
         await response.WriteAsync(body.ToString(), context.RequestAborted);
+    }
+
+    private static async Task<bool> HandleAsync(HttpContext context, Exception exception)
+    {
+        foreach (var handler in context.RequestServices.GetServices<IExceptionHandler>())
+        {
+            if (await handler.TryHandleAsync(context, exception, context.RequestAborted))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static bool IsStale(TableEntity row, DateTimeOffset now)

@@ -12,8 +12,12 @@ internal static partial class JsonErrors
         var unknown = UnknownMember().Match(message);
         if (unknown.Success)
         {
-            var parent = FieldPath(e.Path);
-            var field = parent is "" or "$" ? unknown.Groups[1].Value : $"{parent}.{unknown.Groups[1].Value}";
+            // The reader's path already ends at the unknown member ("$.colour"), so it is not appended twice.
+            var name = unknown.Groups[1].Value;
+            var at = FieldPath(e.Path);
+            var field = at.Length == 0 ? name
+                : at == name || at.EndsWith("." + name, StringComparison.Ordinal) ? at
+                : $"{at}.{name}";
             return new Dictionary<string, string[]> { [field] = ["Unknown field."] };
         }
         var path = FieldPath(e.Path);

@@ -37,17 +37,39 @@ internal static class Batch
         {
             try
             {
-                results[i] = await run(request.Inputs[i], i);
+                var item = request.Inputs[i] ?? throw new ValidationException($"inputs[{i}]", "Required.");
+                RequestValidation.Validate<object>(item);
+                results[i] = await run(item, i);
             }
             catch (DomainException e)
             {
                 var (status, title) = StatusOf(e);
-                var errors = e is ValidationException v ? v.Errors : null;
-                results[i] = new BatchResult(i, status, null, null, ProblemWriter.Create(context, status, e.Code, title, e.Message, errors));
+                results[i] = new BatchResult(i, status, null, null, Problem(context, status, title, e));
             }
         }
         var response = new BatchResponse(results);
         return results.All(r => r.Status < 300) ? TypedResults.Ok(response) : TypedResults.Json(response, statusCode: 207);
+    }
+
+    /// <summary>
+    /// The item's problem as the single-record endpoint would answer it. <see cref="BatchResult.Error"/> is
+    /// serialized as its declared type, so field errors and conflict details go into the extensions.
+    /// </summary>
+    private static ProblemDetails Problem(HttpContext context, int status, string title, DomainException e)
+    {
+        var problem = ProblemWriter.Create(context, status, e.Code, title, e.Message);
+        if (e is ValidationException v)
+        {
+            problem.Extensions["errors"] = v.Errors;
+        }
+        if (e is ConflictException c)
+        {
+            foreach (var (key, value) in c.Extensions)
+            {
+                problem.Extensions[key] = value;
+            }
+        }
+        return problem;
     }
 
     private static (int Status, string Title) StatusOf(DomainException e) => e switch
@@ -56,6 +78,7 @@ internal static class Batch
         NotFoundException => (404, "Not found"),
         ConflictException => (409, "Conflict"),
         PreconditionFailedException => (412, "Version mismatch"),
+        PreconditionRequiredException => (428, "If-Match required"),
         PayloadTooLargeException => (413, "Too large"),
         ForbiddenException => (403, "Forbidden"),
         _ => (400, "Invalid input"),

@@ -80,7 +80,7 @@ internal static class RecordApi<T, TCreate, TService>
     {
         var caller = context.Caller();
         var tenant = await tenants.FindAsync(caller.TenantId, context.RequestAborted);
-        if (request.Sort is { Count: > 1 })
+        if (request.Sort is { Count: > 1 } or [null])
         {
             throw new ValidationException("sort", "Give one sort order.");
         }
@@ -106,12 +106,16 @@ internal static class RecordApi<T, TCreate, TService>
             return new BatchResult(index, 201, created.Id, created);
         });
 
-    public static Task<IResult> BatchUpdate(BatchRequest<BatchUpdateInput> request, TService service, HttpContext context) =>
-        Batch.RunAsync(request, context, async (item, index) =>
+    public static async Task<IResult> BatchUpdate(BatchRequest<BatchUpdateInput> request, TService service, TenantStore tenants, HttpContext context)
+    {
+        var requireIfMatch = await RequiresIfMatchAsync(tenants, context);
+        return await Batch.RunAsync(request, context, async (item, index) =>
         {
+            EnsureIfMatch(requireIfMatch, item.IfMatch);
             var updated = await service.UpdateAsync(context.Caller(), item.Id, item.IfMatch, item.Patch, context.RequestAborted);
             return new BatchResult(index, 200, updated.Id, updated);
         });
+    }
 
     public static Task<IResult> BatchRead(BatchRequest<BatchIdInput> request, TService service, HttpContext context) =>
         Batch.RunAsync(request, context, async (item, index) =>
@@ -120,10 +124,26 @@ internal static class RecordApi<T, TCreate, TService>
             return new BatchResult(index, 200, record.Id, record);
         });
 
-    public static Task<IResult> BatchDelete(BatchRequest<BatchIdInput> request, TService service, HttpContext context) =>
-        Batch.RunAsync(request, context, async (item, index) =>
+    public static async Task<IResult> BatchDelete(BatchRequest<BatchIdInput> request, TService service, TenantStore tenants, HttpContext context)
+    {
+        var requireIfMatch = await RequiresIfMatchAsync(tenants, context);
+        return await Batch.RunAsync(request, context, async (item, index) =>
         {
+            EnsureIfMatch(requireIfMatch, item.IfMatch);
             await service.DeleteAsync(context.Caller(), item.Id, item.IfMatch, context.RequestAborted);
             return new BatchResult(index, 204, item.Id, null);
         });
+    }
+
+    /// <summary>A tenant that requires If-Match on PATCH and DELETE requires it of batch updates and deletes too.</summary>
+    private static async Task<bool> RequiresIfMatchAsync(TenantStore tenants, HttpContext context) =>
+        (await tenants.FindAsync(context.Caller().TenantId, context.RequestAborted))?.RequireIfMatch == true;
+
+    private static void EnsureIfMatch(bool required, string? ifMatch)
+    {
+        if (required && ifMatch is null)
+        {
+            throw new PreconditionRequiredException();
+        }
+    }
 }

@@ -1,6 +1,7 @@
 using Crm.Domain.Common;
 using Crm.Functions.Departments;
 using Crm.Functions.Hosting;
+using Crm.Functions.Records;
 using Crm.Storage.Records;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -28,7 +29,8 @@ internal static class RecycleBinEndpoints
         return TypedResults.Ok(await bin.ListAsync(caller.TenantId, type, limit, cursor, context.RequestAborted));
     }
 
-    public static async Task<NoContent> RestoreRecord(string type, string id, RecordTypeRegistry registry, DepartmentService departments, TimeProvider clock, HttpContext context)
+    /// <summary>Answers 200 with the restored record (its runtime type, hence <c>object</c>) and its new ETag.</summary>
+    public static async Task<Ok<object>> RestoreRecord(string type, string id, RecordTypeRegistry registry, DepartmentService departments, TimeProvider clock, HttpContext context)
     {
         var caller = context.Caller();
         caller.RequireAdmin();
@@ -37,8 +39,9 @@ internal static class RecycleBinEndpoints
         {
             await departments.EnsureCanRestoreAsync(caller.TenantId, id, context.RequestAborted);
         }
-        await store.RestoreAsync(caller.Write(clock), id, context.RequestAborted);
-        return TypedResults.NoContent();
+        var restored = await store.RestoreAsync(caller.Write(clock), id, context.RequestAborted);
+        Preconditions.SetETag(context, restored);
+        return TypedResults.Ok<object>(restored);
     }
 
     public static async Task<NoContent> PurgeRecord(string type, string id, RecordTypeRegistry registry, TimeProvider clock, HttpContext context)

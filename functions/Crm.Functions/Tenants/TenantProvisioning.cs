@@ -58,6 +58,12 @@ internal sealed class TenantProvisioning(TenantStore tenants, RecordStore<Depart
         {
             throw new ValidationException("timeZone", "Unknown IANA time zone.");
         }
+        // Everything about the administrator is checked before the first write: a sign-up refused
+        // half-way would leave a claimed slug and an Office that a later sign-up silently resumes.
+        if (!OrganisationRules.IsValidLogin(input.AdminLogin.Trim()))
+        {
+            throw new ValidationException("adminLogin", "Must be a mobile phone number, an e-mail address, or a user name (a letter, then 2-63 letters, digits, dots, dashes or underscores).");
+        }
         PasswordPolicy.Validate("adminPassword", input.AdminPassword, input.AdminLogin);
         var tenant = await tenants.FindBySlugAsync(slug, cancellationToken);
         if (tenant is { Provisioned: true })

@@ -1,7 +1,9 @@
 using Azure.Data.Tables;
 using Crm.Domain.Organisation;
+using Crm.Functions.Auth;
 using Crm.Storage.Records;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 
 namespace Crm.Functions.Users;
 
@@ -9,14 +11,14 @@ namespace Crm.Functions.Users;
 /// A user's password hash, kept in a row beside the user record (never in it, so no list, event or
 /// audit entry can carry it) and written in the same transaction as the record change.
 /// </summary>
-internal sealed class Credentials(RecordStore<User> users)
+internal sealed class Credentials(RecordStore<User> users, IOptions<AuthOptions> auth)
 {
-    private static readonly PasswordHasher<User> Hasher = new();
+    private readonly PasswordHasher<User> _hasher = new(Options.Create(new PasswordHasherOptions { IterationCount = auth.Value.PasswordHashIterations }));
 
     public static string RowKey(string userId) => "c~" + userId;
 
     public TableTransactionAction Write(string tenantId, User user, string password) =>
-        new(TableTransactionActionType.UpsertReplace, new TableEntity(tenantId, RowKey(user.Id)) { ["PasswordHash"] = Hasher.HashPassword(user, password) });
+        new(TableTransactionActionType.UpsertReplace, new TableEntity(tenantId, RowKey(user.Id)) { ["PasswordHash"] = _hasher.HashPassword(user, password) });
 
     public async Task<bool> VerifyAsync(string tenantId, User user, string password, CancellationToken cancellationToken)
     {
@@ -25,10 +27,10 @@ internal sealed class Credentials(RecordStore<User> users)
         {
             return false;
         }
-        var result = Hasher.VerifyHashedPassword(user, row.Value!.GetString("PasswordHash"), password);
+        var result = _hasher.VerifyHashedPassword(user, row.Value!.GetString("PasswordHash"), password);
         if (result == PasswordVerificationResult.SuccessRehashNeeded)
         {
-            await users.Table.UpsertEntityAsync(new TableEntity(tenantId, RowKey(user.Id)) { ["PasswordHash"] = Hasher.HashPassword(user, password) },
+            await users.Table.UpsertEntityAsync(new TableEntity(tenantId, RowKey(user.Id)) { ["PasswordHash"] = _hasher.HashPassword(user, password) },
                 TableUpdateMode.Replace, cancellationToken);
         }
         return result != PasswordVerificationResult.Failed;

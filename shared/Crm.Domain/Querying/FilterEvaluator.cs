@@ -13,7 +13,7 @@ public sealed class FilterEvaluator(IReadOnlyList<FilterGroup> groups, DateTimeO
     public bool IsEmpty => groups.Count == 0;
 
     public bool Matches(JsonElement record) =>
-        groups.Count == 0 || groups.Any(g => g.Filters.All(f => Matches(record, f)));
+        groups.Count == 0 || groups.Any(g => (g.Filters ?? []).All(f => Matches(record, f)));
 
     /// <summary>Checks fields and operator/value shapes before any read, so bad input is a 400.</summary>
     public static void Validate(IReadOnlyList<FilterGroup> groups, ISet<string> filterableFields, string path = "filterGroups")
@@ -21,11 +21,21 @@ public sealed class FilterEvaluator(IReadOnlyList<FilterGroup> groups, DateTimeO
         var errors = new Dictionary<string, string[]>();
         for (var g = 0; g < groups.Count; g++)
         {
+            if (groups[g] is null)
+            {
+                errors[$"{path}[{g}]"] = ["Required."];
+                continue;
+            }
             var filters = groups[g].Filters ?? [];
             for (var i = 0; i < filters.Count; i++)
             {
                 var f = filters[i];
                 var at = $"{path}[{g}].filters[{i}]";
+                if (f is null)
+                {
+                    errors[at] = ["Required."];
+                    continue;
+                }
                 if (f.Field is null || !(filterableFields.Contains(f.Field) || f.Field.StartsWith("customFields.", StringComparison.Ordinal)))
                 {
                     errors[$"{at}.field"] = [$"'{f.Field}' cannot be filtered on. Allowed: {string.Join(", ", filterableFields.Order(StringComparer.Ordinal))}, customFields.<name>."];

@@ -77,7 +77,7 @@ public sealed class OutboxDispatcher(RecordTypeRegistry registry, EventFeed feed
     {
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RowKey ge {"o~"} and RowKey lt {"o~~"}");
         var rows = new List<TableEntity>();
-        // The keys are selected too: the rows are deleted by them once published.
+        // The keys are selected too: a projection returns only what it names, and the rows are deleted by key.
         await foreach (var row in table.QueryAsync<TableEntity>(filter, EventFeed.MaxBatch, ["PartitionKey", "RowKey", "D"], cancellationToken).ConfigureAwait(false))
         {
             rows.Add(row);

@@ -23,7 +23,7 @@ internal sealed record ListCursor(string LastKey, string QueryHash)
         try
         {
             var parts = JsonSerializer.Deserialize<string[]>(Base64Url.DecodeFromChars(cursor));
-            if (parts is [var key, var hash] && hash == expectedHash)
+            if (parts is [{ } key, { } hash] && hash == expectedHash)
             {
                 return new ListCursor(key, hash);
             }

@@ -44,8 +44,8 @@ internal static class MergedRange
         TableClient table, string filter, int pageSize, IReadOnlyList<string> select, CancellationToken cancellationToken)
     {
         var rows = new List<TableEntity>();
-        // A $select returns only the properties named, keys included; the merge orders by row key.
-        select = [.. select, "RowKey"];
+        // A projection returns only what it names; the merge orders and resumes by row key.
+        select = ["RowKey", .. select];
         // Azure may answer an empty page with a continuation token; follow it until rows or the end.
         await foreach (var page in table.QueryAsync<TableEntity>(filter, pageSize, select, cancellationToken).AsPages(pageSizeHint: pageSize).ConfigureAwait(false))
         {

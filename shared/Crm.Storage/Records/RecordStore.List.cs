@@ -38,12 +38,11 @@ public sealed partial class RecordStore<T>
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var scanned = 0;
         string? lastReturnedKey = null;
-        // A $select returns only the properties named, keys included: the cursor needs the row key.
-        await foreach (var row in Table.QueryAsync<TableEntity>(filter, pageSize, [DataProperty, DeletedProperty, "RowKey"], cancellationToken).ConfigureAwait(false))
+        await foreach (var row in Table.QueryAsync<TableEntity>(filter, pageSize, [KeyProperty, DataProperty, DeletedProperty], cancellationToken).ConfigureAwait(false))
         {
             scanned++;
             var matched = IsDeleted(row) ? null : Match(row, remaining, evaluator);
-            if (matched is not null && query.Q is not null && !IsFirstSearchRow(row.RowKey, matched, prefix))
+            if (matched is not null && query.Q is not null && !IsFirstMatchingTerm(row.RowKey, matched, prefix))
             {
                 matched = null;
             }
@@ -115,15 +114,17 @@ public sealed partial class RecordStore<T>
     }
 
     /// <summary>
-    /// A record has a search row per term, and several of its terms may start with the query (name
-    /// "abc", e-mail "abc@x.cn"). Only the first of them in key order lists it: the page's de-duplication
-    /// alone would list it again on a later page.
+    /// A record has a search row per term (name, login, e-mail...). A prefix search shows it at the first
+    /// of its rows in the range only, so that no later page repeats it.
     /// </summary>
-    private bool IsFirstSearchRow(string rowKey, T record, string prefix) =>
-        type.SearchTerms(record).Select(TextNormalizer.Normalize).Where(t => t.Length > 0)
+    private bool IsFirstMatchingTerm(string rowKey, T record, string searchPrefix)
+    {
+        var first = type.SearchTerms(record).Select(TextNormalizer.Normalize).Where(t => t.Length > 0)
             .Select(t => RowKeys.SearchTerm(t, record.Id))
-            .Where(k => k.StartsWith(prefix, StringComparison.Ordinal))
-            .Min(StringComparer.Ordinal) == rowKey;
+            .Where(k => k.StartsWith(searchPrefix, StringComparison.Ordinal))
+            .Min(StringComparer.Ordinal);
+        return first is null || first == rowKey;
+    }
 
     private static T? Match(TableEntity row, List<KeyValuePair<string, string>> equals, FilterEvaluator evaluator)
     {

@@ -134,7 +134,7 @@ public sealed partial class RecordStore<T>
         }
     }
 
-    public async Task RestoreAsync(WriteContext context, string id, CancellationToken cancellationToken = default)
+    public async Task<RecordBase> RestoreAsync(WriteContext context, string id, CancellationToken cancellationToken = default)
     {
         var row = await ReadBinnedRowAsync(context.TenantId, id, cancellationToken).ConfigureAwait(false);
         var restored = Parse(row) with { UpdatedAt = context.Now, UpdatedBy = context.ActorId, Version = NewVersion() };
@@ -151,6 +151,7 @@ public sealed partial class RecordStore<T>
         {
             throw new ConflictException("record.busy", $"The {type.Name} '{id}' changed while it was being restored; retry.");
         }
+        return restored;
     }
 
     /// <summary>Removes a binned record for good; its audit history stays.</summary>

@@ -15,7 +15,7 @@ public interface IRecordStore
     string TableName { get; }
     bool CanDelete { get; }
     TableClient Table { get; }
-    Task RestoreAsync(WriteContext context, string id, CancellationToken cancellationToken);
+    Task<RecordBase> RestoreAsync(WriteContext context, string id, CancellationToken cancellationToken);
     Task PurgeAsync(WriteContext context, string id, CancellationToken cancellationToken);
 }
 
@@ -28,6 +28,9 @@ public sealed partial class RecordStore<T>(TableServiceClient service, StorageOp
     : IRecordStore where T : RecordBase
 {
     private const string DataProperty = "D";
+
+    /// <summary>A projection ($select) returns only the properties it names, the keys included.</summary>
+    private const string KeyProperty = "RowKey";
     private const string IdProperty = "Id";
     private const string DeletedProperty = "Deleted";
     private const string BinKeyProperty = "BinKey";
