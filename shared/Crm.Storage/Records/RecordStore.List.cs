@@ -96,7 +96,7 @@ public sealed partial class RecordStore<T>
         var remaining = query.FieldEquals.ToList();
         if (query.Q is not null)
         {
-            return (RowKeys.SearchPrefix(TextNormalizer.Normalize(query.Q)), remaining);
+            return (RowKeys.SearchPrefix(SearchTerm(query.Q)), remaining);
         }
         if (query.Sort == ListQuery.DefaultSort && remaining.FindIndex(f => type.IndexedFields.Contains(f.Key)) is var i and >= 0)
         {
@@ -125,6 +125,15 @@ public sealed partial class RecordStore<T>
             .Min(StringComparer.Ordinal);
         return first is null || first == rowKey;
     }
+
+    /// <summary>
+    /// Phones are indexed as digits, so a query typed like a phone ("+86 138-0013") searches by its
+    /// digits; anything else by its normalised text.
+    /// </summary>
+    private static string SearchTerm(string q) =>
+        q.All(c => char.IsAsciiDigit(c) || c is '+' or '-' or ' ' or '(' or ')' or '.') && q.Count(char.IsAsciiDigit) >= 3
+            ? TextNormalizer.Digits(q)
+            : TextNormalizer.Normalize(q);
 
     private static T? Match(TableEntity row, List<KeyValuePair<string, string>> equals, FilterEvaluator evaluator)
     {

@@ -27,6 +27,7 @@ public sealed class TableInitializer(
 
     private readonly CancellationTokenSource _stopping = new();
     private volatile bool _created;
+    private volatile bool _disposed;
     private volatile Exception? _lastError;
     private Task _retrying = Task.CompletedTask;
 
@@ -62,11 +63,19 @@ public sealed class TableInitializer(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (_disposed)
+        {
+            return; // a second stop of a host that is already disposed
+        }
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _retrying.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        _disposed = true;
+        _stopping.Dispose();
+    }
 
     private async Task RetryAsync(CancellationToken stopping)
     {

@@ -28,6 +28,7 @@ internal sealed class QueueListener(
 
     // Separate from the stopping token: stopping ends fetching; this ends handlers, only when the host gives up waiting.
     private readonly CancellationTokenSource _handlersCancelled = new();
+    private volatile bool _disposed;
     private readonly AsyncSignal _handlerFinished = new();
     private int _inFlight;
 
@@ -77,8 +78,21 @@ internal sealed class QueueListener(
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        // Returns once the handlers have finished, or earlier when the host stops waiting for them.
-        await base.StopAsync(cancellationToken);
+        // A host stopped from two sides at once (the app's own RunAsync and a test host's dispose)
+        // may call this after the first stop already disposed us: there is nothing left to stop.
+        if (_disposed)
+        {
+            return;
+        }
+        try
+        {
+            // Returns once the handlers have finished, or earlier when the host stops waiting for them.
+            await base.StopAsync(cancellationToken);
+        }
+        catch (ObjectDisposedException)
+        {
+            return; // disposed by the other stop while this one ran
+        }
         if (ExecuteTask is { IsCompleted: false } draining)
         {
             // The host gave up: cancel the handlers so they hand their messages back for another replica.
@@ -89,6 +103,7 @@ internal sealed class QueueListener(
 
     public override void Dispose()
     {
+        _disposed = true;
         _handlersCancelled.Dispose();
         base.Dispose();
     }

@@ -15,7 +15,7 @@ public sealed class ProblemDetailsTests(CrmApp app) : IClassFixture<CrmApp>
         var tenant = await app.NewTenantAsync();
         var response = await tenant.Admin.GetAsync("/api/v1/departments/01jzzzzzzzzzzzzzzzzzzzzzzz");
         var problem = await response.ExpectProblemAsync(HttpStatusCode.NotFound, "department.not_found");
-        Assert.StartsWith("https://", problem.Str("type"), StringComparison.Ordinal);
+        Assert.Equal("urn:crm:problem:department.not_found", problem.Str("type"));
         Assert.False(string.IsNullOrEmpty(problem.Str("detail")));
         Assert.Equal("/api/v1/departments/01jzzzzzzzzzzzzzzzzzzzzzzz", problem.Str("instance"));
         Assert.False(string.IsNullOrEmpty(problem.Str("traceId")));

@@ -48,6 +48,8 @@ public class CrmApp : WebApplicationFactory<Program>, IAsyncLifetime
         return Task.CompletedTask;
     }
 
+    private int _hostDisposed;
+
     async Task IAsyncLifetime.DisposeAsync()
     {
         await DisposeAsync();
@@ -60,6 +62,28 @@ public class CrmApp : WebApplicationFactory<Program>, IAsyncLifetime
         await foreach (var queue in queues.GetQueuesAsync(prefix: Prefix.ToLowerInvariant()))
         {
             await queues.DeleteQueueAsync(queue.Name);
+        }
+    }
+
+    /// <summary>
+    /// xUnit disposes a fixture through both IAsyncLifetime and IDisposable; stopping an already
+    /// disposed host throws, so whichever comes first stops it and the other does nothing.
+    /// </summary>
+    public override async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _hostDisposed, 1) == 0)
+        {
+            await base.DisposeAsync();
+        }
+        GC.SuppressFinalize(this);
+    }
+
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2215", Justification = "The base's work is done by DisposeAsync, exactly once.")]
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
     }
 
