@@ -1,0 +1,44 @@
+using System.Collections.Concurrent;
+using System.Net;
+
+namespace Crm.Benchmarks;
+
+/// <summary>Create and read-by-id through the API over real HTTP, in one tenant (one partition).</summary>
+internal sealed class ApiBench(BenchOptions options, BenchApp app)
+{
+    public async Task<IReadOnlyList<Measurement>> RunAsync()
+    {
+        var tenant = await app.NewTenantAsync("api");
+        var ids = new ConcurrentBag<string>();
+        long counter = 0;
+        var warmup = TimeSpan.FromSeconds(options.Warmup);
+        var duration = TimeSpan.FromSeconds(options.Seconds);
+        var results = new List<Measurement>();
+
+        foreach (var clients in new[] { 1, options.Clients })
+        {
+            Progress.Say($"API create, {clients} client(s)");
+            results.Add(await Load.RunAsync("API create (POST)", clients, warmup, duration, async (_, ct) =>
+            {
+                var n = Interlocked.Increment(ref counter);
+                using var request = tenant.Request(HttpMethod.Post, "/api/v1/departments",
+                    new { name = SampleDepartment.Name(n), description = SampleDepartment.Description, sortOrder = 10 });
+                using var response = await app.Http.SendAsync(request, ct);
+                var created = await BenchApp.Expect(response, HttpStatusCode.Created);
+                ids.Add(created.GetProperty("id").GetString()!);
+            }));
+        }
+        var readable = ids.ToArray();
+        foreach (var clients in new[] { 1, options.Clients })
+        {
+            Progress.Say($"API get by id, {clients} client(s)");
+            results.Add(await Load.RunAsync("API get by id (GET)", clients, warmup, duration, async (_, ct) =>
+            {
+                using var request = tenant.Request(HttpMethod.Get, "/api/v1/departments/" + readable[Random.Shared.Next(readable.Length)]);
+                using var response = await app.Http.SendAsync(request, ct);
+                await BenchApp.Expect(response, HttpStatusCode.OK);
+            }));
+        }
+        return results;
+    }
+}
