@@ -120,7 +120,7 @@ public sealed class EventFeed(TableServiceClient service, StorageOptions options
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RowKey gt {"f~"} and RowKey lt {"f~~"}");
         var batch = new List<TableTransactionAction>();
         var removed = 0;
-        await foreach (var row in Table.QueryAsync<TableEntity>(filter, 500, ["EventId", "Time"], cancellationToken).ConfigureAwait(false))
+        await foreach (var row in Table.QueryAsync<TableEntity>(filter, 500, ["RowKey", "EventId", "Time"], cancellationToken).ConfigureAwait(false))
         {
             if (row.GetDateTimeOffset("Time") >= cutoff)
             {

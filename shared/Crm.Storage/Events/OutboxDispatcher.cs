@@ -53,7 +53,8 @@ public sealed class OutboxDispatcher(RecordTypeRegistry registry, EventFeed feed
     {
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RowKey ge {"o~"} and RowKey lt {"o~~"}");
         var rows = new List<TableEntity>();
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, EventFeed.MaxBatch, ["D"], cancellationToken).ConfigureAwait(false))
+        // The keys are selected too: the rows are deleted by key once published.
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, EventFeed.MaxBatch, ["PartitionKey", "RowKey", "D"], cancellationToken).ConfigureAwait(false))
         {
             rows.Add(row);
             if (rows.Count == EventFeed.MaxBatch)

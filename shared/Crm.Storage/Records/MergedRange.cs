@@ -45,6 +45,8 @@ internal static class MergedRange
     {
         var rows = new List<TableEntity>();
         // Azure may answer an empty page with a continuation token; follow it until rows or the end.
+        // The merge orders by RowKey and the cursor is a RowKey; $select returns only the named properties.
+        select = select.Contains("RowKey") ? select : [.. select, "RowKey"];
         await foreach (var page in table.QueryAsync<TableEntity>(filter, pageSize, select, cancellationToken).AsPages(pageSizeHint: pageSize).ConfigureAwait(false))
         {
             rows.AddRange(page.Values);

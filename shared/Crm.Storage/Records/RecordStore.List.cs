@@ -38,7 +38,8 @@ public sealed partial class RecordStore<T>
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var scanned = 0;
         string? lastReturnedKey = null;
-        await foreach (var row in Table.QueryAsync<TableEntity>(filter, pageSize, [DataProperty, DeletedProperty], cancellationToken).ConfigureAwait(false))
+        // RowKey must be selected: with $select the service returns only the named properties, and the cursor is the row key.
+        await foreach (var row in Table.QueryAsync<TableEntity>(filter, pageSize, [DataProperty, DeletedProperty, "RowKey"], cancellationToken).ConfigureAwait(false))
         {
             scanned++;
             var matched = IsDeleted(row) ? null : Match(row, remaining, evaluator);
