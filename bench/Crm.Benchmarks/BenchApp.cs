@@ -2,10 +2,14 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Azure.Core;
+using Azure.Data.Tables;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Crm.Benchmarks;
@@ -62,6 +66,34 @@ internal sealed class BenchApp : WebApplicationFactory<Program>
         builder.UseSetting("Triggers:Timers:Enabled", "false");
         // Request logging off, as in the usual ASP.NET production settings; the console would otherwise print two lines a request.
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.ConfigureTestServices(services =>
+        {
+            // The same client the service builds, plus a counting policy (the last registration wins).
+            services.AddSingleton(_ =>
+            {
+                var clientOptions = new TableClientOptions();
+                clientOptions.AddPolicy(Calls, HttpPipelinePosition.PerRetry);
+                return new TableServiceClient(_storage, clientOptions);
+            });
+            services.AddTransient<IStartupFilter, MarkRequests>();
+        });
+    }
+
+    /// <summary>Storage calls the service makes, inside requests and in the background.</summary>
+    public StorageCallCounter Calls { get; } = new();
+
+    /// <summary>Marks the handling of every HTTP request, so its storage calls count as the request's.</summary>
+    private sealed class MarkRequests : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, nextMiddleware) =>
+            {
+                StorageCallCounter.InRequest.Value = true;
+                return nextMiddleware(context);
+            });
+            next(app);
+        };
     }
 
     protected override void Dispose(bool disposing)
@@ -71,6 +103,38 @@ internal sealed class BenchApp : WebApplicationFactory<Program>
             Http?.Dispose();
         }
         base.Dispose(disposing);
+    }
+
+    /// <summary>A timed load whose note says what each operation cost in storage calls (in the request, and in the background).</summary>
+    public async Task<Measurement> MeasureAsync(string name, int clients, TimeSpan warmup, TimeSpan duration, Func<int, CancellationToken, Task> operation)
+    {
+        var start = Calls.Snapshot();
+        var end = start;
+        var measured = await Load.RunAsync(name, clients, warmup, duration, operation, () => start = Calls.Snapshot(), () => end = Calls.Snapshot());
+        return measured with
+        {
+            Note = $"storage per request: {end.Request.Minus(start.Request).PerOperation(measured.Ops)}"
+                + $"; meanwhile in the background: {end.Background.Minus(start.Background).PerOperation(measured.Ops)}",
+        };
+    }
+
+    /// <summary>Runs an operation a few times, one at a time, counting rows too; what one costs in storage.</summary>
+    public async Task<string> ProbeAsync(int times, Func<Task> operation)
+    {
+        Calls.Detailed = true;
+        try
+        {
+            var before = Calls.Snapshot().Request;
+            for (var i = 0; i < times; i++)
+            {
+                await operation();
+            }
+            return Calls.Snapshot().Request.Minus(before).PerOperation(times);
+        }
+        finally
+        {
+            Calls.Detailed = false;
+        }
     }
 
     /// <summary>Provisions a tenant through the API and signs its administrator in.</summary>

@@ -9,7 +9,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Crm.Benchmarks;
 
-internal sealed record SeedResult(string Tenant, int Records, double Seconds)
+/// <summary>How long seeding took, and the rate per slice of 1,000 records as the partition grew.</summary>
+internal sealed record SeedResult(string Tenant, int Target, int Records, double Seconds, IReadOnlyList<(int UpTo, double PerSecond)> Slices)
 {
     public double RecordsPerSecond => Records / Seconds;
 }
@@ -20,7 +21,14 @@ internal sealed record RowCensus(string Tenant, int Records, IReadOnlyList<(stri
     public int Total => Kinds.Sum(k => k.Rows);
 }
 
-internal sealed record ListResults(IReadOnlyList<SeedResult> Seeds, IReadOnlyList<Measurement> Lists, RowCensus? Census);
+/// <summary>The first page and a page from the middle of one tenant, and what one page costs in storage.</summary>
+internal sealed record ListFigures(string Label, int Records, Measurement First, Measurement Deep, string FirstCost, string DeepCost);
+
+internal sealed record ListResults(IReadOnlyList<SeedResult> Seeds, IReadOnlyList<ListFigures> Figures, RowCensus? Census)
+{
+    public ListFigures? Small => Figures.FirstOrDefault(f => f.Label == "small");
+    public ListFigures? Large => Figures.FirstOrDefault(f => f.Label == "large");
+}
 
 /// <summary>
 /// List-page latency (<c>GET /api/v1/departments?limit=50</c>, the first page and a page in the middle
@@ -34,21 +42,21 @@ internal sealed class ListBench(BenchOptions options, BenchApp app)
     public async Task<ListResults> RunAsync()
     {
         var seeds = new List<SeedResult>();
-        var lists = new List<Measurement>();
+        var figures = new List<ListFigures>();
 
         var small = await app.NewTenantAsync("small");
-        seeds.Add(await SeedAsync(small, options.SmallRecords, "small"));
-        var census = await CountRowsAsync(small, options.SmallRecords);
-        lists.AddRange(await MeasureAsync(small, options.SmallRecords, ""));
+        seeds.Add(await SeedAsync(small, options.SmallRecords, "small", TimeSpan.MaxValue));
+        var census = await CountRowsAsync(small, seeds[0].Records);
+        figures.Add(await MeasureAsync(small, "small", seeds[0].Records));
 
         var large = await app.NewTenantAsync("large");
-        seeds.Add(await SeedAsync(large, options.Records, "large"));
-        lists.AddRange(await MeasureAsync(large, options.Records, ""));
+        seeds.Add(await SeedAsync(large, options.Records, "large", TimeSpan.FromSeconds(options.SeedSeconds)));
+        figures.Add(await MeasureAsync(large, "large", seeds[1].Records));
 
-        // Same small tenant, now sharing its table with the large one: shows whether latency follows
+        // The same small tenant, now sharing its table with the large one: shows whether latency follows
         // the tenant's size (it should not) or the table's (an emulator artefact).
-        lists.AddRange(await MeasureAsync(small, options.SmallRecords, ", large tenant in table"));
-        return new ListResults(seeds, lists, census);
+        figures.Add(await MeasureAsync(small, "small, with the large tenant in the table", seeds[0].Records));
+        return new ListResults(seeds, figures, census);
     }
 
     /// <summary>
@@ -57,16 +65,28 @@ internal sealed class ListBench(BenchOptions options, BenchApp app)
     /// The store instance is the app's own type declaration with a silent outbox notifier, so the
     /// dispatcher does not spend the measurement moving 100,000 seeded events into the change feed.
     /// </summary>
-    private async Task<SeedResult> SeedAsync(BenchTenant tenant, int count, string label)
+    private async Task<SeedResult> SeedAsync(BenchTenant tenant, int count, string label, TimeSpan budget)
     {
         var services = app.Services;
         var store = new RecordStore<Department>(services.GetRequiredService<TableServiceClient>(), services.GetRequiredService<StorageOptions>(),
             services.GetRequiredService<RecordStore<Department>>().Type, new SilentNotifier());
         var done = 0;
+        var slices = new List<(int, double)>();
+        var sliceStart = TimeSpan.Zero;
         var watch = Stopwatch.StartNew();
         using var progress = new Timer(_ => Progress.Say($"seeding {label}: {Volatile.Read(ref done):N0}/{count:N0} in {watch.Elapsed.TotalSeconds:F0} s"),
             null, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(15));
-        await Parallel.ForEachAsync(Enumerable.Range(1, count), new ParallelOptions { MaxDegreeOfParallelism = options.SeedParallelism }, async (n, ct) =>
+
+        // Stops handing out work once the time budget is spent; writes already started finish.
+        IEnumerable<int> Numbers()
+        {
+            for (var n = 1; n <= count && watch.Elapsed < budget; n++)
+            {
+                yield return n;
+            }
+        }
+
+        await Parallel.ForEachAsync(Numbers(), new ParallelOptions { MaxDegreeOfParallelism = options.SeedParallelism }, async (n, ct) =>
         {
             var context = new WriteContext(tenant.Id, tenant.AdminUserId, "127.0.0.1", DateTimeOffset.UtcNow);
             await store.CreateAsync(context, new Department
@@ -76,25 +96,36 @@ internal sealed class ListBench(BenchOptions options, BenchApp app)
                 Description = SampleDepartment.Description,
                 SortOrder = 10,
             }, cancellationToken: ct);
-            Interlocked.Increment(ref done);
+            if (Interlocked.Increment(ref done) is var written && written % 1000 == 0)
+            {
+                lock (slices)
+                {
+                    var now = watch.Elapsed;
+                    slices.Add((written, 1000 / (now - sliceStart).TotalSeconds));
+                    sliceStart = now;
+                }
+            }
         });
         watch.Stop();
-        Progress.Say($"seeded {count:N0} departments ({label}) in {watch.Elapsed.TotalSeconds:F1} s");
-        return new SeedResult(label, count, watch.Elapsed.TotalSeconds);
+        Progress.Say($"seeded {done:N0} of {count:N0} departments ({label}) in {watch.Elapsed.TotalSeconds:F1} s");
+        return new SeedResult(label, count, done, watch.Elapsed.TotalSeconds, slices);
     }
 
-    private async Task<IReadOnlyList<Measurement>> MeasureAsync(BenchTenant tenant, int records, string note)
+    private async Task<ListFigures> MeasureAsync(BenchTenant tenant, string label, int seeded)
     {
-        var size = $"{records:N0} records{note}";
+        var records = seeded + 1; // and the top department
+        var size = $"{records:N0} records";
         var warmup = TimeSpan.FromSeconds(Math.Min(1, options.Warmup));
         var duration = TimeSpan.FromSeconds(options.ListSeconds);
-        Progress.Say($"list {FirstPage}, {size}");
-        var first = await Load.RunAsync($"{FirstPage}, {size}", 1, warmup, duration, (_, ct) => GetPageAsync(tenant, 50, null, ct));
+        Progress.Say($"list {FirstPage}, {label}, {size}");
+        var first = await app.MeasureAsync($"{FirstPage}, {size}", 1, warmup, duration, (_, ct) => GetPageAsync(tenant, 50, null, ct));
+        var firstCost = await app.ProbeAsync(3, () => GetPageAsync(tenant, 50, null, CancellationToken.None));
 
         var (cursor, depth, walk) = await CursorAtAsync(tenant, records / 2);
-        Progress.Say($"list {DeepPage} (after {depth:N0} records, cursor reached in {walk.TotalSeconds:F1} s), {size}");
-        var deep = await Load.RunAsync($"{DeepPage} (#{depth + 1:N0}), {size}", 1, warmup, duration, (_, ct) => GetPageAsync(tenant, 50, cursor, ct));
-        return [first, deep];
+        Progress.Say($"list {DeepPage}, {label}: after {depth:N0} records, cursor reached in {walk.TotalSeconds:F1} s");
+        var deep = await app.MeasureAsync($"{DeepPage} (from #{depth + 1:N0}), {size}", 1, warmup, duration, (_, ct) => GetPageAsync(tenant, 50, cursor, ct));
+        var deepCost = await app.ProbeAsync(3, () => GetPageAsync(tenant, 50, cursor, CancellationToken.None));
+        return new ListFigures(label, records, first, deep, firstCost, deepCost);
     }
 
     /// <summary>Walks the list by cursor, 200 at a time, to the page that starts after <paramref name="depth"/> records.</summary>

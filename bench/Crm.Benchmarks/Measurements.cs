@@ -5,6 +5,9 @@ namespace Crm.Benchmarks;
 /// <summary>What one measured load produced: completed operations, errors and their latencies.</summary>
 internal sealed record Measurement(string Name, int Clients, long Ops, long Errors, double Seconds, double[] SortedMs, string? FirstError)
 {
+    /// <summary>What the operations cost in storage calls, when counted.</summary>
+    public string? Note { get; init; }
+
     public double OpsPerSecond => Seconds > 0 ? Ops / Seconds : 0;
     public double P50 => Percentile(0.50);
     public double P95 => Percentile(0.95);
@@ -22,7 +25,7 @@ internal sealed record Measurement(string Name, int Clients, long Ops, long Erro
 internal static class Load
 {
     public static async Task<Measurement> RunAsync(string name, int clients, TimeSpan warmup, TimeSpan duration,
-        Func<int, CancellationToken, Task> operation)
+        Func<int, CancellationToken, Task> operation, Action? atMeasureStart = null, Action? atMeasureEnd = null)
     {
         var start = Stopwatch.GetTimestamp();
         var measureFrom = start + (long)(warmup.TotalSeconds * Stopwatch.Frequency);
@@ -62,7 +65,11 @@ internal static class Load
             }
         }
 
+        var marks = Task.WhenAll(
+            Task.Delay(warmup).ContinueWith(_ => atMeasureStart?.Invoke(), TaskScheduler.Default),
+            Task.Delay(warmup + duration).ContinueWith(_ => atMeasureEnd?.Invoke(), TaskScheduler.Default));
         await Task.WhenAll(Enumerable.Range(0, clients).Select(w => Task.Run(() => Worker(w))));
+        await marks;
         var all = latencies.SelectMany(l => l).ToArray();
         Array.Sort(all);
         return new Measurement(name, clients, all.Length, errors.Sum(), duration.TotalSeconds, all, firstError);

@@ -16,6 +16,10 @@ internal static class BenchProgram
             return 0;
         }
         var options = BenchOptions.Parse(args);
+        // The report goes to standard output; anything else written to the console (the service's own
+        // lines included) goes to standard error with the progress.
+        var stdout = Console.Out;
+        Console.SetOut(Console.Error);
         var run = Guid.NewGuid().ToString("N")[..8];
         string Prefix(string part) => $"bench{run}{part}";
         var prefixes = new List<string>();
@@ -52,7 +56,9 @@ internal static class BenchProgram
                 prefixes.Add(Prefix("api"));
                 using var app = new BenchApp(options.Storage, Prefix("api"));
                 app.Start();
-                report.Api = await new ApiBench(options, app).RunAsync();
+                var api = new ApiBench(options, app);
+                report.Api = await api.RunAsync();
+                report.CreateCost = api.CreateCost;
             });
             await Part("list", async () =>
             {
@@ -73,7 +79,7 @@ internal static class BenchProgram
             await StorageCleanup.RunAsync(options.Storage, prefixes);
         }
 
-        Console.WriteLine(report.Render(Describe(options.Storage), watch.Elapsed));
+        stdout.WriteLine(report.Render(Describe(options.Storage), watch.Elapsed));
         return report.Failures.Count == 0 ? 0 : 1;
     }
 
