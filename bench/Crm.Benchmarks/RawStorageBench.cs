@@ -31,6 +31,12 @@ internal sealed class RawStorageBench(BenchOptions options, string tableName)
                 keys.Add(entity.RowKey);
             }));
         }
+        foreach (var clients in new[] { 1, options.Clients })
+        {
+            Progress.Say($"raw 10-row EGT, {clients} client(s)");
+            results.Add(await Load.RunAsync("Raw SDK EGT of 10 rows", clients, warmup, duration, (_, ct) =>
+                table.SubmitTransactionAsync(CreateShaped(partition), ct)));
+        }
         var readable = keys.ToArray();
         foreach (var clients in new[] { 1, options.Clients })
         {
@@ -39,6 +45,30 @@ internal sealed class RawStorageBench(BenchOptions options, string tableName)
                 await table.GetEntityAsync<TableEntity>(partition, readable[Random.Shared.Next(readable.Length)], cancellationToken: ct)));
         }
         return results;
+    }
+
+    /// <summary>
+    /// One entity group transaction shaped like the engine's create: the record row, five index rows
+    /// carrying the record JSON, a unique-key row, two audit rows and an outbox row.
+    /// </summary>
+    private static List<TableTransactionAction> CreateShaped(string partition)
+    {
+        var record = Row(partition);
+        var id = record.RowKey[2..];
+        var json = record.GetString("D");
+        var inverted = (DateTime.MaxValue.Ticks - DateTime.UtcNow.Ticks).ToString("D19", System.Globalization.CultureInfo.InvariantCulture);
+        TableEntity Projection(string key) => new(partition, key) { ["Id"] = id, ["D"] = json };
+        TableEntity Audit(string key) => new(partition, key) { ["D"] = json, ["ActorId"] = id, ["RecordId"] = id };
+        TableEntity[] rows =
+        [
+            record,
+            Projection($"i~m~{inverted}~{id}"), Projection($"i~c~{inverted}~{id}"), Projection($"i~n~bench~{id}"),
+            Projection($"i~f~parentId~{id}~{inverted}~{id}"), Projection($"i~q~bench~{id}"),
+            new(partition, $"k~name~{id}") { ["Id"] = id },
+            Audit($"a~{inverted}~{id}"), Audit($"h~{id}~{inverted}~{id}"),
+            new(partition, $"o~{id}") { ["D"] = json },
+        ];
+        return rows.Select(r => new TableTransactionAction(TableTransactionActionType.Add, r)).ToList();
     }
 
     /// <summary>The properties a department's <c>r~</c> row has: its JSON, its display name and the deleted flag.</summary>

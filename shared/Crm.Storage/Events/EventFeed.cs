@@ -33,13 +33,22 @@ public sealed class EventFeed(TableServiceClient service, StorageOptions options
         }
         for (var attempt = 0; ; attempt++)
         {
+            // First assume none is published yet (the usual case) rather than reading an x~ row per event:
+            // if one is, its x~ row makes the transaction fail with 409, and the retry checks each event.
             var fresh = new List<ChangeEvent>();
-            foreach (var e in events)
+            if (attempt == 0)
             {
-                var known = await Table.GetEntityIfExistsAsync<TableEntity>(tenantId, "x~" + e.Id, cancellationToken: cancellationToken).ConfigureAwait(false);
-                if (!known.HasValue)
+                fresh.AddRange(events);
+            }
+            else
+            {
+                foreach (var e in events)
                 {
-                    fresh.Add(e);
+                    var known = await Table.GetEntityIfExistsAsync<TableEntity>(tenantId, "x~" + e.Id, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    if (!known.HasValue)
+                    {
+                        fresh.Add(e);
+                    }
                 }
             }
             if (fresh.Count == 0)
