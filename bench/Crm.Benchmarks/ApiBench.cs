@@ -32,15 +32,17 @@ internal sealed class ApiBench(BenchOptions options, BenchApp app)
             ids.Add(created.GetProperty("id").GetString()!);
         }
         var readable = ids.ToArray();
+        var partition = $"random records of a tenant with {readable.Length + 1:N0} departments";
         foreach (var clients in new[] { 1, options.Clients })
         {
             Progress.Say($"API get by id, {clients} client(s)");
-            results.Add(await app.MeasureAsync("API get by id (GET)", clients, warmup, duration, async (_, ct) =>
+            var read = await app.MeasureAsync("API get by id (GET)", clients, warmup, duration, async (_, ct) =>
             {
                 using var request = tenant.Request(HttpMethod.Get, "/api/v1/departments/" + readable[Random.Shared.Next(readable.Length)]);
                 using var response = await app.Http.SendAsync(request, ct);
                 await BenchApp.Expect(response, HttpStatusCode.OK);
-            }));
+            });
+            results.Add(read with { Note = $"{partition}; {read.Note}" });
         }
         return results;
     }

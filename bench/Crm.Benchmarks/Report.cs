@@ -29,7 +29,7 @@ internal sealed class Report(BenchOptions options)
         Line();
         if (Raw.Count > 0)
         {
-            Line("1. Raw Azure SDK (TableClient), one partition, entity like a department's record row");
+            Line($"1. Raw Azure SDK (TableClient), one partition per kind; each entity like a department's record row ({RawStorageBench.JsonChars} chars of JSON + Name + Deleted)");
             Table(Raw);
         }
         if (Api.Count > 0)
