@@ -44,9 +44,29 @@ internal sealed class ApiBench(BenchOptions options, BenchApp app)
             });
             results.Add(read with { Note = $"{partition}; {read.Note}" });
         }
+        var probe = 0;
+        UpdateCost = await app.ProbeAsync(5, async () =>
+        {
+            using var request = tenant.Request(HttpMethod.Patch, "/api/v1/departments/" + readable[probe++], new { description = "Changed by the benchmark." });
+            using var response = await app.Http.SendAsync(request);
+            await BenchApp.Expect(response, HttpStatusCode.OK);
+        });
+        DeleteCost = await app.ProbeAsync(5, async () =>
+        {
+            using var request = tenant.Request(HttpMethod.Delete, "/api/v1/departments/" + readable[probe++]);
+            using var response = await app.Http.SendAsync(request);
+            if (response.StatusCode != HttpStatusCode.NoContent)
+            {
+                await BenchApp.Expect(response, HttpStatusCode.NoContent);
+            }
+        });
         return results;
     }
 
-    /// <summary>Storage calls of one create, rows included, measured one at a time after the timed runs.</summary>
+    /// <summary>Storage calls of one create, update and delete, rows included, counted one at a time after the timed runs.</summary>
     public string? CreateCost { get; private set; }
+
+    public string? UpdateCost { get; private set; }
+
+    public string? DeleteCost { get; private set; }
 }

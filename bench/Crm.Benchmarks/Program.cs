@@ -58,7 +58,7 @@ internal static class BenchProgram
                 app.Start();
                 var api = new ApiBench(options, app);
                 report.Api = await api.RunAsync();
-                report.CreateCost = api.CreateCost;
+                (report.CreateCost, report.UpdateCost, report.DeleteCost) = (api.CreateCost, api.UpdateCost, api.DeleteCost);
             });
             await Part("list", async () =>
             {

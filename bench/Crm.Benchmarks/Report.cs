@@ -13,6 +13,8 @@ internal sealed class Report(BenchOptions options)
     public IReadOnlyList<Measurement> Raw { get; set; } = [];
     public IReadOnlyList<Measurement> Api { get; set; } = [];
     public string? CreateCost { get; set; }
+    public string? UpdateCost { get; set; }
+    public string? DeleteCost { get; set; }
     public ListResults? Lists { get; set; }
     public MemoryResult? Memory { get; set; }
     public List<string> Failures { get; } = [];
@@ -36,11 +38,14 @@ internal sealed class Report(BenchOptions options)
         {
             Line("2. API over HTTP (Kestrel on 127.0.0.1, same process as the clients), one tenant");
             Table(Api);
-            if (CreateCost is not null)
+            foreach (var (what, cost) in new[] { ("create (POST)", CreateCost), ("update (PATCH description)", UpdateCost), ("delete (DELETE)", DeleteCost) })
             {
-                Line($"   one create, counted alone: {CreateCost}");
-                Line();
+                if (cost is not null)
+                {
+                    Line($"   one {what}, counted alone: {cost}");
+                }
             }
+            Line();
         }
         if (Lists is { } lists)
         {
