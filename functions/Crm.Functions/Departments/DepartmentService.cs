@@ -20,8 +20,13 @@ internal sealed class DepartmentService(RecordStore<Department> store, RecordSto
     public async Task<Department> CreateAsync(Caller caller, CreateDepartment input, CancellationToken cancellationToken)
     {
         caller.RequireAdmin();
+        if (input.ParentId is not null)
+        {
+            await EnsureExistsAsync(caller.TenantId, input.ParentId, cancellationToken);
+        }
+        // The top department needs no check (and no storage round trip): provisioning creates it before
+        // the first user, and it can be neither deleted nor moved.
         var parentId = input.ParentId ?? (await tenants.FindAsync(caller.TenantId, cancellationToken))!.OfficeDepartmentId;
-        await EnsureExistsAsync(caller.TenantId, parentId, cancellationToken);
         return await store.CreateAsync(caller.Write(clock), new Department
         {
             Name = input.Name.Trim(),

@@ -33,8 +33,11 @@ public sealed class EventFeed(TableServiceClient service, StorageOptions options
         }
         for (var attempt = 0; ; attempt++)
         {
-            var published = await PublishedAsync(tenantId, events, cancellationToken).ConfigureAwait(false);
-            var fresh = events.Where(e => !published.Contains(e.Id)).ToList();
+            // First assume none is published yet (the usual case): if one is, its x~ row makes the
+            // transaction fail with 409, and the retry reads which ones already are.
+            var fresh = attempt == 0
+                ? events.ToList()
+                : await UnpublishedAsync(tenantId, events, cancellationToken).ConfigureAwait(false);
             if (fresh.Count == 0)
             {
                 return events.Select(e => e.Id).ToList();
@@ -71,10 +74,10 @@ public sealed class EventFeed(TableServiceClient service, StorageOptions options
     }
 
     /// <summary>
-    /// Which of the events already have a number: one range read over their <c>x~</c> rows (ids are
+    /// The events without a number yet: one range read over their <c>x~</c> rows (ids are
     /// time-ordered, so the range is short) instead of a point read per event.
     /// </summary>
-    private async Task<HashSet<string>> PublishedAsync(string tenantId, IReadOnlyList<ChangeEvent> events, CancellationToken cancellationToken)
+    private async Task<List<ChangeEvent>> UnpublishedAsync(string tenantId, IReadOnlyList<ChangeEvent> events, CancellationToken cancellationToken)
     {
         var wanted = events.Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
         var first = "x~" + wanted.Min(StringComparer.Ordinal);
@@ -89,7 +92,7 @@ public sealed class EventFeed(TableServiceClient service, StorageOptions options
                 found.Add(id);
             }
         }
-        return found;
+        return events.Where(e => !found.Contains(e.Id)).ToList();
     }
 
     /// <summary>Events after <paramref name="afterEventId"/> in publication order, optionally of some types.</summary>

@@ -47,6 +47,8 @@ internal static class MergedRange
         // A projection returns only what it names; the merge orders and resumes by row key.
         select = ["RowKey", .. select];
         // Azure may answer an empty page with a continuation token; follow it until rows or the end.
+        // The merge orders by RowKey and the cursor is a RowKey; $select returns only the named properties.
+        select = select.Contains("RowKey") ? select : [.. select, "RowKey"];
         await foreach (var page in table.QueryAsync<TableEntity>(filter, pageSize, select, cancellationToken).AsPages(pageSizeHint: pageSize).ConfigureAwait(false))
         {
             rows.AddRange(page.Values);
