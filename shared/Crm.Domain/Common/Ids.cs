@@ -10,16 +10,46 @@ public static class Ids
 {
     private const string Alphabet = "0123456789abcdefghjkmnpqrstvwxyz";
 
+    private static readonly Lock Gate = new();
+    private static long _lastMs = -1;
+    private static UInt128 _lastRandom;
+    private static readonly UInt128 RandomMask = (UInt128.One << 80) - 1;
+
+    /// <summary>
+    /// Within one millisecond the random part counts up from the first id's (monotonic ULID), so
+    /// two changes made in the same millisecond keep their order in the audit log and the feed.
+    /// </summary>
     public static string New(DateTimeOffset? at = null)
     {
-        var ms = (ulong)(at ?? DateTimeOffset.UtcNow).ToUnixTimeMilliseconds();
+        var ms = (at ?? DateTimeOffset.UtcNow).ToUnixTimeMilliseconds();
+        UInt128 random;
+        lock (Gate)
+        {
+            if (ms == _lastMs && _lastRandom < RandomMask)
+            {
+                random = ++_lastRandom;
+            }
+            else
+            {
+                Span<byte> fresh = stackalloc byte[16];
+                RandomNumberGenerator.Fill(fresh);
+                // The top bit stays clear so that counting up within a millisecond cannot overflow.
+                random = new UInt128(BitConverter.ToUInt64(fresh[..8]), BitConverter.ToUInt64(fresh[8..])) & (RandomMask >> 1);
+                (_lastMs, _lastRandom) = (ms, random);
+            }
+        }
         Span<byte> bytes = stackalloc byte[16];
+        var time = (ulong)ms;
         for (var i = 5; i >= 0; i--)
         {
-            bytes[i] = (byte)(ms & 0xFF);
-            ms >>= 8;
+            bytes[i] = (byte)(time & 0xFF);
+            time >>= 8;
         }
-        RandomNumberGenerator.Fill(bytes[6..]);
+        for (var i = 15; i >= 6; i--)
+        {
+            bytes[i] = (byte)(random & 0xFF);
+            random >>= 8;
+        }
         return Encode(bytes);
     }
 
