@@ -12,7 +12,7 @@ namespace Crm.Functions.Auth;
 internal sealed class CallerMiddleware(RequestDelegate next, RecordStore<User> users, TimeProvider clock)
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
-    private readonly ConcurrentDictionary<(string, string), (User? User, DateTimeOffset Until)> _cache = new();
+    private readonly ConcurrentDictionary<(string, string), (Task<User?> User, DateTimeOffset Until)> _cache = new();
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -32,15 +32,19 @@ internal sealed class CallerMiddleware(RequestDelegate next, RecordStore<User> u
         await next(context);
     }
 
+    /// <summary>
+    /// The cache holds the read itself, so concurrent requests of one user share one storage read
+    /// when the entry expires. A failed read is not kept.
+    /// </summary>
     private async Task<User?> FindAsync(string tenantId, string userId, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        if (_cache.TryGetValue((tenantId, userId), out var hit) && hit.Until > now)
+        var key = (tenantId, userId);
+        if (!_cache.TryGetValue(key, out var entry) || entry.Until <= now || entry.User.IsFaulted || entry.User.IsCanceled)
         {
-            return hit.User;
+            entry = (users.FindAsync(tenantId, userId, CancellationToken.None), now + CacheFor);
+            _cache[key] = entry;
         }
-        var user = await users.FindAsync(tenantId, userId, cancellationToken);
-        _cache[(tenantId, userId)] = (user, now + CacheFor);
-        return user;
+        return await entry.User.WaitAsync(cancellationToken);
     }
 }
