@@ -5,6 +5,7 @@ using Crm.Functions.Departments;
 using Crm.Functions.Events;
 using Crm.Functions.Hosting;
 using Crm.Functions.RecycleBin;
+using Crm.Functions.Records;
 using Crm.Functions.Tenants;
 using Crm.Functions.Users;
 using Crm.Storage.Events;
@@ -23,6 +24,7 @@ internal static class CrmFeatures
         services.AddRecordType<User, UserRecordType>();
 
         services.AddSingleton<DepartmentService>();
+        services.AddSingleton<IRestoreGuard>(sp => sp.GetRequiredService<DepartmentService>());
         services.AddSingleton<UserService>();
         services.AddSingleton<Credentials>();
         services.AddSingleton<TenantProvisioning>();

@@ -10,7 +10,7 @@ namespace Crm.Functions.Departments;
 
 /// <summary>The department tree's write rules: one root, unique sibling names, no cycles, delete only when empty.</summary>
 internal sealed class DepartmentService(RecordStore<Department> store, RecordStore<User> users, TenantStore tenants, TimeProvider clock)
-    : IRecordService<Department, CreateDepartment>
+    : IRecordService<Department, CreateDepartment>, IRestoreGuard
 {
     /// <summary>Enough for any real company; the tree endpoint reads the whole tree at once.</summary>
     public const int MaxDepartments = 5_000;
@@ -82,10 +82,11 @@ internal sealed class DepartmentService(RecordStore<Department> store, RecordSto
     }
 
     /// <summary>A department comes back from the recycle bin only under a live parent.</summary>
+    public string TypeName => store.TypeName;
+
     public async Task EnsureCanRestoreAsync(string tenantId, string id, CancellationToken cancellationToken)
     {
-        var row = await store.Table.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>(tenantId, "r~" + id, cancellationToken: cancellationToken);
-        if (row.HasValue && CrmJson.Deserialize<Department>(row.Value!.GetString("D")).ParentId is { } parentId
+        if ((await store.FindInBinAsync(tenantId, id, cancellationToken))?.ParentId is { } parentId
             && await store.FindAsync(tenantId, parentId, cancellationToken) is null)
         {
             throw new ConflictException("department.parent_deleted", "Restore the parent department first.");

@@ -68,6 +68,10 @@ internal static class RecordApi<T, TCreate, TService>
         return TypedResults.NoContent();
     }
 
+    /// <summary>
+    /// The named query parameters are declared so the OpenAPI document shows them; the values are read
+    /// with the field filters by <see cref="ListParameters"/>, which knows every parameter's rules.
+    /// </summary>
     public static async Task<Ok<Page<T>>> List(TService service, TenantStore tenants, TimeProvider clock, HttpContext context,
         int? limit = null, string? cursor = null, string? sort = null, string? q = null)
     {

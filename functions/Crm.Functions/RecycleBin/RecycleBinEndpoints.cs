@@ -1,5 +1,4 @@
 using Crm.Domain.Common;
-using Crm.Functions.Departments;
 using Crm.Functions.Hosting;
 using Crm.Functions.Records;
 using Crm.Storage.Records;
@@ -30,14 +29,14 @@ internal static class RecycleBinEndpoints
     }
 
     /// <summary>Answers 200 with the restored record (its runtime type, hence <c>object</c>) and its new ETag.</summary>
-    public static async Task<Ok<object>> RestoreRecord(string type, string id, RecordTypeRegistry registry, DepartmentService departments, TimeProvider clock, HttpContext context)
+    public static async Task<Ok<object>> RestoreRecord(string type, string id, RecordTypeRegistry registry, IEnumerable<IRestoreGuard> guards, TimeProvider clock, HttpContext context)
     {
         var caller = context.Caller();
         caller.RequireAdmin();
         var store = Find(registry, type, id);
-        if (type == "department")
+        foreach (var guard in guards.Where(g => g.TypeName == type))
         {
-            await departments.EnsureCanRestoreAsync(caller.TenantId, id, context.RequestAborted);
+            await guard.EnsureCanRestoreAsync(caller.TenantId, id, context.RequestAborted);
         }
         var restored = await store.RestoreAsync(caller.Write(clock), id, context.RequestAborted);
         Preconditions.SetETag(context, restored);

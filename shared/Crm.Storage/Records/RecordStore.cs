@@ -48,6 +48,13 @@ public sealed partial class RecordStore<T>(TableServiceClient service, StorageOp
         return row is null || IsDeleted(row) ? null : Parse(row);
     }
 
+    /// <summary>The record as it was deleted, or null when it is not in the recycle bin.</summary>
+    public async Task<T?> FindInBinAsync(string tenantId, string id, CancellationToken cancellationToken = default)
+    {
+        var row = await ReadRowAsync(tenantId, id, cancellationToken).ConfigureAwait(false);
+        return row is not null && IsDeleted(row) ? Parse(row) : null;
+    }
+
     public async Task<T> GetAsync(string tenantId, string id, CancellationToken cancellationToken = default) =>
         await FindAsync(tenantId, id, cancellationToken).ConfigureAwait(false) ?? throw new NotFoundException(type.Name, id);
 

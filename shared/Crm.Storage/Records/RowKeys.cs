@@ -9,8 +9,6 @@ namespace Crm.Storage.Records;
 /// </summary>
 internal static class RowKeys
 {
-    public const char Separator = '~';
-
     /// <summary>Longest escaped value used in a key; Azure allows 1 KiB for the whole key.</summary>
     private const int MaxValueLength = 240;
 

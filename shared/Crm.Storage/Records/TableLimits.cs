@@ -10,7 +10,6 @@ internal static class TableLimits
 {
     public const int MaxTransactionEntities = 100;
     public const long MaxTransactionBytes = 4L * 1024 * 1024;
-    public const int MaxStringChars = 32 * 1024;
     public const int MaxQueryPage = 1000;
 
     /// <summary>Record JSON is kept in one string property (ADR 0002); larger content belongs in Blob Storage.</summary>

@@ -3,6 +3,7 @@ using Azure;
 using Azure.Data.Tables;
 using Crm.Domain.Common;
 using Crm.Domain.Tenants;
+using Crm.Storage.Records;
 
 namespace Crm.Storage.Tenants;
 
@@ -44,7 +45,7 @@ public sealed class TenantStore(TableServiceClient service, StorageOptions optio
 
     public async Task<Tenant?> FindBySlugAsync(string slug, CancellationToken cancellationToken)
     {
-        var row = await Table.GetEntityIfExistsAsync<TableEntity>(Partition, "slug~" + RowKeysEscape(slug), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var row = await Table.GetEntityIfExistsAsync<TableEntity>(Partition, "slug~" + RowKeys.Escape(slug), cancellationToken: cancellationToken).ConfigureAwait(false);
         return row.HasValue ? await FindAsync(row.Value!.GetString("TenantId"), cancellationToken).ConfigureAwait(false) : null;
     }
 
@@ -55,7 +56,7 @@ public sealed class TenantStore(TableServiceClient service, StorageOptions optio
         {
             return cached.Tenant;
         }
-        var row = await Table.GetEntityIfExistsAsync<TableEntity>(Partition, "id~" + RowKeysEscape(tenantId), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var row = await Table.GetEntityIfExistsAsync<TableEntity>(Partition, "id~" + RowKeys.Escape(tenantId), cancellationToken: cancellationToken).ConfigureAwait(false);
         if (!row.HasValue)
         {
             return null;
@@ -76,7 +77,6 @@ public sealed class TenantStore(TableServiceClient service, StorageOptions optio
         return tenants;
     }
 
-    private static string RowKeysEscape(string value) => Records.RowKeys.Escape(value);
 
     internal static ETag Any => ETag.All;
 }

@@ -1,0 +1,13 @@
+namespace Crm.Functions.Records;
+
+/// <summary>
+/// A record type's own condition for leaving the recycle bin (e.g. a department needs a live
+/// parent), checked by the shared restore endpoint before the engine restores the record.
+/// </summary>
+internal interface IRestoreGuard
+{
+    /// <summary>Singular, as in the restore route's <c>{type}</c>.</summary>
+    string TypeName { get; }
+
+    Task EnsureCanRestoreAsync(string tenantId, string id, CancellationToken cancellationToken);
+}
