@@ -15,20 +15,22 @@ public sealed class QueueLeaseTests : IAsyncLifetime
     [Fact]
     public async Task LeaseIsRenewedWhileASlowHandlerRuns()
     {
-        // The handler outlives the 2 s lease; without renewal the message would be received a second time.
+        // The handler outlives the 3 s lease; without renewal the message would be received a second time.
+        // The lease is long enough that a renewal delayed by a busy CI machine (renewals come every 1.5 s)
+        // still lands before it runs out.
         var finished = new TaskCompletionSource();
         _deliveries.Behaviour = async (_, _, cancellationToken) =>
         {
-            await Task.Delay(TimeSpan.FromSeconds(3.5), cancellationToken);
-            finished.SetResult();
+            await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
+            finished.TrySetResult();
         };
         using var host = _storage.BuildHost(s => s.AddSingleton(_deliveries)
             .AddQueueHandler<OrderPlaced, RecordingHandler>("orders")
-            .Configure<QueueOptions>(o => o.LeaseDuration = TimeSpan.FromSeconds(2)));
+            .Configure<QueueOptions>(o => o.LeaseDuration = TimeSpan.FromSeconds(3)));
         await host.StartAsync();
         await host.Services.GetRequiredService<IQueueSender>().SendAsync("orders", new OrderPlaced("order-1", "c-1"));
 
-        await finished.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await finished.Task.WaitAsync(TimeSpan.FromSeconds(15));
         await Eventually.HoldsAsync(async () => await _storage.CountAsync("orders") == 0, "the message was deleted with the renewed receipt");
         Assert.Single(_deliveries.Seen);
     }
