@@ -1,4 +1,6 @@
+using Crm.Domain.Access;
 using Crm.Domain.Organisation;
+using Crm.Functions.Access;
 using Crm.Functions.Audit;
 using Crm.Functions.Auth;
 using Crm.Functions.Departments;
@@ -6,6 +8,7 @@ using Crm.Functions.Events;
 using Crm.Functions.Hosting;
 using Crm.Functions.RecycleBin;
 using Crm.Functions.Records;
+using Crm.Functions.Roles;
 using Crm.Functions.Tenants;
 using Crm.Functions.Users;
 using Crm.Storage.Events;
@@ -22,6 +25,8 @@ internal static class CrmFeatures
         services.AddRecordEngine();
         services.AddRecordType<Department, DepartmentRecordType>();
         services.AddRecordType<User, UserRecordType>();
+        services.AddRecordType<Role, RoleRecordType>();
+        services.AddSingleton<AccessDirectory>();
 
         services.AddSingleton<DepartmentService>();
         services.AddSingleton<IRestoreGuard>(sp => sp.GetRequiredService<DepartmentService>());

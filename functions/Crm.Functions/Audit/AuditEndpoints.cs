@@ -1,4 +1,6 @@
+using Crm.Domain.Access;
 using Crm.Domain.Common;
+using Crm.Functions.Access;
 using Crm.Functions.Hosting;
 using Crm.Storage.Records;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -9,7 +11,7 @@ internal static class AuditEndpoints
 {
     public static IEndpointRouteBuilder MapAuditLogs(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/api/v1/audit-logs", ListAuditLogs).WithTags("Audit").WithName("ListAuditLogs")
+        routes.MapGet("/api/v1/audit-logs", ListAuditLogs).WithTags("Audit").RequirePermission(Permissions.AuditLogsView).WithName("ListAuditLogs")
             .WithSummary("The operation log, newest first: who changed which fields of which record, when and from where");
         return routes;
     }
@@ -18,7 +20,6 @@ internal static class AuditEndpoints
         string? actorId = null, DateTimeOffset? from = null, DateTimeOffset? to = null, int limit = 50, string? cursor = null)
     {
         var caller = context.Caller();
-        caller.RequireAdmin();
         if (limit is < 1 or > 200)
         {
             throw new ValidationException("limit", "Must be between 1 and 200.");

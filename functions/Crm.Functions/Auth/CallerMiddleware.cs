@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Crm.Domain.Organisation;
+using Crm.Functions.Access;
 using Crm.Functions.Hosting;
 using Crm.Storage.Records;
 
@@ -9,7 +10,7 @@ namespace Crm.Functions.Auth;
 /// Turns a validated token into the request's <see cref="Caller"/>, and refuses tokens of users
 /// disabled since the token was issued (checked against a short cache, not on every request).
 /// </summary>
-internal sealed class CallerMiddleware(RequestDelegate next, RecordStore<User> users, TimeProvider clock)
+internal sealed class CallerMiddleware(RequestDelegate next, RecordStore<User> users, AccessDirectory access, TimeProvider clock)
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
     private readonly ConcurrentDictionary<(string, string), (Task<User?> User, DateTimeOffset Until)> _cache = new();
@@ -27,7 +28,8 @@ internal sealed class CallerMiddleware(RequestDelegate next, RecordStore<User> u
                 await ProblemWriter.WriteAsync(context, 401, "auth.user_disabled", "Not authenticated", "This user is disabled or no longer exists.");
                 return;
             }
-            context.SetCaller(new Caller(tenantId, userId, user.IsSuperAdmin, context.Connection.RemoteIpAddress?.ToString()));
+            var profile = await access.ProfileAsync(tenantId, user, context.RequestAborted);
+            context.SetCaller(new Caller(tenantId, userId, profile, context.Connection.RemoteIpAddress?.ToString()));
         }
         await next(context);
     }

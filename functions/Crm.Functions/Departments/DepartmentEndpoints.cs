@@ -1,4 +1,6 @@
+using Crm.Domain.Access;
 using Crm.Domain.Organisation;
+using Crm.Functions.Access;
 using Crm.Functions.Hosting;
 using Crm.Functions.Records;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -10,8 +12,8 @@ internal static class DepartmentEndpoints
     public static IEndpointRouteBuilder MapDepartments(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/departments").WithTags("Departments");
-        group.MapGet("/tree", GetDepartmentTree).WithName("GetDepartmentTree").WithSummary("The whole department tree, children ordered by sort order then name");
-        RecordApi<Department, CreateDepartment, DepartmentService>.Map(group, "Department", "Departments");
+        group.MapGet("/tree", GetDepartmentTree).AnyCaller().WithName("GetDepartmentTree").WithSummary("The whole department tree, children ordered by sort order then name");
+        RecordApi<Department, CreateDepartment, DepartmentService>.Map(group, "Department", "Departments", RecordPermissions.Managed(null, Permissions.DepartmentsManage));
         return routes;
     }
 

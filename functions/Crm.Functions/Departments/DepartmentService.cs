@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Crm.Domain.Common;
 using Crm.Domain.Organisation;
+using Crm.Functions.Access;
 using Crm.Functions.Hosting;
 using Crm.Functions.Records;
 using Crm.Storage.Records;
@@ -9,7 +10,7 @@ using Crm.Storage.Tenants;
 namespace Crm.Functions.Departments;
 
 /// <summary>The department tree's write rules: one root, unique sibling names, no cycles, delete only when empty.</summary>
-internal sealed class DepartmentService(RecordStore<Department> store, RecordStore<User> users, TenantStore tenants, TimeProvider clock)
+internal sealed class DepartmentService(RecordStore<Department> store, RecordStore<User> users, TenantStore tenants, AccessDirectory access, TimeProvider clock)
     : IRecordService<Department, CreateDepartment>, IRestoreGuard
 {
     /// <summary>Enough for any real company; the tree endpoint reads the whole tree at once.</summary>
@@ -19,7 +20,6 @@ internal sealed class DepartmentService(RecordStore<Department> store, RecordSto
 
     public async Task<Department> CreateAsync(Caller caller, CreateDepartment input, CancellationToken cancellationToken)
     {
-        caller.RequireAdmin();
         if (input.ParentId is not null)
         {
             await EnsureExistsAsync(caller.TenantId, input.ParentId, cancellationToken);
@@ -36,10 +36,9 @@ internal sealed class DepartmentService(RecordStore<Department> store, RecordSto
         }, cancellationToken: cancellationToken);
     }
 
-    public Task<Department> UpdateAsync(Caller caller, string id, string? ifMatch, JsonObject patch, CancellationToken cancellationToken)
+    public async Task<Department> UpdateAsync(Caller caller, string id, string? ifMatch, JsonObject patch, CancellationToken cancellationToken)
     {
-        caller.RequireAdmin();
-        return store.UpdateAsync(caller.Write(clock), id, ifMatch, async current =>
+        var updated = await store.UpdateAsync(caller.Write(clock), id, ifMatch, async current =>
         {
             var changes = MergePatch.Apply(new DepartmentChanges
             {
@@ -60,11 +59,13 @@ internal sealed class DepartmentService(RecordStore<Department> store, RecordSto
             }
             return current with { Name = changes.Name.Trim(), ParentId = changes.ParentId, Description = changes.Description, SortOrder = changes.SortOrder };
         }, cancellationToken: cancellationToken);
+        // A moved department changes what department-and-children scopes reach, at once.
+        access.OrganisationChanged(caller.TenantId);
+        return updated;
     }
 
     public async Task DeleteAsync(Caller caller, string id, string? ifMatch, CancellationToken cancellationToken)
     {
-        caller.RequireAdmin();
         var department = await store.GetAsync(caller.TenantId, id, cancellationToken);
         if (department.ParentId is null)
         {

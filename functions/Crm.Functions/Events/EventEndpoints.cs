@@ -1,4 +1,6 @@
+using Crm.Domain.Access;
 using Crm.Domain.Common;
+using Crm.Functions.Access;
 using Crm.Functions.Hosting;
 using Crm.Storage.Events;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -11,7 +13,7 @@ internal static class EventEndpoints
 {
     public static IEndpointRouteBuilder MapEvents(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/api/v1/events", ListEvents).WithTags("Events").WithName("ListEvents")
+        routes.MapGet("/api/v1/events", ListEvents).WithTags("Events").RequirePermission(Permissions.EventsView).WithName("ListEvents")
             .WithSummary("The change feed: events after the given event id, in publication order; pass nextCursor as 'after' to continue");
         return routes;
     }

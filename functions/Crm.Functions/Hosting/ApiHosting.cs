@@ -86,6 +86,7 @@ internal static class ApiHosting
         app.UseMiddleware<TenantRateLimitMiddleware>();
         app.UseMiddleware<RequestLimitMiddleware>();
         app.UseMiddleware<CallerMiddleware>();
+        app.UseMiddleware<Access.PermissionMiddleware>();
         app.UseMiddleware<IdempotencyMiddleware>();
         app.UseAuthorization();
         return app;

@@ -1,18 +1,25 @@
+using Crm.Domain.Access;
 using Crm.Domain.Common;
 using Crm.Storage.Records;
 
 namespace Crm.Functions.Hosting;
 
-/// <summary>The authenticated user behind a request; the tenant comes from the credential only.</summary>
-internal sealed record Caller(string TenantId, string UserId, bool IsSuperAdmin, string? SourceIp)
+/// <summary>
+/// The authenticated user behind a request and what they may do; the tenant comes from the
+/// credential only. A partner system calling with an API key acts as the key's creator, with the
+/// key's own permissions and scope (<see cref="ApiKeyId"/> names it in the audit trail).
+/// </summary>
+internal sealed record Caller(string TenantId, string UserId, AccessProfile Access, string? SourceIp, string? ApiKeyId = null)
 {
+    public bool IsSuperAdmin => Access.IsSuperAdmin;
+
     public WriteContext Write(TimeProvider clock) => new(TenantId, UserId, SourceIp, clock.GetUtcNow());
 
-    public void RequireAdmin()
+    public void Require(string permission)
     {
-        if (!IsSuperAdmin)
+        if (!Access.Has(permission))
         {
-            throw new ForbiddenException(ProblemCodes.Forbidden, "Only an administrator may do this.");
+            throw new ForbiddenException(ProblemCodes.PermissionDenied, $"This needs the permission '{permission}'.");
         }
     }
 }
@@ -23,6 +30,8 @@ internal static class CallerHttpContextExtensions
 
     public static Caller Caller(this HttpContext context) =>
         context.Items[Key] as Caller ?? throw new UnauthorizedException(ProblemCodes.NotAuthenticated, "Sign in first.");
+
+    public static Caller? FindCaller(this HttpContext context) => context.Items[Key] as Caller;
 
     public static void SetCaller(this HttpContext context, Caller caller) => context.Items[Key] = caller;
 }

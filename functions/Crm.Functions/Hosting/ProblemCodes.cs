@@ -11,6 +11,7 @@ internal static class ProblemCodes
     public const string InvalidToken = "auth.invalid_token";
     public const string TokenExpired = "auth.token_expired";
     public const string Forbidden = "auth.forbidden";
+    public const string PermissionDenied = "permission.denied";
     public const string RateLimited = "rate_limit.exceeded";
     public const string RouteNotFound = "route.not_found";
     public const string MethodNotAllowed = "route.method_not_allowed";

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Crm.Domain.Common;
 using Crm.Domain.Querying;
+using Crm.Functions.Access;
 using Crm.Functions.Hosting;
 using Crm.Storage.Records;
 using Crm.Storage.Tenants;
@@ -16,26 +17,31 @@ namespace Crm.Functions.Records;
 internal static class RecordApi<T, TCreate, TService>
     where T : RecordBase where TCreate : notnull where TService : IRecordService<T, TCreate>
 {
-    public static void Map(RouteGroupBuilder group, string pascalName, string pascalPlural, bool canDelete = true)
+    public static void Map(RouteGroupBuilder group, string pascalName, string pascalPlural, RecordPermissions permissions, bool canDelete = true)
     {
-        group.MapPost("/", Create).WithName($"Create{pascalName}").WithSummary($"Create a {pascalName.ToLowerInvariant()}");
-        group.MapGet("/", List).WithName($"List{pascalPlural}").WithSummary($"List {pascalPlural.ToLowerInvariant()}, newest change first; filter with query parameters named after fields");
-        group.MapGet("/{id}", Get).WithName($"Get{pascalName}").WithSummary($"Read a {pascalName.ToLowerInvariant()}");
-        group.MapPatch("/{id}", Update).WithName($"Update{pascalName}").WithSummary($"Change a {pascalName.ToLowerInvariant()} (JSON merge patch)")
+        var lower = pascalName.ToLowerInvariant();
+        var lowerPlural = pascalPlural.ToLowerInvariant();
+        Declare(group.MapPost("/", Create), permissions.Create).WithName($"Create{pascalName}").WithSummary($"Create a {lower}");
+        Declare(group.MapGet("/", List), permissions.View).WithName($"List{pascalPlural}").WithSummary($"List {lowerPlural}, newest change first; filter with query parameters named after fields");
+        Declare(group.MapGet("/{id}", Get), permissions.View).WithName($"Get{pascalName}").WithSummary($"Read a {lower}");
+        Declare(group.MapPatch("/{id}", Update), permissions.Edit).WithName($"Update{pascalName}").WithSummary($"Change a {lower} (JSON merge patch)")
             .Accepts<JsonObject>("application/merge-patch+json", "application/json");
         if (canDelete)
         {
-            group.MapDelete("/{id}", Delete).WithName($"Delete{pascalName}").WithSummary($"Move a {pascalName.ToLowerInvariant()} to the recycle bin");
+            Declare(group.MapDelete("/{id}", Delete), permissions.Delete).WithName($"Delete{pascalName}").WithSummary($"Move a {lower} to the recycle bin");
         }
-        group.MapPost("/search", Search).WithName($"Search{pascalPlural}").WithSummary($"Search {pascalPlural.ToLowerInvariant()} with filter groups");
-        group.MapPost("/batch/create", BatchCreate).WithName($"BatchCreate{pascalPlural}").WithSummary("Create up to 100 records");
-        group.MapPost("/batch/update", BatchUpdate).WithName($"BatchUpdate{pascalPlural}").WithSummary("Change up to 100 records");
-        group.MapPost("/batch/read", BatchRead).WithName($"BatchRead{pascalPlural}").WithSummary("Read up to 100 records");
+        Declare(group.MapPost("/search", Search), permissions.View).WithName($"Search{pascalPlural}").WithSummary($"Search {lowerPlural} with filter groups");
+        Declare(group.MapPost("/batch/create", BatchCreate), permissions.Create).WithName($"BatchCreate{pascalPlural}").WithSummary("Create up to 100 records");
+        Declare(group.MapPost("/batch/update", BatchUpdate), permissions.Edit).WithName($"BatchUpdate{pascalPlural}").WithSummary("Change up to 100 records");
+        Declare(group.MapPost("/batch/read", BatchRead), permissions.View).WithName($"BatchRead{pascalPlural}").WithSummary("Read up to 100 records");
         if (canDelete)
         {
-            group.MapPost("/batch/delete", BatchDelete).WithName($"BatchDelete{pascalPlural}").WithSummary("Delete up to 100 records");
+            Declare(group.MapPost("/batch/delete", BatchDelete), permissions.Delete).WithName($"BatchDelete{pascalPlural}").WithSummary("Delete up to 100 records");
         }
     }
+
+    private static RouteHandlerBuilder Declare(RouteHandlerBuilder endpoint, string? permission) =>
+        permission is null ? endpoint.AnyCaller() : endpoint.RequirePermission(permission);
 
     public static async Task<Created<T>> Create(TCreate input, TService service, HttpContext context)
     {

@@ -1,4 +1,6 @@
+using Crm.Domain.Access;
 using Crm.Domain.Common;
+using Crm.Functions.Access;
 using Crm.Functions.Hosting;
 using Crm.Functions.Records;
 using Crm.Storage.Records;
@@ -10,7 +12,7 @@ internal static class RecycleBinEndpoints
 {
     public static IEndpointRouteBuilder MapRecycleBin(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/recycle-bin").WithTags("Recycle bin");
+        var group = routes.MapGroup("/api/v1/recycle-bin").WithTags("Recycle bin").RequirePermission(Permissions.RecycleBinManage);
         group.MapGet("/", ListRecycleBin).WithName("ListRecycleBin").WithSummary("Deleted records, most recently deleted first");
         group.MapPost("/{type}/{id}/restore", RestoreRecord).WithName("RestoreRecord").WithSummary("Restore a deleted record ({type} singular, e.g. department)");
         group.MapDelete("/{type}/{id}", PurgeRecord).WithName("PurgeRecord").WithSummary("Delete a record for good");
@@ -20,7 +22,6 @@ internal static class RecycleBinEndpoints
     public static async Task<Ok<Page<RecycleBinEntry>>> ListRecycleBin(Storage.Records.RecycleBin bin, HttpContext context, string? type = null, int limit = 50, string? cursor = null)
     {
         var caller = context.Caller();
-        caller.RequireAdmin();
         if (limit is < 1 or > 200)
         {
             throw new ValidationException("limit", "Must be between 1 and 200.");
@@ -32,7 +33,6 @@ internal static class RecycleBinEndpoints
     public static async Task<Ok<object>> RestoreRecord(string type, string id, RecordTypeRegistry registry, IEnumerable<IRestoreGuard> guards, TimeProvider clock, HttpContext context)
     {
         var caller = context.Caller();
-        caller.RequireAdmin();
         var store = Find(registry, type, id);
         foreach (var guard in guards.Where(g => g.TypeName == type))
         {
@@ -46,7 +46,6 @@ internal static class RecycleBinEndpoints
     public static async Task<NoContent> PurgeRecord(string type, string id, RecordTypeRegistry registry, TimeProvider clock, HttpContext context)
     {
         var caller = context.Caller();
-        caller.RequireAdmin();
         await Find(registry, type, id).PurgeAsync(caller.Write(clock), id, context.RequestAborted);
         return TypedResults.NoContent();
     }

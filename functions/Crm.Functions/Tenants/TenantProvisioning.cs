@@ -1,9 +1,11 @@
 using System.ComponentModel.DataAnnotations;
+using Crm.Domain.Access;
 using Crm.Domain.Common;
 using ValidationException = Crm.Domain.Common.ValidationException;
 using Crm.Domain.Organisation;
 using Crm.Domain.Tenants;
 using Crm.Functions.Records;
+using Crm.Functions.Roles;
 using Crm.Functions.Users;
 using Crm.Storage.Records;
 using Crm.Storage.Tenants;
@@ -38,11 +40,11 @@ public sealed record CreateTenant
 public sealed record TenantCreated(Tenant Tenant, string AdminUserId);
 
 /// <summary>
-/// Creates a company: the tenant row (claiming its slug), the top department "Office" and the first
-/// super administrator. The ids are fixed in the tenant row first, so an interrupted provisioning
+/// Creates a company: the tenant row (claiming its slug), the top department "Office", the built-in
+/// roles and the first super administrator. The ids are fixed in the tenant row first, so an interrupted provisioning
 /// resumes where it stopped instead of leaving a tenant without an administrator.
 /// </summary>
-internal sealed class TenantProvisioning(TenantStore tenants, RecordStore<Department> departments, UserService users, TimeProvider clock)
+internal sealed class TenantProvisioning(TenantStore tenants, RecordStore<Department> departments, RecordStore<Role> roles, UserService users, TimeProvider clock)
 {
     public const string SystemActor = "system";
 
@@ -91,6 +93,7 @@ internal sealed class TenantProvisioning(TenantStore tenants, RecordStore<Depart
         {
             await departments.CreateAsync(context, new Department { Id = tenant.OfficeDepartmentId, Name = "Office" }, cancellationToken: cancellationToken);
         }
+        var superAdminRoleId = await EnsureBuiltInRolesAsync(context, cancellationToken);
         if (await users.Store.FindAsync(tenant.Id, tenant.AdminUserId, cancellationToken) is null)
         {
             await users.CreateAsync(context, new CreateUser
@@ -99,10 +102,24 @@ internal sealed class TenantProvisioning(TenantStore tenants, RecordStore<Depart
                 Password = input.AdminPassword,
                 Name = input.AdminName,
                 DepartmentId = tenant.OfficeDepartmentId,
-            }, superAdmin: true, tenant.AdminUserId, cancellationToken);
+                RoleIds = [superAdminRoleId],
+            }, tenant.AdminUserId, cancellationToken);
         }
         tenant = tenant with { Provisioned = true };
         await tenants.UpdateAsync(tenant, cancellationToken);
         return new TenantCreated(tenant, tenant.AdminUserId);
+    }
+
+    /// <summary>Creates the built-in roles that do not exist yet; returns the super administrator role's id.</summary>
+    private async Task<string> EnsureBuiltInRolesAsync(WriteContext context, CancellationToken cancellationToken)
+    {
+        string? superAdminRoleId = null;
+        foreach (var role in BuiltInRoles.All)
+        {
+            var id = await roles.FindIdByUniqueKeyAsync(context.TenantId, RoleRecordType.BuiltInKey, role.BuiltIn!, cancellationToken)
+                ?? (await roles.CreateAsync(context, role, cancellationToken: cancellationToken)).Id;
+            superAdminRoleId = role.IsSuperAdmin ? id : superAdminRoleId;
+        }
+        return superAdminRoleId!;
     }
 }

@@ -1,4 +1,6 @@
+using Crm.Domain.Access;
 using Crm.Domain.Organisation;
+using Crm.Functions.Access;
 using Crm.Functions.Hosting;
 using Crm.Functions.Records;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -10,12 +12,12 @@ internal static class UserEndpoints
     public static IEndpointRouteBuilder MapUsers(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/users").WithTags("Users");
-        RecordApi<User, CreateUser, UserService>.Map(group, "User", "Users", canDelete: false);
-        group.MapPost("/{id}/disable", DisableUser).WithName("DisableUser").WithSummary("Disable a user: they can no longer sign in; their records stay");
-        group.MapPost("/{id}/enable", EnableUser).WithName("EnableUser").WithSummary("Enable a disabled user");
-        group.MapPost("/{id}/reset-password", ResetUserPassword).WithName("ResetUserPassword").WithSummary("Set a new password for a user (administrators)");
+        RecordApi<User, CreateUser, UserService>.Map(group, "User", "Users", RecordPermissions.Managed(null, Permissions.UsersManage), canDelete: false);
+        group.MapPost("/{id}/disable", DisableUser).RequirePermission(Permissions.UsersManage).WithName("DisableUser").WithSummary("Disable a user: they can no longer sign in; their records stay");
+        group.MapPost("/{id}/enable", EnableUser).RequirePermission(Permissions.UsersManage).WithName("EnableUser").WithSummary("Enable a disabled user");
+        group.MapPost("/{id}/reset-password", ResetUserPassword).RequirePermission(Permissions.UsersManage).WithName("ResetUserPassword").WithSummary("Set a new password for a user (administrators)");
 
-        var me = routes.MapGroup("/api/v1/me").WithTags("Me");
+        var me = routes.MapGroup("/api/v1/me").WithTags("Me").AnyCaller();
         me.MapGet("/", GetMe).WithName("GetMe").WithSummary("The signed-in user");
         me.MapPost("/password", ChangeMyPassword).WithName("ChangeMyPassword").WithSummary("Change one's own password; other sessions end");
         return routes;
@@ -28,7 +30,6 @@ internal static class UserEndpoints
     public static async Task<NoContent> ResetUserPassword(string id, ResetPassword input, UserService users, TimeProvider clock, HttpContext context)
     {
         var caller = context.Caller();
-        caller.RequireAdmin();
         await users.SetPasswordAsync(caller.Write(clock), id, RequestValidation.Validate(input).NewPassword, context.RequestAborted);
         return TypedResults.NoContent();
     }

@@ -32,6 +32,10 @@ public sealed record CreateUser
 
     [StringLength(26)]
     public string? SuperiorId { get; init; }
+
+    /// <summary>The user's roles (ids); none means the user can sign in but do nothing yet.</summary>
+    [MaxLength(20)]
+    public IReadOnlyList<string>? RoleIds { get; init; }
 }
 
 /// <summary>The editable view a merge patch applies to.</summary>

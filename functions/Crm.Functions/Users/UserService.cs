@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Crm.Domain.Common;
 using Crm.Domain.Organisation;
+using Crm.Functions.Access;
 using Crm.Functions.Hosting;
 using Crm.Functions.Records;
 using Crm.Storage.Records;
@@ -12,19 +13,17 @@ namespace Crm.Functions.Users;
 /// Staff accounts: unique logins, existing departments and superiors, no superior cycles, never
 /// deleted (disabled instead), and always at least one active super administrator.
 /// </summary>
-internal sealed class UserService(RecordStore<User> store, RecordStore<Department> departments, Credentials credentials, TenantStore tenants, TimeProvider clock)
+internal sealed class UserService(RecordStore<User> store, RecordStore<Department> departments, Credentials credentials, TenantStore tenants,
+    AccessDirectory access, TimeProvider clock)
     : IRecordService<User, CreateUser>
 {
     public RecordStore<User> Store => store;
 
-    public Task<User> CreateAsync(Caller caller, CreateUser input, CancellationToken cancellationToken)
-    {
-        caller.RequireAdmin();
-        return CreateAsync(caller.Write(clock), input, superAdmin: false, id: null, cancellationToken);
-    }
+    public Task<User> CreateAsync(Caller caller, CreateUser input, CancellationToken cancellationToken) =>
+        CreateAsync(caller.Write(clock), input, id: null, cancellationToken);
 
     /// <summary>Also used when a tenant is provisioned, with a fixed id so a retry finds its admin.</summary>
-    public async Task<User> CreateAsync(WriteContext context, CreateUser input, bool superAdmin, string? id, CancellationToken cancellationToken)
+    public async Task<User> CreateAsync(WriteContext context, CreateUser input, string? id, CancellationToken cancellationToken)
     {
         var login = input.Login.Trim();
         if (!OrganisationRules.IsValidLogin(login))
@@ -39,6 +38,7 @@ internal sealed class UserService(RecordStore<User> store, RecordStore<Departmen
         {
             await EnsureUserAsync(context.TenantId, input.SuperiorId, "superiorId", cancellationToken);
         }
+        var (roleIds, superAdmin) = await CheckRolesAsync(context.TenantId, input.RoleIds ?? [], cancellationToken);
         var user = new User
         {
             Id = id ?? Ids.New(context.Now),
@@ -50,16 +50,31 @@ internal sealed class UserService(RecordStore<User> store, RecordStore<Departmen
             DepartmentId = departmentId,
             Position = input.Position,
             SuperiorId = input.SuperiorId,
+            RoleIds = roleIds,
             IsSuperAdmin = superAdmin,
             PasswordChangedAt = context.Now,
         };
-        return await store.CreateAsync(context, user, [credentials.Write(context.TenantId, user, input.Password)], cancellationToken);
+        var created = await store.CreateAsync(context, user, [credentials.Write(context.TenantId, user, input.Password)], cancellationToken);
+        access.OrganisationChanged(context.TenantId);
+        return created;
     }
 
-    public Task<User> UpdateAsync(Caller caller, string id, string? ifMatch, JsonObject patch, CancellationToken cancellationToken)
+    /// <summary>Existing roles only, each once; whether one of them makes the user a super administrator.</summary>
+    public async Task<(IReadOnlyList<string> RoleIds, bool SuperAdmin)> CheckRolesAsync(string tenantId, IReadOnlyList<string> roleIds, CancellationToken cancellationToken)
     {
-        caller.RequireAdmin();
-        return store.UpdateAsync(caller.Write(clock), id, ifMatch, async current =>
+        var roles = await access.RolesAsync(tenantId, cancellationToken);
+        var unknown = roleIds.Where(id => !roles.ContainsKey(id)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new ValidationException("roleIds", $"No role with id '{unknown[0]}'.", "user.role_not_found");
+        }
+        var distinct = roleIds.Distinct(StringComparer.Ordinal).ToList();
+        return (distinct, distinct.Any(id => roles[id].IsSuperAdmin));
+    }
+
+    public async Task<User> UpdateAsync(Caller caller, string id, string? ifMatch, JsonObject patch, CancellationToken cancellationToken)
+    {
+        var updated = await store.UpdateAsync(caller.Write(clock), id, ifMatch, async current =>
         {
             var changes = MergePatch.Apply(new UserChanges
             {
@@ -99,6 +114,9 @@ internal sealed class UserService(RecordStore<User> store, RecordStore<Departmen
                 Status = changes.Status,
             };
         }, cancellationToken: cancellationToken);
+        // A new superior or department changes what others' scopes reach: at once, not after a cache expires.
+        access.OrganisationChanged(caller.TenantId);
+        return updated;
     }
 
     public Task DeleteAsync(Caller caller, string id, string? ifMatch, CancellationToken cancellationToken) =>

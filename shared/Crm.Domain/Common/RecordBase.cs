@@ -25,8 +25,19 @@ public abstract record RecordBase
     public JsonObject CustomFields { get; init; } = [];
 }
 
-/// <summary>A record with an owner, subject to data scope (access-control issue).</summary>
+/// <summary>
+/// A record with an owner and a team, subject to data scope (<see cref="Access.RecordAccess"/>).
+/// The team lives in the record, so a team change is a record change: audited, versioned, in the feed.
+/// </summary>
 public interface IOwnedRecord
 {
     string? OwnerId { get; }
+    IReadOnlyList<Access.TeamMember> Team { get; }
+}
+
+/// <summary>The base of owned record types: declare the record as owned and data scope applies.</summary>
+public abstract record OwnedRecord : RecordBase, IOwnedRecord
+{
+    public string? OwnerId { get; init; }
+    public IReadOnlyList<Access.TeamMember> Team { get; init; } = [];
 }

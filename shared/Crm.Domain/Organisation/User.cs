@@ -33,7 +33,13 @@ public sealed record User : RecordBase
     public string? SuperiorId { get; init; }
     public UserStatus Status { get; init; } = UserStatus.Active;
 
-    /// <summary>Super administrators may do everything (access-control issue adds roles beside).</summary>
+    /// <summary>The user's roles; their rights are the union (<see cref="Access.AccessProfile"/>).</summary>
+    public IReadOnlyList<string> RoleIds { get; init; } = [];
+
+    /// <summary>
+    /// Whether one of the roles is the super administrator role: kept with <see cref="RoleIds"/> so
+    /// that the rule "never remove the last one" is an index read, not a scan of every user's roles.
+    /// </summary>
     public bool IsSuperAdmin { get; init; }
 
     /// <summary>Refresh tokens issued before this stop working (a changed password ends other sessions).</summary>

@@ -40,7 +40,9 @@ internal static class RowKeys
 
     public static string RecycleBin(DateTimeOffset deletedAt, string id) => $"b~{Inverted(deletedAt)}~{id}";
 
-    public static string Audit(DateTimeOffset at, string auditId) => $"a~{Inverted(at)}~{auditId}";
+    public static string Audit(DateTimeOffset at, string auditId) => $"{AuditPrefix}{Inverted(at)}~{auditId}";
+
+    public const string AuditPrefix = "a~";
 
     public static string History(string recordId, DateTimeOffset at, string auditId) => $"h~{recordId}~{Inverted(at)}~{auditId}";
 

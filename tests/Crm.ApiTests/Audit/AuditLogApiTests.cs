@@ -87,7 +87,8 @@ public sealed class AuditLogApiTests(CrmApp app) : IClassFixture<CrmApp>
         var departments = await LogAsync(tenant, "recordType=department");
         Assert.Equal(2, departments.Count);
         Assert.All(departments, e => Assert.Equal("department", e.Str("recordType")));
-        Assert.Equal(4, (await LogAsync(tenant, "")).Count);
+        // Provisioning also creates the five built-in roles.
+        Assert.Equal(9, (await LogAsync(tenant, "")).Count);
 
         await (await tenant.Admin.GetAsync("/api/v1/audit-logs?recordType=nothing")).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation.failed");
     }
@@ -99,8 +100,8 @@ public sealed class AuditLogApiTests(CrmApp app) : IClassFixture<CrmApp>
         var department = await tenant.CreateDepartmentAsync("By Admin");
 
         var system = await LogAsync(tenant, "actorId=system");
-        // Provisioning writes both at the same instant, so their order is not defined.
-        Assert.Equal(["department", "user"], system.Select(e => e.Str("recordType")).Order(StringComparer.Ordinal));
+        // Provisioning writes all at the same instant, so their order is not defined.
+        Assert.Equal(["department", "role", "role", "role", "role", "role", "user"], system.Select(e => e.Str("recordType")).Order(StringComparer.Ordinal));
         Assert.All(system, e => Assert.Equal("created", e.Str("action")));
         var admin = await LogAsync(tenant, $"actorId={tenant.AdminUserId}");
         Assert.Equal([department.Id()], admin.Select(e => e.Str("recordId")));
@@ -139,7 +140,7 @@ public sealed class AuditLogApiTests(CrmApp app) : IClassFixture<CrmApp>
         await tenant.CreateUserAsync();
 
         var all = await LogAsync(tenant, "limit=200");
-        Assert.Equal(11, all.Count);
+        Assert.Equal(11 + 5, all.Count); // and the five built-in roles
         var first = await tenant.Admin.GetJsonAsync("/api/v1/audit-logs?limit=3");
         Assert.Equal(3, first.Items().Count);
         Assert.NotNull(first.NextCursor());
@@ -177,6 +178,6 @@ public sealed class AuditLogApiTests(CrmApp app) : IClassFixture<CrmApp>
         Assert.DoesNotContain(department.Id(), (await LogAsync(other, "")).Select(e => e.Str("recordId")));
 
         var (_, staff) = await tenant.NewStaffAsync();
-        await (await staff.GetAsync("/api/v1/audit-logs")).ExpectProblemAsync(HttpStatusCode.Forbidden, "auth.forbidden");
+        await (await staff.GetAsync("/api/v1/audit-logs")).ExpectProblemAsync(HttpStatusCode.Forbidden, "permission.denied");
     }
 }

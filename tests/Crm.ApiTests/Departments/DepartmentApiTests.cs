@@ -157,9 +157,9 @@ public sealed partial class DepartmentApiTests(CrmApp app) : IClassFixture<CrmAp
         await staff.GetJsonAsync("/api/v1/departments");
         await staff.GetJsonAsync("/api/v1/departments/tree");
 
-        await (await staff.PostAsJsonAsync("/api/v1/departments", new { name = "Mine" })).ExpectProblemAsync(HttpStatusCode.Forbidden, "auth.forbidden");
-        await (await staff.PatchJsonAsync($"/api/v1/departments/{department.Id()}", new { name = "Mine" })).ExpectProblemAsync(HttpStatusCode.Forbidden, "auth.forbidden");
-        await (await staff.DeleteAsync($"/api/v1/departments/{department.Id()}")).ExpectProblemAsync(HttpStatusCode.Forbidden, "auth.forbidden");
+        await (await staff.PostAsJsonAsync("/api/v1/departments", new { name = "Mine" })).ExpectProblemAsync(HttpStatusCode.Forbidden, "permission.denied");
+        await (await staff.PatchJsonAsync($"/api/v1/departments/{department.Id()}", new { name = "Mine" })).ExpectProblemAsync(HttpStatusCode.Forbidden, "permission.denied");
+        await (await staff.DeleteAsync($"/api/v1/departments/{department.Id()}")).ExpectProblemAsync(HttpStatusCode.Forbidden, "permission.denied");
 
         var read = await tenant.Admin.GetJsonAsync($"/api/v1/departments/{department.Id()}");
         Assert.Equal("Read Only", read.Str("name"));

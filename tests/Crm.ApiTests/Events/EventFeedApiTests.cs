@@ -40,7 +40,10 @@ public sealed class EventFeedApiTests(CrmApp app) : IClassFixture<CrmApp>
     /// may follow later department events: a test that needs the whole feed waits for it too.
     /// </summary>
     private static bool HasProvisioning(List<JsonElement> events, TestTenant tenant) =>
-        Has(events, $"departments/{tenant.OfficeId}", "crm.department.created") && Has(events, $"users/{tenant.AdminUserId}", "crm.user.created");
+        Has(events, $"departments/{tenant.OfficeId}", "crm.department.created") && Has(events, $"users/{tenant.AdminUserId}", "crm.user.created")
+        && events.Count(e => e.Str("type") == "crm.role.created") == BuiltInRoleCount;
+
+    private const int BuiltInRoleCount = 5;
 
     [Fact]
     public async Task EveryChangeAppearsAsCloudEvent()
@@ -58,16 +61,15 @@ public sealed class EventFeedApiTests(CrmApp app) : IClassFixture<CrmApp>
         var events = await EventuallyAsync(tenant, e =>
             Has(e, departmentSubject, "crm.department.created", "crm.department.updated", "crm.department.deleted", "crm.department.restored")
             && Has(e, userSubject, "crm.user.created", "crm.user.updated")
-            && Has(e, $"departments/{tenant.OfficeId}", "crm.department.created")
-            && Has(e, $"users/{tenant.AdminUserId}", "crm.user.created"));
+            && HasProvisioning(e, tenant));
 
-        Assert.Equal(8, events.Count);
+        Assert.Equal(8 + BuiltInRoleCount, events.Count);
         Assert.Equal(events.Count, events.Select(e => e.Id()).Distinct().Count());
         foreach (var e in events)
         {
             Assert.Equal("1.0", e.Str("specversion"));
             Assert.False(string.IsNullOrEmpty(e.Id()));
-            Assert.Matches("^crm\\.(department|user)\\.(created|updated|deleted|restored)$", e.Str("type"));
+            Assert.Matches("^crm\\.(department|user|role)\\.(created|updated|deleted|restored)$", e.Str("type"));
             Assert.Equal($"/tenants/{tenant.Id}", e.Str("source"));
             Assert.Equal(tenant.Id, e.Str("tenantId"));
             Assert.True(e.GetProperty("time").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(-5));
@@ -105,7 +107,7 @@ public sealed class EventFeedApiTests(CrmApp app) : IClassFixture<CrmApp>
 
         var events = await EventuallyAsync(tenant, e => Has(e, $"departments/{marker.Id()}", "crm.department.created") && HasProvisioning(e, tenant));
         Assert.Equal(["crm.department.created"], events.Where(e => e.Str("subject") == $"departments/{department.Id()}").Select(e => e.Str("type")));
-        Assert.Equal(4, events.Count);
+        Assert.Equal(4 + BuiltInRoleCount, events.Count);
     }
 
     [Fact]

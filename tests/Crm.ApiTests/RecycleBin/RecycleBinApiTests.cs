@@ -208,9 +208,9 @@ public sealed class RecycleBinApiTests(CrmApp app) : IClassFixture<CrmApp>
         await DeleteAsync(tenant, department.Id());
         var (_, staff) = await tenant.NewStaffAsync();
 
-        await (await staff.GetAsync("/api/v1/recycle-bin")).ExpectProblemAsync(HttpStatusCode.Forbidden, "auth.forbidden");
-        await (await staff.PostAsync($"/api/v1/recycle-bin/department/{department.Id()}/restore", null)).ExpectProblemAsync(HttpStatusCode.Forbidden, "auth.forbidden");
-        await (await staff.DeleteAsync($"/api/v1/recycle-bin/department/{department.Id()}")).ExpectProblemAsync(HttpStatusCode.Forbidden, "auth.forbidden");
+        await (await staff.GetAsync("/api/v1/recycle-bin")).ExpectProblemAsync(HttpStatusCode.Forbidden, "permission.denied");
+        await (await staff.PostAsync($"/api/v1/recycle-bin/department/{department.Id()}/restore", null)).ExpectProblemAsync(HttpStatusCode.Forbidden, "permission.denied");
+        await (await staff.DeleteAsync($"/api/v1/recycle-bin/department/{department.Id()}")).ExpectProblemAsync(HttpStatusCode.Forbidden, "permission.denied");
         Assert.Equal([department.Id()], (await tenant.Admin.GetJsonAsync("/api/v1/recycle-bin")).Ids());
     }
 }

@@ -86,13 +86,13 @@ public sealed partial class UserApiTests
 
         await staff.GetJsonAsync($"/api/v1/users/{victim.Id()}");
         await (await staff.PostAsJsonAsync($"/api/v1/users/{victim.Id()}/reset-password", new { newPassword = "Hijack-Password-1" }))
-            .ExpectProblemAsync(HttpStatusCode.Forbidden, "auth.forbidden");
+            .ExpectProblemAsync(HttpStatusCode.Forbidden, "permission.denied");
         await (await staff.PostAsJsonAsync($"/api/v1/users/{staffId}/reset-password", new { newPassword = "Hijack-Password-1" }))
-            .ExpectProblemAsync(HttpStatusCode.Forbidden, "auth.forbidden");
+            .ExpectProblemAsync(HttpStatusCode.Forbidden, "permission.denied");
         await (await staff.PostAsJsonAsync("/api/v1/users", new { login = "n" + Api.Stamp(), password = Api.StaffPassword, name = "N" }))
-            .ExpectProblemAsync(HttpStatusCode.Forbidden, "auth.forbidden");
-        await (await staff.PatchJsonAsync($"/api/v1/users/{victim.Id()}", new { name = "Renamed" })).ExpectProblemAsync(HttpStatusCode.Forbidden, "auth.forbidden");
-        await (await staff.PostAsync($"/api/v1/users/{victim.Id()}/disable", null)).ExpectProblemAsync(HttpStatusCode.Forbidden, "auth.forbidden");
+            .ExpectProblemAsync(HttpStatusCode.Forbidden, "permission.denied");
+        await (await staff.PatchJsonAsync($"/api/v1/users/{victim.Id()}", new { name = "Renamed" })).ExpectProblemAsync(HttpStatusCode.Forbidden, "permission.denied");
+        await (await staff.PostAsync($"/api/v1/users/{victim.Id()}/disable", null)).ExpectProblemAsync(HttpStatusCode.Forbidden, "permission.denied");
 
         await (await SignInAsync(tenant, victim.Str("login"), Api.StaffPassword)).ExpectAsync(HttpStatusCode.OK);
         var read = await tenant.Admin.GetJsonAsync($"/api/v1/users/{victim.Id()}");

@@ -4,10 +4,9 @@ using Crm.Storage.Records;
 namespace Crm.UnitTests.Records;
 
 /// <summary>A small owned record for exercising the engine without any feature's rules.</summary>
-public sealed record Widget : RecordBase, IOwnedRecord
+public sealed record Widget : OwnedRecord
 {
     public string Name { get; init; } = "";
-    public string? OwnerId { get; init; }
     public string Status { get; init; } = "open";
     public decimal Amount { get; init; }
     public string? Email { get; init; }

@@ -1,0 +1,44 @@
+using Crm.ApiTests.Infrastructure;
+using Crm.Domain.Access;
+using Crm.Functions.Access;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Routing;
+
+namespace Crm.ApiTests.Access;
+
+/// <summary>One permission model, declared by every endpoint and checked in one place.</summary>
+public sealed class EndpointPermissionTests(CrmApp app) : IClassFixture<CrmApp>
+{
+    private IReadOnlyList<RouteEndpoint> Endpoints =>
+        app.Service<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+
+    [Fact]
+    public void EveryAuthenticatedEndpointDeclaresWhatItNeeds()
+    {
+        var undeclared = Endpoints
+            .Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is null && e.Metadata.GetMetadata<RequiredPermission>() is null)
+            .Select(e => $"{string.Join(',', e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? [])} {e.RoutePattern.RawText}")
+            .ToList();
+        Assert.True(undeclared.Count == 0, "Endpoints without a declared permission:\n" + string.Join('\n', undeclared));
+        Assert.Contains(Endpoints, e => e.RoutePattern.RawText!.StartsWith("/api/v1/users", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void EveryDeclaredPermissionIsInTheCatalogue()
+    {
+        var catalogue = Permissions.Modules.SelectMany(m => m.Permissions).Select(p => p.Code).ToHashSet(StringComparer.Ordinal);
+        var unknown = Endpoints.Select(e => e.Metadata.GetMetadata<RequiredPermission>()?.Permission)
+            .OfType<string>().Where(p => !catalogue.Contains(p)).Distinct().ToList();
+        Assert.Empty(unknown);
+    }
+
+    [Fact]
+    public void OnlySignInHealthAndDocsAreAnonymous()
+    {
+        var anonymous = Endpoints.Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is not null)
+            .Select(e => e.RoutePattern.RawText!.TrimEnd('/')).Distinct().Order(StringComparer.Ordinal).ToList();
+        Assert.All(anonymous, route => Assert.True(
+            route.StartsWith("/api/v1/auth/", StringComparison.Ordinal) || route is "/api/v1/tenants" or "/healthz" or "/readyz" || route.StartsWith("/openapi", StringComparison.Ordinal),
+            $"{route} is anonymous"));
+    }
+}
