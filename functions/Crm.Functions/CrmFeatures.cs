@@ -9,6 +9,8 @@ using Crm.Functions.Hosting;
 using Crm.Functions.RecycleBin;
 using Crm.Functions.Records;
 using Crm.Functions.Roles;
+using Crm.Functions.Settings;
+using Crm.Functions.SignIn;
 using Crm.Functions.Tenants;
 using Crm.Functions.Users;
 using Crm.Storage.Events;
@@ -32,6 +34,9 @@ internal static class CrmFeatures
         services.AddSingleton<IRestoreGuard>(sp => sp.GetRequiredService<DepartmentService>());
         services.AddSingleton<UserService>();
         services.AddSingleton<Credentials>();
+        services.AddSingleton<RoleService>();
+        services.AddSingleton<LockoutStore>();
+        services.AddSingleton<LoginLog>();
         services.AddSingleton<TenantProvisioning>();
         services.AddHostedService<DemoTenantSeeder>();
 
@@ -52,6 +57,9 @@ internal static class CrmFeatures
         api.MapAuth();
         api.MapDepartments();
         api.MapUsers();
+        api.MapRoles();
+        api.MapSecuritySettings();
+        api.MapLoginLogs();
         api.MapRecycleBin();
         api.MapAuditLogs();
         api.MapEvents();

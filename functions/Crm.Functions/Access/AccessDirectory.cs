@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Crm.Domain.Access;
 using Crm.Domain.Organisation;
 using Crm.Storage.Records;
@@ -6,15 +7,24 @@ namespace Crm.Functions.Access;
 
 /// <summary>
 /// Where a request learns what its caller may do: the tenant's roles and its org chart, each read
-/// whole and cached until the stores behind them change (<see cref="StampedCache{TValue}"/>).
+/// whole and cached until the stores behind them change (<see cref="StampedCache{TValue}"/>), and the
+/// caller's own user record, kept briefly.
 /// </summary>
 internal sealed class AccessDirectory
 {
+    /// <summary>How long another replica's change to a user (disabled, new roles) may take to apply here.</summary>
+    private static readonly TimeSpan UserCacheFor = TimeSpan.FromSeconds(5);
+
     private readonly StampedCache<IReadOnlyDictionary<string, Role>> _roles;
     private readonly StampedCache<OrgChart> _orgs;
+    private readonly ConcurrentDictionary<(string, string), (Task<User?> User, DateTimeOffset Until)> _users = new();
+    private readonly RecordStore<User> _userStore;
+    private readonly TimeProvider _clock;
 
     public AccessDirectory(RecordStore<Role> roles, RecordStore<User> users, RecordStore<Department> departments, TimeProvider clock)
     {
+        _userStore = users;
+        _clock = clock;
         _roles = new(async (tenantId, ct) => await roles.AllAsync(tenantId, ct).ToDictionaryAsync(r => r.Id, StringComparer.Ordinal, ct),
             roles.ChangeStampAsync, clock);
         _orgs = new(async (tenantId, ct) =>
@@ -45,4 +55,23 @@ internal sealed class AccessDirectory
     public void RolesChanged(string tenantId) => _roles.Invalidate(tenantId);
 
     public void OrganisationChanged(string tenantId) => _orgs.Invalidate(tenantId);
+
+    /// <summary>
+    /// The user behind a request. The cache holds the read itself, so concurrent requests of one user
+    /// share one storage read when the entry expires. A failed read is not kept.
+    /// </summary>
+    public async Task<User?> UserAsync(string tenantId, string userId, CancellationToken cancellationToken)
+    {
+        var now = _clock.GetUtcNow();
+        var key = (tenantId, userId);
+        if (!_users.TryGetValue(key, out var entry) || entry.Until <= now || entry.User.IsFaulted || entry.User.IsCanceled)
+        {
+            entry = (_userStore.FindAsync(tenantId, userId, CancellationToken.None), now + UserCacheFor);
+            _users[key] = entry;
+        }
+        return await entry.User.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Called when a user's roles or status change, so their next request on this replica sees it.</summary>
+    public void UserChanged(string tenantId, string userId) => _users.TryRemove((tenantId, userId), out _);
 }

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Crm.Domain.Common;
 using Crm.Domain.Organisation;
 using Crm.Functions.Records;
+using Crm.Functions.SignIn;
 using Crm.Functions.Users;
 using Crm.Storage.Records;
 using Crm.Storage.Tenants;
@@ -27,26 +28,59 @@ internal static class AuthEndpoints
         return routes;
     }
 
+    /// <summary>
+    /// Every attempt against a known tenant is logged (one write). A user locked out after repeated
+    /// failures is refused even with the right password until the lockout ends or an administrator unlocks them.
+    /// </summary>
     public static async Task<Ok<TokenResponse>> IssueToken(TokenRequest request, TenantStore tenants, RecordStore<User> users, Credentials credentials,
-        TokenService tokens, HttpContext context)
+        TokenService tokens, LockoutStore lockouts, LoginLog log, TimeProvider clock, HttpContext context)
     {
         RequestValidation.Validate(request);
         var cancellationToken = context.RequestAborted;
         // Every failure looks the same, so the endpoint never confirms which tenants or logins exist.
         var tenant = await tenants.FindBySlugAsync(request.Tenant.Trim().ToLowerInvariant(), cancellationToken);
-        var userId = tenant is null ? null
-            : await users.FindIdByUniqueKeyAsync(tenant.Id, UserRecordType.LoginKey, OrganisationRules.NormalizeLogin(request.Login), cancellationToken);
-        var user = userId is null ? null : await users.FindAsync(tenant!.Id, userId, cancellationToken);
-        if (user is null || !await credentials.VerifyAsync(tenant!.Id, user, request.Password, cancellationToken))
+        if (tenant is null)
         {
-            throw new UnauthorizedException("auth.invalid_credentials", "The tenant, login or password is wrong.");
+            throw InvalidCredentials();
+        }
+        var now = clock.GetUtcNow();
+        var userId = await users.FindIdByUniqueKeyAsync(tenant.Id, UserRecordType.LoginKey, OrganisationRules.NormalizeLogin(request.Login), cancellationToken);
+        var user = userId is null ? null : await users.FindAsync(tenant.Id, userId, cancellationToken);
+        Task Log(string? reason) => log.RecordAsync(tenant.Id, user?.Id, request.Login, now, context, reason, cancellationToken);
+        if (user is null)
+        {
+            await Log(LoginFailureReasons.InvalidCredentials);
+            throw InvalidCredentials();
+        }
+        var lockout = await lockouts.FindAsync(tenant.Id, user.Id, cancellationToken);
+        if (lockout.IsLocked(now))
+        {
+            await Log(LoginFailureReasons.LockedOut);
+            throw LockedOut(lockout.LockedUntil!.Value);
+        }
+        if (!await credentials.VerifyAsync(tenant.Id, user, request.Password, cancellationToken))
+        {
+            await lockouts.RecordFailureAsync(tenant.Id, user.Id, now, tenant.Security, cancellationToken);
+            await Log(LoginFailureReasons.InvalidCredentials);
+            throw InvalidCredentials();
         }
         if (user.Status != UserStatus.Active)
         {
+            await Log(LoginFailureReasons.UserDisabled);
             throw new UnauthorizedException("auth.user_disabled", "This user is disabled.");
         }
+        if (lockout.Failures > 0)
+        {
+            await lockouts.ClearAsync(tenant.Id, user.Id, cancellationToken);
+        }
+        await Log(null);
         return TypedResults.Ok(await tokens.IssueAsync(tenant.Id, user, null, cancellationToken));
     }
+
+    private static UnauthorizedException InvalidCredentials() => new("auth.invalid_credentials", "The tenant, login or password is wrong.");
+
+    private static UnauthorizedException LockedOut(DateTimeOffset until) =>
+        new("auth.locked_out", $"Too many failed sign-ins: this user is locked out until {until.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}, or until an administrator unlocks them.");
 
     public static async Task<Ok<TokenResponse>> RefreshToken(RefreshRequest request, RecordStore<User> users, TokenService tokens, HttpContext context)
     {

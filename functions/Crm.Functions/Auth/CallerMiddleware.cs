@@ -1,8 +1,6 @@
-using System.Collections.Concurrent;
 using Crm.Domain.Organisation;
 using Crm.Functions.Access;
 using Crm.Functions.Hosting;
-using Crm.Storage.Records;
 
 namespace Crm.Functions.Auth;
 
@@ -10,11 +8,8 @@ namespace Crm.Functions.Auth;
 /// Turns a validated token into the request's <see cref="Caller"/>, and refuses tokens of users
 /// disabled since the token was issued (checked against a short cache, not on every request).
 /// </summary>
-internal sealed class CallerMiddleware(RequestDelegate next, RecordStore<User> users, AccessDirectory access, TimeProvider clock)
+internal sealed class CallerMiddleware(RequestDelegate next, AccessDirectory access)
 {
-    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
-    private readonly ConcurrentDictionary<(string, string), (Task<User?> User, DateTimeOffset Until)> _cache = new();
-
     public async Task InvokeAsync(HttpContext context)
     {
         var principal = context.User;
@@ -22,7 +17,7 @@ internal sealed class CallerMiddleware(RequestDelegate next, RecordStore<User> u
             && principal.FindFirst(CrmClaims.Tenant)?.Value is { } tenantId
             && principal.FindFirst(CrmClaims.Subject)?.Value is { } userId)
         {
-            var user = await FindAsync(tenantId, userId, context.RequestAborted);
+            var user = await access.UserAsync(tenantId, userId, context.RequestAborted);
             if (user is null || user.Status != UserStatus.Active)
             {
                 await ProblemWriter.WriteAsync(context, 401, "auth.user_disabled", "Not authenticated", "This user is disabled or no longer exists.");
@@ -32,21 +27,5 @@ internal sealed class CallerMiddleware(RequestDelegate next, RecordStore<User> u
             context.SetCaller(new Caller(tenantId, userId, profile, context.Connection.RemoteIpAddress?.ToString()));
         }
         await next(context);
-    }
-
-    /// <summary>
-    /// The cache holds the read itself, so concurrent requests of one user share one storage read
-    /// when the entry expires. A failed read is not kept.
-    /// </summary>
-    private async Task<User?> FindAsync(string tenantId, string userId, CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow();
-        var key = (tenantId, userId);
-        if (!_cache.TryGetValue(key, out var entry) || entry.Until <= now || entry.User.IsFaulted || entry.User.IsCanceled)
-        {
-            entry = (users.FindAsync(tenantId, userId, CancellationToken.None), now + CacheFor);
-            _cache[key] = entry;
-        }
-        return await entry.User.WaitAsync(cancellationToken);
     }
 }

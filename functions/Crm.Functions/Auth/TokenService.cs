@@ -54,13 +54,21 @@ internal sealed class TokenService(TableServiceClient service, StorageOptions st
 
     /// <summary>
     /// Marks a refresh token used (an ETag-guarded write, so two concurrent refreshes cannot both
-    /// succeed) and returns whose it was. Unknown, expired, revoked or used tokens answer 401.
+    /// succeed) and returns whose it was. Unknown, expired, revoked or used tokens answer 401. A used
+    /// token presented again means it leaked: the whole family (every token rotated from the same
+    /// sign-in, including the one issued from it) is revoked.
     /// </summary>
     public async Task<(string TenantId, string UserId, string FamilyId, DateTimeOffset IssuedAt)> RedeemAsync(string refreshToken, CancellationToken cancellationToken)
     {
         var row = await FindAsync(refreshToken, cancellationToken) ?? throw Invalid();
         var now = clock.GetUtcNow();
-        if (row.GetDateTimeOffset("ExpiresAt") <= now || row.ContainsKey("UsedAt") || row.ContainsKey("RevokedAt"))
+        var familyId = row.GetString("FamilyId");
+        if (row.ContainsKey("UsedAt"))
+        {
+            await RevokeFamilyAsync(row.PartitionKey, familyId, now, cancellationToken);
+            throw Invalid();
+        }
+        if (row.GetDateTimeOffset("ExpiresAt") <= now || row.ContainsKey("RevokedAt") || await IsFamilyRevokedAsync(row.PartitionKey, familyId, cancellationToken))
         {
             throw Invalid();
         }
@@ -71,10 +79,21 @@ internal sealed class TokenService(TableServiceClient service, StorageOptions st
         }
         catch (RequestFailedException e) when (e.Status == 412)
         {
+            // Two refreshes of one token at the same moment: more likely a client retry than a thief, so only this one fails.
             throw Invalid();
         }
-        return (row.PartitionKey, row.GetString("UserId"), row.GetString("FamilyId"), row.GetDateTimeOffset("IssuedAt") ?? now);
+        return (row.PartitionKey, row.GetString("UserId"), familyId, row.GetDateTimeOffset("IssuedAt") ?? now);
     }
+
+    /// <summary>One row marks a family revoked, so revoking costs one write however long the family grew.</summary>
+    private Task RevokeFamilyAsync(string tenantId, string familyId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        _table.UpsertEntityAsync(new TableEntity(tenantId, FamilyKey(familyId)) { ["RevokedAt"] = now }, TableUpdateMode.Replace, cancellationToken);
+
+    private async Task<bool> IsFamilyRevokedAsync(string tenantId, string familyId, CancellationToken cancellationToken) =>
+        (await _table.GetEntityIfExistsAsync<TableEntity>(tenantId, FamilyKey(familyId), select: ["RevokedAt"], cancellationToken: cancellationToken)).HasValue;
+
+    // Token rows are keyed by a hex hash, so this prefix never meets one.
+    private static string FamilyKey(string familyId) => "family~" + familyId;
 
     public async Task RevokeAsync(string refreshToken, CancellationToken cancellationToken)
     {

@@ -3,6 +3,7 @@ using Crm.Domain.Organisation;
 using Crm.Functions.Access;
 using Crm.Functions.Hosting;
 using Crm.Functions.Records;
+using Crm.Functions.SignIn;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Crm.Functions.Users;
@@ -15,6 +16,10 @@ internal static class UserEndpoints
         RecordApi<User, CreateUser, UserService>.Map(group, "User", "Users", RecordPermissions.Managed(null, Permissions.UsersManage), canDelete: false);
         group.MapPost("/{id}/disable", DisableUser).RequirePermission(Permissions.UsersManage).WithName("DisableUser").WithSummary("Disable a user: they can no longer sign in; their records stay");
         group.MapPost("/{id}/enable", EnableUser).RequirePermission(Permissions.UsersManage).WithName("EnableUser").WithSummary("Enable a disabled user");
+        group.MapPut("/{id}/roles", SetUserRoles).RequirePermission(Permissions.UsersManage).WithName("SetUserRoles")
+            .WithSummary("Set a user's roles as a whole; their rights change with their next request");
+        group.MapPost("/{id}/unlock", UnlockUser).RequirePermission(Permissions.UsersManage).WithName("UnlockUser")
+            .WithSummary("End a user's sign-in lockout and forget their failed sign-ins");
         group.MapPost("/{id}/reset-password", ResetUserPassword).RequirePermission(Permissions.UsersManage).WithName("ResetUserPassword").WithSummary("Set a new password for a user (administrators)");
 
         var me = routes.MapGroup("/api/v1/me").WithTags("Me").AnyCaller();
@@ -26,6 +31,20 @@ internal static class UserEndpoints
     public static Task<Ok<User>> DisableUser(string id, UserService users, HttpContext context) => SetStatus(id, UserStatus.Disabled, users, context);
 
     public static Task<Ok<User>> EnableUser(string id, UserService users, HttpContext context) => SetStatus(id, UserStatus.Active, users, context);
+
+    public static async Task<Ok<User>> SetUserRoles(string id, SetRoles input, UserService users, HttpContext context)
+    {
+        var updated = await users.SetRolesAsync(context.Caller(), id, Preconditions.IfMatch(context), RequestValidation.Validate(input).RoleIds, context.RequestAborted);
+        Preconditions.SetETag(context, updated);
+        return TypedResults.Ok(updated);
+    }
+
+    public static async Task<NoContent> UnlockUser(string id, UserService users, LockoutStore lockouts, HttpContext context)
+    {
+        var user = await users.Store.GetAsync(context.Caller().TenantId, id, context.RequestAborted);
+        await lockouts.ClearAsync(context.Caller().TenantId, user.Id, context.RequestAborted);
+        return TypedResults.NoContent();
+    }
 
     public static async Task<NoContent> ResetUserPassword(string id, ResetPassword input, UserService users, TimeProvider clock, HttpContext context)
     {

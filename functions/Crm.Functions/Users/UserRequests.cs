@@ -69,3 +69,6 @@ public sealed record ResetPassword([property: Required, StringLength(128, Minimu
 public sealed record ChangePassword(
     [property: Required, StringLength(128, MinimumLength = 1)] string CurrentPassword,
     [property: Required, StringLength(128, MinimumLength = 1)] string NewPassword);
+
+/// <summary>The whole list of a user's roles (<c>PUT /api/v1/users/{id}/roles</c>).</summary>
+public sealed record SetRoles([property: Required, MaxLength(20)] IReadOnlyList<string> RoleIds);

@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
+using Crm.Domain.Access;
 using Crm.Domain.Common;
 using Crm.Domain.Organisation;
+using Crm.Domain.Tenants;
 using Crm.Functions.Access;
 using Crm.Functions.Hosting;
 using Crm.Functions.Records;
@@ -19,8 +21,11 @@ internal sealed class UserService(RecordStore<User> store, RecordStore<Departmen
 {
     public RecordStore<User> Store => store;
 
-    public Task<User> CreateAsync(Caller caller, CreateUser input, CancellationToken cancellationToken) =>
-        CreateAsync(caller.Write(clock), input, id: null, cancellationToken);
+    public async Task<User> CreateAsync(Caller caller, CreateUser input, CancellationToken cancellationToken)
+    {
+        await EnsureMayGiveAsync(caller, input.RoleIds ?? [], [], cancellationToken);
+        return await CreateAsync(caller.Write(clock), input, id: null, cancellationToken);
+    }
 
     /// <summary>Also used when a tenant is provisioned, with a fixed id so a retry finds its admin.</summary>
     public async Task<User> CreateAsync(WriteContext context, CreateUser input, string? id, CancellationToken cancellationToken)
@@ -30,9 +35,10 @@ internal sealed class UserService(RecordStore<User> store, RecordStore<Departmen
         {
             throw new ValidationException("login", "Must be a mobile phone number, an e-mail address, or a user name (a letter, then 2-63 letters, digits, dots, dashes or underscores).");
         }
-        PasswordPolicy.Validate("password", input.Password, login);
+        var tenant = await tenants.FindAsync(context.TenantId, cancellationToken);
+        PasswordPolicy.Validate("password", input.Password, login, tenant?.Security ?? SecuritySettings.Default);
         EnsurePhone(input.Phone);
-        var departmentId = input.DepartmentId ?? (await tenants.FindAsync(context.TenantId, cancellationToken))!.OfficeDepartmentId;
+        var departmentId = input.DepartmentId ?? tenant!.OfficeDepartmentId;
         await EnsureDepartmentAsync(context.TenantId, departmentId, cancellationToken);
         if (input.SuperiorId is not null)
         {
@@ -116,6 +122,7 @@ internal sealed class UserService(RecordStore<User> store, RecordStore<Departmen
         }, cancellationToken: cancellationToken);
         // A new superior or department changes what others' scopes reach: at once, not after a cache expires.
         access.OrganisationChanged(caller.TenantId);
+        access.UserChanged(caller.TenantId, id);
         return updated;
     }
 
@@ -126,12 +133,55 @@ internal sealed class UserService(RecordStore<User> store, RecordStore<Departmen
         UpdateAsync(caller, id, ifMatch, new JsonObject { ["status"] = status == UserStatus.Active ? "active" : "disabled" }, cancellationToken);
 
     /// <summary>Sets a new password; refresh tokens issued before it stop working.</summary>
-    public Task<User> SetPasswordAsync(WriteContext context, string id, string password, CancellationToken cancellationToken) =>
-        store.UpdateAsync(context, id, null, current =>
+    public async Task<User> SetPasswordAsync(WriteContext context, string id, string password, CancellationToken cancellationToken)
+    {
+        var policy = (await tenants.FindAsync(context.TenantId, cancellationToken))?.Security ?? SecuritySettings.Default;
+        return await store.UpdateAsync(context, id, null, current =>
         {
-            PasswordPolicy.Validate("newPassword", password, current.Login);
+            PasswordPolicy.Validate("newPassword", password, current.Login, policy);
             return ValueTask.FromResult(current with { PasswordChangedAt = context.Now });
         }, (_, after) => [credentials.Write(context.TenantId, after, password)], cancellationToken);
+    }
+
+    /// <summary>
+    /// Sets the user's roles as a whole. Their rights change with their next request on this replica;
+    /// the last active super administrator keeps the role, and no one hands out more than they hold.
+    /// </summary>
+    public async Task<User> SetRolesAsync(Caller caller, string id, string? ifMatch, IReadOnlyList<string> roleIds, CancellationToken cancellationToken)
+    {
+        var (distinct, superAdmin) = await CheckRolesAsync(caller.TenantId, roleIds, cancellationToken);
+        var updated = await store.UpdateAsync(caller.Write(clock), id, ifMatch, async current =>
+        {
+            await EnsureMayGiveAsync(caller, distinct, current.RoleIds, cancellationToken);
+            if (current.IsSuperAdmin && !superAdmin && current.Status == UserStatus.Active)
+            {
+                await EnsureNotLastSuperAdminAsync(caller.TenantId, current, cancellationToken, "demoted");
+            }
+            return current with { RoleIds = distinct, IsSuperAdmin = superAdmin };
+        }, cancellationToken: cancellationToken);
+        access.UserChanged(caller.TenantId, id);
+        return updated;
+    }
+
+    /// <summary>
+    /// No escalation through assignment: the super administrator role is given or taken only by a
+    /// super administrator, and other roles only by someone who holds every permission they add.
+    /// </summary>
+    private async Task EnsureMayGiveAsync(Caller caller, IReadOnlyList<string> roleIds, IReadOnlyList<string> before, CancellationToken cancellationToken)
+    {
+        if (caller.IsSuperAdmin)
+        {
+            return;
+        }
+        var roles = await access.RolesAsync(caller.TenantId, cancellationToken);
+        var added = roleIds.Except(before, StringComparer.Ordinal).Select(r => roles.GetValueOrDefault(r)).OfType<Role>().ToList();
+        var removed = before.Except(roleIds, StringComparer.Ordinal).Select(r => roles.GetValueOrDefault(r)).OfType<Role>();
+        if (added.Concat(removed).Any(r => r.IsSuperAdmin))
+        {
+            RoleRules.EnsureMayGrantSuperAdmin(caller.Access);
+        }
+        RoleRules.EnsureNoEscalation(caller.Access, added.SelectMany(r => r.Permissions));
+    }
 
     public async Task ChangeOwnPasswordAsync(Caller caller, ChangePassword input, CancellationToken cancellationToken)
     {
@@ -143,7 +193,7 @@ internal sealed class UserService(RecordStore<User> store, RecordStore<Departmen
         await SetPasswordAsync(caller.Write(clock), me.Id, input.NewPassword, cancellationToken);
     }
 
-    private async Task EnsureNotLastSuperAdminAsync(string tenantId, User user, CancellationToken cancellationToken)
+    private async Task EnsureNotLastSuperAdminAsync(string tenantId, User user, CancellationToken cancellationToken, string action = "disabled")
     {
         if (!user.IsSuperAdmin)
         {
@@ -165,7 +215,7 @@ internal sealed class UserService(RecordStore<User> store, RecordStore<Departmen
             cursor = page.NextCursor;
         }
         while (cursor is not null);
-        throw new ConflictException("user.last_super_admin", "The last active super administrator cannot be disabled.");
+        throw new ConflictException("user.last_super_admin", $"The last active super administrator cannot be {action}.");
     }
 
     private static void EnsurePhone(string? phone)

@@ -1,18 +1,26 @@
 using Crm.Domain.Common;
+using Crm.Domain.Tenants;
 
 namespace Crm.Domain.Organisation;
 
-/// <summary>The minimum a password must meet (the access-control issue makes it per tenant).</summary>
+/// <summary>What a password must meet: the tenant's policy, and never the login itself.</summary>
 public static class PasswordPolicy
 {
-    public const int MinLength = 8;
-    public const int MaxLength = 128;
+    public const int MinLength = SecuritySettings.MinPasswordLength;
+    public const int MaxLength = SecuritySettings.MaxPasswordLength;
 
-    public static void Validate(string field, string password, string login)
+    public static void Validate(string field, string password, string login) => Validate(field, password, login, SecuritySettings.Default);
+
+    public static void Validate(string field, string password, string login, SecuritySettings policy)
     {
-        if (password.Length < MinLength || password.Length > MaxLength)
+        var min = Math.Clamp(policy.PasswordMinLength, MinLength, MaxLength);
+        if (password.Length < min || password.Length > MaxLength)
         {
-            throw new ValidationException(field, $"The password must have {MinLength} to {MaxLength} characters.", "password.policy");
+            throw new ValidationException(field, $"The password must have {min} to {MaxLength} characters.", "password.policy");
+        }
+        if (policy.PasswordRequiresLetterAndDigit && !(password.Any(char.IsLetter) && password.Any(char.IsDigit)))
+        {
+            throw new ValidationException(field, "The password must contain at least one letter and one digit.", "password.policy");
         }
         if (string.Equals(password.Trim(), login.Trim(), StringComparison.OrdinalIgnoreCase))
         {

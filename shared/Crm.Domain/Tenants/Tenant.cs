@@ -15,6 +15,9 @@ public sealed partial record Tenant
     /// <summary>When set, PATCH and DELETE without If-Match answer 428 instead of last-write-wins.</summary>
     public bool RequireIfMatch { get; init; }
 
+    /// <summary>Password policy and sign-in lockout (<c>/api/v1/settings/security</c>).</summary>
+    public SecuritySettings Security { get; init; } = SecuritySettings.Default;
+
     /// <summary>Set once the first department and administrator exist; provisioning resumes until then.</summary>
     public bool Provisioned { get; init; }
     public string OfficeDepartmentId { get; init; } = "";

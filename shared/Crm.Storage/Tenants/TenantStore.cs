@@ -1,4 +1,6 @@
+using System.Buffers.Text;
 using System.Collections.Concurrent;
+using System.Text;
 using Azure;
 using Azure.Data.Tables;
 using Crm.Domain.Common;
@@ -42,6 +44,38 @@ public sealed class TenantStore(TableServiceClient service, StorageOptions optio
         await Table.UpsertEntityAsync(new TableEntity(Partition, "id~" + tenant.Id) { ["D"] = CrmJson.Serialize(tenant) }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
         _cache.TryRemove(tenant.Id, out _);
     }
+
+    /// <summary>The tenant as stored now (never the cache) and its version, for read-change-write with If-Match.</summary>
+    public async Task<(Tenant Tenant, string Version)?> ReadAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        var row = await Table.GetEntityIfExistsAsync<TableEntity>(Partition, "id~" + RowKeys.Escape(tenantId), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return row.HasValue ? (CrmJson.Deserialize<Tenant>(row.Value!.GetString("D")), Version(row.Value.ETag)) : null;
+    }
+
+    /// <summary>
+    /// Writes the tenant only if it is still at <paramref name="version"/> (from <see cref="ReadAsync"/>);
+    /// otherwise 412. Answers the new version.
+    /// </summary>
+    public async Task<string> UpdateAsync(Tenant tenant, string version, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await Table.UpdateEntityAsync(new TableEntity(Partition, "id~" + tenant.Id) { ["D"] = CrmJson.Serialize(tenant) },
+                new ETag(Encoding.UTF8.GetString(Base64Url.DecodeFromChars(version))), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            return Version(response.Headers.ETag!.Value);
+        }
+        catch (Exception e) when (e is RequestFailedException { Status: 412 } or FormatException)
+        {
+            throw new PreconditionFailedException("tenant", tenant.Id);
+        }
+        finally
+        {
+            _cache.TryRemove(tenant.Id, out _);
+        }
+    }
+
+    /// <summary>The storage ETag as an opaque token that fits in a quoted HTTP ETag.</summary>
+    private static string Version(ETag etag) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(etag.ToString()));
 
     public async Task<Tenant?> FindBySlugAsync(string slug, CancellationToken cancellationToken)
     {

@@ -1,0 +1,22 @@
+using Crm.Domain.Access;
+using Crm.Functions.Access;
+using Crm.Functions.Records;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Crm.Functions.Roles;
+
+internal static class RoleEndpoints
+{
+    private static readonly PermissionCatalogue Catalogue = new(Permissions.Modules, Enum.GetValues<DataScope>());
+
+    public static IEndpointRouteBuilder MapRoles(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/api/v1/permissions", GetPermissionCatalogue).WithTags("Roles").RequirePermission(Permissions.RolesView)
+            .WithName("GetPermissionCatalogue").WithSummary("Every operation permission, per module, and the data scopes a role can have");
+        var group = routes.MapGroup("/api/v1/roles").WithTags("Roles");
+        RecordApi<Role, CreateRole, RoleService>.Map(group, "Role", "Roles", RecordPermissions.Managed(Permissions.RolesView, Permissions.RolesManage));
+        return routes;
+    }
+
+    public static Ok<PermissionCatalogue> GetPermissionCatalogue() => TypedResults.Ok(Catalogue);
+}

@@ -1,0 +1,37 @@
+using Crm.Domain.Access;
+using Crm.Domain.Common;
+using Crm.Functions.Access;
+using Crm.Functions.Hosting;
+using Crm.Storage.Records;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Crm.Functions.SignIn;
+
+internal static class LoginLogEndpoints
+{
+    public static IEndpointRouteBuilder MapLoginLogs(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/api/v1/login-logs", ListLoginLogs).WithTags("Login log").RequirePermission(Permissions.LoginLogsView).WithName("ListLoginLogs")
+            .WithSummary("Every sign-in attempt, newest first: user, login as typed, time, IP, user agent, result and reason");
+        return routes;
+    }
+
+    public static async Task<Ok<Page<LoginLogEntry>>> ListLoginLogs(LoginLog log, HttpContext context, string? userId = null, string? result = null,
+        DateTimeOffset? from = null, DateTimeOffset? to = null, int limit = 50, string? cursor = null)
+    {
+        if (limit is < 1 or > 200)
+        {
+            throw new ValidationException("limit", "Must be between 1 and 200.");
+        }
+        if (from > to)
+        {
+            throw new ValidationException("from", "Must not be after 'to'.");
+        }
+        if (result is not null and not LoginResults.Succeeded and not LoginResults.Failed)
+        {
+            throw new ValidationException("result", $"Must be '{LoginResults.Succeeded}' or '{LoginResults.Failed}'.");
+        }
+        var query = new LoginLogQuery(userId, result, from, to, limit, cursor);
+        return TypedResults.Ok(await log.QueryAsync(context.Caller().TenantId, query, context.RequestAborted));
+    }
+}

@@ -1,0 +1,87 @@
+using System.Text.RegularExpressions;
+using Crm.Domain.Common;
+
+namespace Crm.Domain.Access;
+
+/// <summary>
+/// What a role may hold, and who may give it: permissions from the catalogue only, field rules on
+/// catalogue modules, and no one but a super administrator grants what they do not hold themselves.
+/// </summary>
+public static partial class RoleRules
+{
+    private static readonly HashSet<string> Catalogue =
+        Permissions.Modules.SelectMany(m => m.Permissions).Select(p => p.Code).ToHashSet(StringComparer.Ordinal);
+
+    private static readonly HashSet<string> ModuleNames = Permissions.Modules.Select(m => m.Module).ToHashSet(StringComparer.Ordinal);
+
+    public static bool IsKnownPermission(string code) => Catalogue.Contains(code);
+
+    /// <summary>Checks a role's permissions and field rules; every problem is reported at once, keyed by field.</summary>
+    public static void Validate(IReadOnlyList<string> permissions, IReadOnlyList<FieldRule> fieldRules)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var unknown = permissions.Where(p => !Catalogue.Contains(p)).Distinct(StringComparer.Ordinal).ToList();
+        if (unknown.Count > 0)
+        {
+            errors["permissions"] = [.. unknown.Select(p => $"'{p}' is not in the permission catalogue (GET /api/v1/permissions).")];
+        }
+        var ruleErrors = new List<string>();
+        var seen = new HashSet<(string, string)>();
+        for (var i = 0; i < fieldRules.Count; i++)
+        {
+            var rule = fieldRules[i];
+            if (!ModuleNames.Contains(rule.Entity))
+            {
+                ruleErrors.Add($"[{i}] entity '{rule.Entity}' is not a module of the permission catalogue.");
+            }
+            if (!FieldName().IsMatch(rule.Field))
+            {
+                ruleErrors.Add($"[{i}] field '{rule.Field}' must be a camelCase field name.");
+            }
+            if (!seen.Add((rule.Entity, rule.Field)))
+            {
+                ruleErrors.Add($"[{i}] repeats the rule for {rule.Entity}.{rule.Field}.");
+            }
+        }
+        if (ruleErrors.Count > 0)
+        {
+            errors["fieldRules"] = [.. ruleErrors];
+        }
+        if (errors.Count > 0)
+        {
+            throw new ValidationException(errors, "role.invalid");
+        }
+    }
+
+    /// <summary>
+    /// The permissions <paramref name="granted"/> adds over <paramref name="before"/> that the actor
+    /// does not hold: a non-empty answer is an escalation. A super administrator holds everything.
+    /// </summary>
+    public static IReadOnlyList<string> NotHeld(AccessProfile actor, IEnumerable<string> granted, IEnumerable<string>? before = null)
+    {
+        var had = (before ?? []).ToHashSet(StringComparer.Ordinal);
+        return [.. granted.Where(p => !had.Contains(p) && !actor.Has(p)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>Refuses giving away permissions the actor lacks (or the super administrator role, to anyone but a super administrator).</summary>
+    public static void EnsureNoEscalation(AccessProfile actor, IEnumerable<string> granted, IEnumerable<string>? before = null)
+    {
+        var missing = NotHeld(actor, granted, before);
+        if (missing.Count > 0)
+        {
+            throw new ForbiddenException("role.escalation", $"You cannot grant permissions you do not hold yourself: {string.Join(", ", missing)}.");
+        }
+    }
+
+    public static void EnsureMayGrantSuperAdmin(AccessProfile actor)
+    {
+        if (!actor.IsSuperAdmin)
+        {
+            throw new ForbiddenException("role.escalation", "Only a super administrator can give or take the super administrator role.");
+        }
+    }
+
+    // Field names of records: camelCase, or a custom field as customFields.name.
+    [GeneratedRegex(@"^(customFields\.)?[a-z][a-zA-Z0-9]{0,63}\z")]
+    private static partial Regex FieldName();
+}
