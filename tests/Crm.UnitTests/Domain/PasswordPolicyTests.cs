@@ -40,3 +40,45 @@ public sealed class PasswordPolicyTests
     public void AcceptsPasswordThatOnlyContainsTheLogin() =>
         PasswordPolicy.Validate("password", "admin-2026!", "admin-2026");
 }
+
+public sealed class TenantPasswordPolicyTests
+{
+    [Fact]
+    public void TenantMinimumLengthApplies()
+    {
+        var policy = new Crm.Domain.Tenants.SecuritySettings { PasswordMinLength = 12 };
+
+        Assert.Equal("password.policy", Assert.Throws<ValidationException>(() => PasswordPolicy.Validate("password", "Eleven-ch-1", "admin", policy)).Code);
+        PasswordPolicy.Validate("password", "Twelve-chr-1", "admin", policy);
+    }
+
+    [Theory]
+    [InlineData("only-letters-here")]
+    [InlineData("1234567890")]
+    public void LetterAndDigitRuleNeedsBoth(string password)
+    {
+        var policy = new Crm.Domain.Tenants.SecuritySettings { PasswordRequiresLetterAndDigit = true };
+
+        Assert.Throws<ValidationException>(() => PasswordPolicy.Validate("password", password, "admin", policy));
+        PasswordPolicy.Validate("password", password, "admin");
+    }
+
+    [Fact]
+    public void DefaultsAreTheRulesBeforeTenantsCouldChangeThem()
+    {
+        var defaults = Crm.Domain.Tenants.SecuritySettings.Default;
+
+        Assert.Equal(8, defaults.PasswordMinLength);
+        Assert.False(defaults.PasswordRequiresLetterAndDigit);
+        Assert.Equal((5, 15, 15), (defaults.LockoutThreshold, defaults.LockoutWindowMinutes, defaults.LockoutMinutes));
+        Assert.Empty(defaults.Problems());
+    }
+
+    [Fact]
+    public void SettingsOutOfRangeAreNamed()
+    {
+        var problems = new Crm.Domain.Tenants.SecuritySettings { PasswordMinLength = 7, LockoutThreshold = 0, LockoutWindowMinutes = 2000, LockoutMinutes = 0 }.Problems();
+
+        Assert.Equal(["passwordMinLength", "lockoutThreshold", "lockoutWindowMinutes", "lockoutMinutes"], problems.Keys);
+    }
+}

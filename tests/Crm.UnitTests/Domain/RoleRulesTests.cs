@@ -1,0 +1,69 @@
+using Crm.Domain.Access;
+using Crm.Domain.Common;
+
+namespace Crm.UnitTests.Domain;
+
+public sealed class RoleRulesTests
+{
+    private static AccessProfile Holding(params string[] permissions) =>
+        AccessProfile.From([new Role { Name = "r", Permissions = permissions, DataScope = DataScope.Self }]);
+
+    [Fact]
+    public void AcceptsCataloguePermissionsAndWellFormedFieldRules() =>
+        RoleRules.Validate(["customers.view", "users.manage"],
+            [new FieldRule("customers", "phone", FieldAccess.Masked), new FieldRule("contacts", "customFields.wechat", FieldAccess.Hidden)]);
+
+    [Fact]
+    public void NamesEveryUnknownPermission()
+    {
+        var e = Assert.Throws<ValidationException>(() => RoleRules.Validate(["customers.view", "customers.fly", "x"], []));
+
+        Assert.Equal("role.invalid", e.Code);
+        Assert.Equal(["permissions"], e.Errors.Keys);
+        Assert.Equal(2, e.Errors["permissions"].Length);
+    }
+
+    [Theory]
+    [InlineData("planets", "name")]
+    [InlineData("customers", "Phone")]
+    [InlineData("customers", "phone number")]
+    [InlineData("customers", "")]
+    [InlineData("customers.view", "phone")]
+    public void RefusesFieldRulesOutsideTheCatalogueOrNotCamelCase(string entity, string field)
+    {
+        var e = Assert.Throws<ValidationException>(() => RoleRules.Validate([], [new FieldRule(entity, field, FieldAccess.Hidden)]));
+
+        Assert.Equal(["fieldRules"], e.Errors.Keys);
+    }
+
+    [Fact]
+    public void RefusesTwoRulesForOneField()
+    {
+        var e = Assert.Throws<ValidationException>(() => RoleRules.Validate([],
+            [new FieldRule("customers", "phone", FieldAccess.Hidden), new FieldRule("customers", "phone", FieldAccess.Masked)]));
+
+        Assert.Equal(["fieldRules"], e.Errors.Keys);
+    }
+
+    [Fact]
+    public void NoOneButASuperAdminGrantsWhatTheyLack()
+    {
+        var actor = Holding("roles.manage", "leads.view");
+
+        Assert.Equal(["customers.export"], RoleRules.NotHeld(actor, ["leads.view", "customers.export"]));
+        var e = Assert.Throws<ForbiddenException>(() => RoleRules.EnsureNoEscalation(actor, ["customers.export"]));
+        Assert.Equal("role.escalation", e.Code);
+        RoleRules.EnsureNoEscalation(AccessProfile.SuperAdmin, ["customers.export"]);
+    }
+
+    [Fact]
+    public void KeepingPermissionsARoleAlreadyHadIsNoEscalation() =>
+        RoleRules.EnsureNoEscalation(Holding("roles.manage"), ["customers.export", "leads.view"], ["customers.export", "leads.view", "leads.edit"]);
+
+    [Fact]
+    public void OnlyASuperAdminHandsOutTheSuperAdminRole()
+    {
+        Assert.Equal("role.escalation", Assert.Throws<ForbiddenException>(() => RoleRules.EnsureMayGrantSuperAdmin(Holding("users.manage"))).Code);
+        RoleRules.EnsureMayGrantSuperAdmin(AccessProfile.SuperAdmin);
+    }
+}
