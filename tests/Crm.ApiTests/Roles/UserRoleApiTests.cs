@@ -110,4 +110,25 @@ public sealed class UserRoleApiTests(CrmApp app) : IClassFixture<CrmApp>
         Assert.Empty(change.GetProperty("before").EnumerateArray());
         Assert.Equal([role.Id()], change.GetProperty("after").EnumerateArray().Select(r => r.GetString()));
     }
+
+    [Fact]
+    public async Task AnotherTenantsRolesAndUsersAreNotFound()
+    {
+        var owner = await app.NewTenantAsync();
+        var intruder = await app.NewTenantAsync();
+        var secret = "Secret role " + Api.Stamp();
+        var role = await owner.CreateRoleAsync(["leads.view"], name: secret);
+        var user = await owner.CreateUserAsync();
+
+        var read = await intruder.Admin.GetAsync($"/api/v1/roles/{role.Id()}");
+        Assert.DoesNotContain(secret, await read.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await read.ExpectProblemAsync(HttpStatusCode.NotFound, "role.not_found");
+        await (await intruder.Admin.PatchJsonAsync($"/api/v1/roles/{role.Id()}", new { name = "Taken" })).ExpectProblemAsync(HttpStatusCode.NotFound, "role.not_found");
+        await (await intruder.Admin.DeleteAsync($"/api/v1/roles/{role.Id()}")).ExpectProblemAsync(HttpStatusCode.NotFound, "role.not_found");
+        await (await intruder.Admin.PutRolesAsync(user.Id(), [])).ExpectProblemAsync(HttpStatusCode.NotFound, "user.not_found");
+        await (await intruder.Admin.PostAsync($"/api/v1/users/{user.Id()}/unlock", null)).ExpectProblemAsync(HttpStatusCode.NotFound, "user.not_found");
+        // Nor can another tenant's role be given to one's own users.
+        await (await intruder.Admin.PutRolesAsync(intruder.AdminUserId, [role.Id()])).ExpectProblemAsync(HttpStatusCode.BadRequest, "user.role_not_found");
+        Assert.Equal(secret, (await owner.Admin.GetJsonAsync($"/api/v1/roles/{role.Id()}")).Str("name"));
+    }
 }
