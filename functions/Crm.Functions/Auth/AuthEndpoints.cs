@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Crm.Domain.Common;
 using Crm.Domain.Organisation;
+using Crm.Functions.IpRules;
 using Crm.Functions.Records;
 using Crm.Functions.Users;
 using Crm.Storage.Records;
@@ -28,12 +29,14 @@ internal static class AuthEndpoints
     }
 
     public static async Task<Ok<TokenResponse>> IssueToken(TokenRequest request, TenantStore tenants, RecordStore<User> users, Credentials credentials,
-        TokenService tokens, HttpContext context)
+        TokenService tokens, IpRuleDirectory ipRules, HttpContext context)
     {
         RequestValidation.Validate(request);
         var cancellationToken = context.RequestAborted;
         // Every failure looks the same, so the endpoint never confirms which tenants or logins exist.
         var tenant = await tenants.FindBySlugAsync(request.Tenant.Trim().ToLowerInvariant(), cancellationToken);
+        // Before the password is checked, so a refused address cannot try passwords (403 ip.blocked).
+        await ipRules.EnsureAllowedAsync(tenant?.Id, context.Connection.RemoteIpAddress, cancellationToken);
         var userId = tenant is null ? null
             : await users.FindIdByUniqueKeyAsync(tenant.Id, UserRecordType.LoginKey, OrganisationRules.NormalizeLogin(request.Login), cancellationToken);
         var user = userId is null ? null : await users.FindAsync(tenant!.Id, userId, cancellationToken);
