@@ -110,7 +110,7 @@ public sealed class IpRuleApiTests(CrmApp app) : IClassFixture<CrmApp>
         var tenant = await TenantAtOfficeAsync(app);
         var rule = await (await tenant.Admin.CreateIpRuleAsync("192.0.2.0/24", "block", "Scanner")).ExpectAsync(HttpStatusCode.Created);
         await (await tenant.Admin.PatchJsonAsync($"/api/v1/ip-rules/{rule.Id()}", new { description = "Known scanner" })).ExpectAsync(HttpStatusCode.OK);
-        await (await tenant.Admin.CreateIpRuleAsync("192.0.2.0/24", "allow")).ExpectProblemAsync(HttpStatusCode.Conflict, "ipRule.duplicate_cidr");
+        await (await tenant.Admin.CreateIpRuleAsync("192.0.2.7/24", "block")).ExpectProblemAsync(HttpStatusCode.Conflict, "ipRule.duplicate_cidr");
 
         var history = await tenant.Admin.GetJsonAsync($"/api/v1/audit-logs?recordType=ipRule&recordId={rule.Id()}");
         Assert.Equal(["updated", "created"], history.Items().Select(e => e.Str("action")));
