@@ -53,7 +53,9 @@ public static class IpRuleSet
             text = $"{single}/{(single.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? 128 : 32)}";
         }
         var slash = text.IndexOf('/', StringComparison.Ordinal);
+        // IPAddress.TryParse also reads legacy forms ("1.2.3" is 1.2.0.3); a rule must say what it means.
         if (slash <= 0 || !IPAddress.TryParse(text[..slash], out var address) || !int.TryParse(text[(slash + 1)..], out var prefix)
+            || (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && text[..slash].Count(c => c == '.') != 3)
             || prefix < 0 || prefix > (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? 128 : 32))
         {
             throw new ValidationException("cidr", "Give an IPv4 or IPv6 address or network in CIDR form, e.g. 203.0.113.0/24 or 2001:db8::/32.");

@@ -34,6 +34,7 @@ public sealed class IpRuleApiTests(CrmApp app) : IClassFixture<CrmApp>
     [InlineData("2001:db8::/129")]
     [InlineData("not an address")]
     [InlineData("10.0.0.0/-1")]
+    [InlineData("10.1/16")]
     public async Task RefusesInvalidNetworks(string cidr)
     {
         var tenant = await TenantAtOfficeAsync(app);
