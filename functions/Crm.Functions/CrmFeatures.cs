@@ -1,11 +1,13 @@
 using Crm.Domain.Access;
 using Crm.Domain.Organisation;
 using Crm.Functions.Access;
+using Crm.Functions.ApiKeys;
 using Crm.Functions.Audit;
 using Crm.Functions.Auth;
 using Crm.Functions.Departments;
 using Crm.Functions.Events;
 using Crm.Functions.Hosting;
+using Crm.Functions.IpRules;
 using Crm.Functions.RecycleBin;
 using Crm.Functions.Records;
 using Crm.Functions.Roles;
@@ -28,7 +30,12 @@ internal static class CrmFeatures
         services.AddRecordType<Department, DepartmentRecordType>();
         services.AddRecordType<User, UserRecordType>();
         services.AddRecordType<Role, RoleRecordType>();
+        services.AddRecordType<ApiKey, ApiKeyRecordType>();
+        services.AddRecordType<IpRule, IpRuleRecordType>();
         services.AddSingleton<AccessDirectory>();
+        services.AddSingleton<ApiKeyService>();
+        services.AddSingleton<IpRuleDirectory>();
+        services.AddSingleton<IpRuleService>();
 
         services.AddSingleton<DepartmentService>();
         services.AddSingleton<IRestoreGuard>(sp => sp.GetRequiredService<DepartmentService>());
@@ -63,6 +70,9 @@ internal static class CrmFeatures
         api.MapRecycleBin();
         api.MapAuditLogs();
         api.MapEvents();
+        api.MapApiKeys();
+        api.MapIpRules();
+        api.MapEntraIdSettings();
         return app;
     }
 }

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Crm.Domain.Common;
 using Crm.Domain.Organisation;
+using Crm.Functions.IpRules;
 using Crm.Functions.Records;
 using Crm.Functions.SignIn;
 using Crm.Functions.Users;
@@ -33,7 +34,7 @@ internal static class AuthEndpoints
     /// failures is refused even with the right password until the lockout ends or an administrator unlocks them.
     /// </summary>
     public static async Task<Ok<TokenResponse>> IssueToken(TokenRequest request, TenantStore tenants, RecordStore<User> users, Credentials credentials,
-        TokenService tokens, LockoutStore lockouts, LoginLog log, TimeProvider clock, HttpContext context)
+        TokenService tokens, LockoutStore lockouts, LoginLog log, IpRuleDirectory ipRules, TimeProvider clock, HttpContext context)
     {
         RequestValidation.Validate(request);
         var cancellationToken = context.RequestAborted;
@@ -47,6 +48,12 @@ internal static class AuthEndpoints
         var userId = await users.FindIdByUniqueKeyAsync(tenant.Id, UserRecordType.LoginKey, OrganisationRules.NormalizeLogin(request.Login), cancellationToken);
         var user = userId is null ? null : await users.FindAsync(tenant.Id, userId, cancellationToken);
         Task Log(string? reason) => log.RecordAsync(tenant.Id, user?.Id, request.Login, now, context, reason, cancellationToken);
+        // Before the password is checked, so a refused address cannot try passwords.
+        if (!await ipRules.AllowsAsync(tenant.Id, context.Connection.RemoteIpAddress, cancellationToken))
+        {
+            await Log(LoginFailureReasons.IpBlocked);
+            throw IpRuleDirectory.Blocked(context.Connection.RemoteIpAddress);
+        }
         if (user is null)
         {
             await Log(LoginFailureReasons.InvalidCredentials);
@@ -82,10 +89,11 @@ internal static class AuthEndpoints
     private static UnauthorizedException LockedOut(DateTimeOffset until) =>
         new("auth.locked_out", $"Too many failed sign-ins: this user is locked out until {until.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}, or until an administrator unlocks them.");
 
-    public static async Task<Ok<TokenResponse>> RefreshToken(RefreshRequest request, RecordStore<User> users, TokenService tokens, HttpContext context)
+    public static async Task<Ok<TokenResponse>> RefreshToken(RefreshRequest request, RecordStore<User> users, TokenService tokens, IpRuleDirectory ipRules, HttpContext context)
     {
         RequestValidation.Validate(request);
         var (tenantId, userId, familyId, issuedAt) = await tokens.RedeemAsync(request.RefreshToken, context.RequestAborted);
+        await ipRules.EnsureAllowedAsync(tenantId, context.Connection.RemoteIpAddress, context.RequestAborted);
         var user = await users.FindAsync(tenantId, userId, context.RequestAborted);
         if (user is null || user.Status != UserStatus.Active)
         {

@@ -1,10 +1,13 @@
 using Crm.Domain.Common;
+using Crm.Functions.ApiKeys;
 using Crm.Functions.Auth;
 using Crm.Storage;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Crm.Functions.Hosting;
@@ -42,7 +45,16 @@ internal static class ApiHosting
             .Validate(o => o.SigningKey.Length >= 32, "Auth:SigningKey must have at least 32 characters.")
             .Validate(o => o.PasswordHashIterations >= 1_000, "Auth:PasswordHashIterations must be at least 1000.").ValidateOnStart();
         services.AddSingleton<TokenService>();
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<EntraIdOptions>().Bind(configuration.GetSection(EntraIdOptions.Section));
+        services.AddHttpClient(EntraIdTokens.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
+        services.AddSingleton<EntraIdTokens>();
+        services.AddSingleton<EntraIdDirectory>();
+        // One entry scheme picks the credential's own: an API key, an Entra ID token, or the CRM's token.
+        services.AddAuthentication(CredentialScheme)
+            .AddPolicyScheme(CredentialScheme, "CRM credentials", o => o.ForwardDefaultSelector = SelectScheme)
+            .AddJwtBearer()
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, EntraIdAuthentication>(EntraIdAuthentication.SchemeName, null);
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<Microsoft.Extensions.Options.IOptions<AuthOptions>>((jwt, auth) =>
             {
@@ -73,6 +85,35 @@ internal static class ApiHosting
                 };
             });
         services.AddAuthorizationBuilder().SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+    }
+
+    private const string CredentialScheme = "Credentials";
+
+    /// <summary>
+    /// <c>X-Api-Key</c> wins; a bearer token whose issuer is Entra ID's instance goes to the Entra ID
+    /// scheme; anything else (the CRM's own tokens, garbage) to the CRM's JWT scheme, which refuses garbage.
+    /// </summary>
+    private static string SelectScheme(HttpContext context)
+    {
+        if (context.Request.Headers.ContainsKey(ApiKeyAuthentication.Header))
+        {
+            return ApiKeyAuthentication.SchemeName;
+        }
+        if (EntraIdAuthentication.BearerToken(context.Request) is { } token && new JsonWebTokenHandler().CanReadToken(token))
+        {
+            try
+            {
+                if (context.RequestServices.GetRequiredService<EntraIdTokens>().IsEntraIssuer(new JsonWebToken(token).Issuer))
+                {
+                    return EntraIdAuthentication.SchemeName;
+                }
+            }
+            catch (ArgumentException)
+            {
+                // Not a readable JWT after all: the CRM scheme answers auth.invalid_token.
+            }
+        }
+        return JwtBearerDefaults.AuthenticationScheme;
     }
 
     public static WebApplication UseCrmPipeline(this WebApplication app)

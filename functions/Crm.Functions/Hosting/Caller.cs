@@ -13,7 +13,7 @@ internal sealed record Caller(string TenantId, string UserId, AccessProfile Acce
 {
     public bool IsSuperAdmin => Access.IsSuperAdmin;
 
-    public WriteContext Write(TimeProvider clock) => new(TenantId, UserId, SourceIp, clock.GetUtcNow());
+    public WriteContext Write(TimeProvider clock) => new(TenantId, UserId, SourceIp, clock.GetUtcNow(), ApiKeyId);
 
     public void Require(string permission)
     {

@@ -17,6 +17,7 @@ public static class LoginFailureReasons
     public const string InvalidCredentials = "invalid_credentials";
     public const string UserDisabled = "user_disabled";
     public const string LockedOut = "locked_out";
+    public const string IpBlocked = "ip_blocked";
 }
 
 public static class LoginResults

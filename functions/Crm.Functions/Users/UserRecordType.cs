@@ -13,8 +13,17 @@ internal sealed class UserRecordType : RecordType<User>
     public override bool CanDelete => false;
     public override string DisplayName(User record) => record.Name;
 
-    public override IEnumerable<UniqueKey> UniqueKeys(User record) =>
-        [new UniqueKey(LoginKey, OrganisationRules.NormalizeLogin(record.Login), "user.duplicate_login", $"The login '{record.Login}' is already in use.")];
+    public const string EntraObjectKey = "entraObjectId";
+
+    public override IEnumerable<UniqueKey> UniqueKeys(User record)
+    {
+        yield return new UniqueKey(LoginKey, OrganisationRules.NormalizeLogin(record.Login), "user.duplicate_login", $"The login '{record.Login}' is already in use.");
+        if (record.EntraObjectId is not null)
+        {
+            // Entra ID sign-in finds the user by this key; one directory account is one CRM user.
+            yield return new UniqueKey(EntraObjectKey, record.EntraObjectId, "user.duplicate_entra_object_id", "This Entra ID account is already linked to another user.");
+        }
+    }
 
     public override IReadOnlyList<string> IndexedFields => ["status", "departmentId", "superiorId"];
 

@@ -44,4 +44,7 @@ public sealed record User : RecordBase
 
     /// <summary>Refresh tokens issued before this stop working (a changed password ends other sessions).</summary>
     public DateTimeOffset? PasswordChangedAt { get; init; }
+
+    /// <summary>The Microsoft Entra ID object id (<c>oid</c>) this user signs in as, linked at the first Entra sign-in.</summary>
+    public string? EntraObjectId { get; init; }
 }

@@ -20,7 +20,7 @@ public sealed class TableInitializer(
     TimeProvider time,
     ILogger<TableInitializer> logger) : IHostedService, IDisposable
 {
-    public static readonly string[] ExtraTables = ["idempotency", "refreshtokens", "jobruns", "signinlockouts", "loginlogs"];
+    public static readonly string[] ExtraTables = ["idempotency", "refreshtokens", "jobruns", "signinlockouts", "loginlogs", "entraid"];
 
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan LongestRetry = TimeSpan.FromMinutes(1);

@@ -1,0 +1,16 @@
+using Crm.Domain.Access;
+using Crm.Storage.Records;
+
+namespace Crm.Functions.ApiKeys;
+
+/// <summary>API keys are revoked, never deleted: the operation log keeps naming them.</summary>
+internal sealed class ApiKeyRecordType : RecordType<ApiKey>
+{
+    public override string Name => "apiKey";
+    public override string Table => "apikeys";
+    public override bool CanDelete => false;
+    public override string DisplayName(ApiKey record) => record.Name;
+
+    public override IReadOnlySet<string> FilterableFields { get; } =
+        new HashSet<string>(["name", "dataScope", "expiresAt", "revokedAt", "createdAt", "createdBy", "updatedAt", "updatedBy"]);
+}

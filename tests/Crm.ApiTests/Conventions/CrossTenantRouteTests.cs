@@ -1,0 +1,153 @@
+using System.Net;
+using System.Text;
+using Azure.Data.Tables;
+using Crm.ApiTests.Credentials;
+using Crm.ApiTests.Infrastructure;
+using Crm.Storage.Records;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Patterns;
+
+namespace Crm.ApiTests.Conventions;
+
+/// <summary>
+/// Generated from the endpoint table: every route with an <c>{id}</c>, with every method, called by one
+/// tenant's administrator with another tenant's ids, answers 404 (405 for a method the route lacks)
+/// and reveals nothing. A new route is covered as soon as it is mapped.
+/// </summary>
+public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
+{
+    private static readonly string[] Methods = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+
+    /// <summary>Bodies that pass a route's input validation, so the answer is about the id, not the body.</summary>
+    private static readonly Dictionary<string, string> Bodies = new(StringComparer.Ordinal)
+    {
+        ["ResetUserPassword"] = """{"newPassword":"Taken-Over-Pass-1"}""",
+    };
+
+    private sealed record Case(string Method, string Url, string Route, string? EndpointName, string SentId);
+
+    [Fact]
+    public async Task EveryRouteWithAnIdAnswersNotFoundForAnotherTenantsRecords()
+    {
+        var owner = await app.NewTenantAsync();
+        var intruder = await app.NewTenantAsync();
+        owner.Admin.From("203.0.113.1");
+        var names = new[] { "Secret Lab " + Api.Stamp(), "Binned Lab " + Api.Stamp(), "Secret Person " + Api.Stamp(), "Secret Partner " + Api.Stamp(), "Secret range " + Api.Stamp() };
+        await owner.CreateDepartmentAsync(names[0]);
+        var binned = await owner.CreateDepartmentAsync(names[1]);
+        await (await owner.Admin.DeleteAsync($"/api/v1/departments/{binned.Id()}", null)).ExpectAsync(HttpStatusCode.NoContent);
+        await owner.CreateUserAsync(name: names[2]);
+        await owner.Admin.CreateApiKeyAsync(["departments.manage"], name: names[3]);
+        await (await owner.Admin.CreateIpRuleAsync("198.51.100.0/24", "block", names[4])).ExpectAsync(HttpStatusCode.Created);
+
+        var registry = app.Service<RecordTypeRegistry>();
+        var ownerIds = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var store in registry.Stores)
+        {
+            var ids = new List<string>();
+            await foreach (var row in store.Table.QueryAsync<TableEntity>(r => r.PartitionKey == owner.Id && r.RowKey.CompareTo("r~") >= 0 && r.RowKey.CompareTo("r~~") < 0))
+            {
+                ids.Add(row.RowKey[2..]);
+            }
+            Assert.True(ids.Count > 0, $"The fixture makes no {store.TypeName} in the owner tenant: make one above, so its routes are tried.");
+            ownerIds[store.TypeName] = ids;
+        }
+        var stamps = await StampsAsync(registry, owner.Id);
+
+        var cases = new List<Case>();
+        var unresolved = new List<string>();
+        var endpoints = app.Service<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.GetParameter("id") is not null).ToList();
+        foreach (var group in endpoints.GroupBy(e => e.RoutePattern.RawText!, StringComparer.Ordinal))
+        {
+            var pattern = group.First().RoutePattern;
+            var declared = group.SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m => (Method: m, Endpoint: e))).ToList();
+            var types = pattern.GetParameter("type") is not null ? registry.Stores.Select(s => s.TypeName).ToList()
+                : TypeOf(registry, pattern) is { } single ? [single] : null;
+            if (types is null)
+            {
+                unresolved.Add(pattern.RawText!);
+                continue;
+            }
+            foreach (var type in types)
+            {
+                foreach (var id in ownerIds[type])
+                {
+                    var url = Url(pattern, type, id, intruder.AdminUserId);
+                    foreach (var method in Methods)
+                    {
+                        var endpoint = declared.FirstOrDefault(d => d.Method == method).Endpoint;
+                        cases.Add(new Case(method, url, pattern.RawText!, endpoint?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName, id));
+                    }
+                }
+            }
+        }
+        Assert.True(unresolved.Count == 0, "Routes whose record type the test cannot tell (name the table after the route, or teach TypeOf):\n" + string.Join('\n', unresolved));
+        Assert.Contains(cases, c => c.Route.StartsWith("/api/v1/recycle-bin/", StringComparison.Ordinal));
+        Assert.Contains(cases, c => c.Route.StartsWith("/api/v1/api-keys/", StringComparison.Ordinal));
+        Assert.Contains(cases, c => c.Route.StartsWith("/api/v1/ip-rules/", StringComparison.Ordinal));
+
+        var secrets = names.Append(owner.Id).Append(owner.Slug).ToList();
+        var failures = new List<string>();
+        foreach (var c in cases)
+        {
+            using var request = new HttpRequestMessage(new HttpMethod(c.Method), c.Url);
+            if (c.Method is "POST" or "PUT" or "PATCH")
+            {
+                request.Content = new StringContent(c.EndpointName is { } n && Bodies.TryGetValue(n, out var body) ? body : "{}", Encoding.UTF8, "application/json");
+            }
+            var response = await intruder.Admin.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            var expected = c.EndpointName is null ? HttpStatusCode.MethodNotAllowed : HttpStatusCode.NotFound;
+            var leaked = secrets.Concat(ownerIds.Values.SelectMany(v => v)).Where(s => s != c.SentId && text.Contains(s, StringComparison.Ordinal)).ToList();
+            if (response.StatusCode != expected && !(expected == HttpStatusCode.MethodNotAllowed && response.StatusCode == HttpStatusCode.NotFound))
+            {
+                failures.Add($"{c.Method} {c.Url} ({c.Route}): expected {(int)expected}, got {(int)response.StatusCode} {text}");
+            }
+            else if (response.Content.Headers.ContentType?.MediaType != "application/problem+json" || leaked.Count > 0)
+            {
+                failures.Add($"{c.Method} {c.Url}: not a clean problem (leaks {string.Join(", ", leaked)}): {text}");
+            }
+        }
+        Assert.True(failures.Count == 0, $"{failures.Count} of {cases.Count} calls went wrong:\n" + string.Join('\n', failures));
+        Assert.Equal(stamps, await StampsAsync(registry, owner.Id));
+    }
+
+    /// <summary>The record type of a route like <c>/api/v1/ip-rules/{id}</c>: the store whose table is the segment before the id.</summary>
+    private static string? TypeOf(RecordTypeRegistry registry, RoutePattern pattern)
+    {
+        var index = pattern.PathSegments.ToList().FindIndex(s => s.Parts.Any(p => p is RoutePatternParameterPart { Name: "id" }));
+        if (index < 1 || pattern.PathSegments[index - 1].Parts is not [RoutePatternLiteralPart literal])
+        {
+            return null;
+        }
+        var table = literal.Content.Replace("-", "", StringComparison.Ordinal);
+        return registry.Stores.FirstOrDefault(s => string.Equals(s.TableName, table, StringComparison.OrdinalIgnoreCase))?.TypeName;
+    }
+
+    /// <summary>The other parameters (a member's id...) get the intruder's own ids, so only the sent id is foreign.</summary>
+    private static string Url(RoutePattern pattern, string type, string id, string ownId) =>
+        string.Concat(pattern.PathSegments.Select(segment => "/" + string.Concat(segment.Parts.Select(part => part switch
+        {
+            RoutePatternLiteralPart l => l.Content,
+            RoutePatternParameterPart { Name: "id" } => id,
+            RoutePatternParameterPart { Name: "type" } => type,
+            RoutePatternParameterPart => ownId,
+            _ => "",
+        }))));
+
+    /// <summary>Every record type's change stamp: any write the intruder managed would move one.</summary>
+    private static async Task<List<string>> StampsAsync(RecordTypeRegistry registry, string tenantId)
+    {
+        var stamps = new List<string>();
+        foreach (var store in registry.Stores)
+        {
+            await foreach (var row in store.Table.QueryAsync<TableEntity>(r => r.PartitionKey == tenantId && r.RowKey.CompareTo("a~") >= 0 && r.RowKey.CompareTo("a~~") < 0, maxPerPage: 1))
+            {
+                stamps.Add($"{store.TypeName}:{row.RowKey}");
+                break;
+            }
+        }
+        return stamps;
+    }
+}
