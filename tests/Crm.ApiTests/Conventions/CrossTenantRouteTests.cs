@@ -22,6 +22,7 @@ public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
     private static readonly Dictionary<string, string> Bodies = new(StringComparer.Ordinal)
     {
         ["ResetUserPassword"] = """{"newPassword":"Taken-Over-Pass-1"}""",
+        ["SetUserRoles"] = """{"roleIds":[]}""",
     };
 
     private sealed record Case(string Method, string Url, string Route, string? EndpointName, string SentId);
