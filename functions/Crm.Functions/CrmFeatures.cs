@@ -27,6 +27,8 @@ internal static class CrmFeatures
         services.AddRecordType<User, UserRecordType>();
         services.AddRecordType<Role, RoleRecordType>();
         services.AddSingleton<AccessDirectory>();
+        services.AddSingleton<PermissionCatalogue>();
+        services.AddSingleton<RecordGuard>();
 
         services.AddSingleton<DepartmentService>();
         services.AddSingleton<IRestoreGuard>(sp => sp.GetRequiredService<DepartmentService>());
@@ -55,6 +57,10 @@ internal static class CrmFeatures
         api.MapRecycleBin();
         api.MapAuditLogs();
         api.MapEvents();
+        foreach (var feature in app.Services.GetServices<IApiFeature>())
+        {
+            feature.Map(api);
+        }
         return app;
     }
 }
