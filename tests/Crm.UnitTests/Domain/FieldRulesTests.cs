@@ -62,4 +62,17 @@ public sealed class FieldRulesTests
         Assert.Equal("customFields.level", FieldRules.FirstUnwritable(FieldRules.Named(JsonNode.Parse("""{"customFields":{"level":"a"}}""")!.AsObject(), includeNulls: true), rules));
         Assert.Null(FieldRules.FirstUnwritable(["name", "customFields.other"], rules));
     }
+
+    [Fact]
+    public void RulesOnEntitiesWithoutAViewPermissionApplyFromEveryRoleAndTheMostOpenRoleWins()
+    {
+        var masking = new Role { Permissions = ["memos.view"], FieldRules = [new("users", "phone", FieldAccess.Masked), new("memos", "phone", FieldAccess.Hidden)] };
+        Assert.Equal(FieldAccess.Masked, AccessProfile.From([masking]).FieldAccessFor("users", "phone"));
+        Assert.Equal(FieldAccess.Hidden, AccessProfile.From([masking]).FieldAccessFor("memos", "phone"));
+        var open = new Role { Permissions = ["memos.view"] };
+        Assert.Null(AccessProfile.From([masking, open]).FieldAccessFor("users", "phone"));
+        Assert.Null(AccessProfile.From([masking, open]).FieldAccessFor("memos", "phone"));
+        // A role that cannot see memos has no say about their fields.
+        Assert.Equal(FieldAccess.Hidden, AccessProfile.From([masking, new Role { Permissions = ["tasks.view"] }]).FieldAccessFor("memos", "phone"));
+    }
 }
