@@ -38,6 +38,7 @@ internal static class CrmFeatures
         services.AddHostedService<DemoTenantSeeder>();
 
         services.Configure<EventFeedOptions>(configuration.GetSection("Events"));
+        services.Configure<ExportOptions>(configuration.GetSection("Export"));
         services.AddQueueHandler<DispatchOutbox, DispatchOutboxHandler>(OutboxNotifier.QueueName);
         services.AddTimerJob<OutboxSweepJob>(OutboxSweepJob.Name, "0 0/5 * * * ?");
         services.AddTimerJob<EventFeedRetentionJob>(EventFeedRetentionJob.Name, "0 45 3 * * ?");

@@ -6,8 +6,16 @@ using Crm.Functions.Access;
 using Crm.Functions.Hosting;
 using Crm.Storage.Records;
 using Crm.Storage.Tenants;
+using Microsoft.Extensions.Options;
 
 namespace Crm.Functions.Records;
+
+/// <summary>Export settings (configuration section <c>Export</c>).</summary>
+public sealed class ExportOptions
+{
+    /// <summary>More rows than this answer 400: a narrower filter, not a bigger file.</summary>
+    public int MaxRows { get; set; } = 10_000;
+}
 
 /// <summary>
 /// <c>GET /{type}/export?format=csv</c>: the records a list with the same filters shows the caller, with
@@ -16,17 +24,14 @@ namespace Crm.Functions.Records;
 internal static class RecordExportApi<T, TCreate, TService>
     where T : RecordBase, IOwnedRecord where TCreate : notnull where TService : IRecordService<T, TCreate>
 {
-    /// <summary>More rows than this answer 400: a narrower filter, not a bigger file.</summary>
-    public const int MaxRows = 10_000;
-
     public static void Map(RouteGroupBuilder group, string pascalPlural, string module)
     {
         group.MapGet("/export", Export).RequirePermission($"{module}.{Permissions.Actions.Export}").WithName($"Export{pascalPlural}")
-            .WithSummary($"Export the {pascalPlural.ToLowerInvariant()} a list with the same filters shows, as CSV (at most {MaxRows:N0} rows)")
+            .WithSummary($"Export the {pascalPlural.ToLowerInvariant()} a list with the same filters shows, as CSV (at most 10,000 rows by default)")
             .Produces(StatusCodes.Status200OK, contentType: "text/csv");
     }
 
-    public static async Task<IResult> Export(TService service, RecordGuard guard, TenantStore tenants, TimeProvider clock, HttpContext context,
+    public static async Task<IResult> Export(TService service, RecordGuard guard, TenantStore tenants, TimeProvider clock, IOptions<ExportOptions> options, HttpContext context,
         string? format = null, string? sort = null, string? q = null)
     {
         if ((format ?? "csv") != "csv")
@@ -41,9 +46,9 @@ internal static class RecordExportApi<T, TCreate, TService>
         {
             var page = await RecordOperations<T, TCreate, TService>.ListAsync(caller, service, guard, query, context.RequestAborted);
             rows.AddRange(page.Items.Select(r => RecordShape.Of(caller, module, r)));
-            if (rows.Count > MaxRows)
+            if (rows.Count > options.Value.MaxRows)
             {
-                throw new ValidationException("$", $"The export would have more than {MaxRows:N0} rows; narrow it with filters.", "export.too_large");
+                throw new ValidationException("$", $"The export would have more than {options.Value.MaxRows:N0} rows; narrow it with filters.", "export.too_large");
             }
             query = query with { Cursor = page.NextCursor };
         }

@@ -72,8 +72,9 @@ internal static class RecordOperations<T, TCreate, TService>
                 // The version checked is the version written: a transfer in between cannot slip past the scope check.
                 return await service.UpdateAsync(caller, id, ifMatch ?? current.Version, patch, cancellationToken);
             }
-            catch (PreconditionFailedException) when (ifMatch is null && attempt < ScopeRetries)
+            catch (PreconditionFailedException) when (ifMatch is null)
             {
+                ThrowIfTooBusy(attempt, id);
             }
         }
     }
@@ -94,8 +95,9 @@ internal static class RecordOperations<T, TCreate, TService>
                 await service.DeleteAsync(caller, id, ifMatch ?? current.Version, cancellationToken);
                 return;
             }
-            catch (PreconditionFailedException) when (ifMatch is null && attempt < ScopeRetries)
+            catch (PreconditionFailedException) when (ifMatch is null)
             {
+                ThrowIfTooBusy(attempt, id);
             }
         }
     }
@@ -108,6 +110,15 @@ internal static class RecordOperations<T, TCreate, TService>
             query = query with { Visibility = await guard.VisibilityAsync(caller, Module(service), cancellationToken) };
         }
         return await service.Store.ListAsync(caller.TenantId, query, cancellationToken);
+    }
+
+    /// <summary>A caller who sent no If-Match never gets a 412: many concurrent changes end as 409 like the engine's own retries.</summary>
+    public static void ThrowIfTooBusy(int attempt, string id)
+    {
+        if (attempt >= ScopeRetries)
+        {
+            throw new ConflictException("record.busy", $"The record '{id}' is being changed by many writers at once; retry.");
+        }
     }
 
     private static void EnsureSameOwner(JsonObject patch, IOwnedRecord current)

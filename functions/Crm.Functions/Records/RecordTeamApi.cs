@@ -99,8 +99,9 @@ internal static class RecordTeamApi<T, TCreate, TService>
                 Preconditions.SetETag(context, updated);
                 return new RecordJson<T>(RecordShape.Of(caller, module, updated));
             }
-            catch (PreconditionFailedException) when (ifMatch is null && attempt < 3)
+            catch (PreconditionFailedException) when (ifMatch is null)
             {
+                RecordOperations<T, TCreate, TService>.ThrowIfTooBusy(attempt, id);
             }
         }
     }

@@ -144,3 +144,27 @@ public sealed class FieldRuleTests(CrmApp app) : IClassFixture<CrmApp>
         Assert.Contains(all.Items(), e => e.GetProperty("data").GetProperty("changes").TryGetProperty("email", out _));
     }
 }
+
+/// <summary>A host whose export limit is small enough to reach in a test.</summary>
+public sealed class SmallExportApp : CrmApp
+{
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Export:MaxRows"] = "3" };
+}
+
+public sealed class ExportLimitTests(SmallExportApp app) : IClassFixture<SmallExportApp>
+{
+    [Fact]
+    public async Task AnExportOverTheLimitAsksForANarrowerFilterAndAFilteredOneSucceeds()
+    {
+        var tenant = await app.NewTenantAsync();
+        for (var i = 0; i < 4; i++)
+        {
+            await tenant.Admin.CreateMemoAsync($"memo {i}", amount: i);
+        }
+        await (await tenant.Admin.GetAsync("/api/v1/memos/export")).ExpectProblemAsync(HttpStatusCode.BadRequest, "export.too_large");
+        var csv = await (await tenant.Admin.GetAsync("/api/v1/memos/export?name=memo%201")).Content.ReadAsStringAsync();
+        Assert.Equal(3, csv.Split("\r\n").Length);
+        Assert.Contains("memo 1", csv, StringComparison.Ordinal);
+        Assert.DoesNotContain((await tenant.Admin.GetJsonAsync("/api/v1/audit-logs?recordType=memo")).Items(), e => e.Str("action") == "exported" && e.Str("note").StartsWith('4'));
+    }
+}
