@@ -12,12 +12,12 @@ namespace Crm.Functions.Records;
 
 /// <summary>
 /// The CRUD, list, search and batch endpoints every record type shares (API.md), mapped onto a
-/// feature's route group. Features add their own actions beside them.
+/// feature's route group. Features add their own actions beside them. Owned records get data scope
+/// (<see cref="RecordOperations{T, TCreate, TService}"/>); every answer follows the caller's field rules.
 /// </summary>
 internal static class RecordApi<T, TCreate, TService>
     where T : RecordBase where TCreate : notnull where TService : IRecordService<T, TCreate>
 {
-
     public static void Map(RouteGroupBuilder group, string pascalName, string pascalPlural, RecordPermissions permissions, bool canDelete = true)
     {
         var lower = pascalName.ToLowerInvariant();
