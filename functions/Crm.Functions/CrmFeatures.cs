@@ -36,6 +36,8 @@ internal static class CrmFeatures
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<IpRuleDirectory>();
         services.AddSingleton<IpRuleService>();
+        services.AddSingleton<PermissionCatalogue>();
+        services.AddSingleton<RecordGuard>();
 
         services.AddSingleton<DepartmentService>();
         services.AddSingleton<IRestoreGuard>(sp => sp.GetRequiredService<DepartmentService>());
@@ -48,6 +50,7 @@ internal static class CrmFeatures
         services.AddHostedService<DemoTenantSeeder>();
 
         services.Configure<EventFeedOptions>(configuration.GetSection("Events"));
+        services.Configure<ExportOptions>(configuration.GetSection("Export"));
         services.AddQueueHandler<DispatchOutbox, DispatchOutboxHandler>(OutboxNotifier.QueueName);
         services.AddTimerJob<OutboxSweepJob>(OutboxSweepJob.Name, "0 0/5 * * * ?");
         services.AddTimerJob<EventFeedRetentionJob>(EventFeedRetentionJob.Name, "0 45 3 * * ?");
@@ -73,6 +76,11 @@ internal static class CrmFeatures
         api.MapApiKeys();
         api.MapIpRules();
         api.MapEntraIdSettings();
+        // Record types registered with AddOwnedRecords bring their own routes.
+        foreach (var feature in app.Services.GetServices<IApiFeature>())
+        {
+            feature.Map(api);
+        }
         return app;
     }
 }

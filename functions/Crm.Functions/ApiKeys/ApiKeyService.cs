@@ -3,6 +3,7 @@ using System.Text;
 using Azure.Data.Tables;
 using Crm.Domain.Access;
 using Crm.Domain.Common;
+using Crm.Functions.Access;
 using Crm.Functions.Auth;
 using Crm.Functions.Hosting;
 using Crm.Storage.Records;
@@ -15,7 +16,7 @@ namespace Crm.Functions.ApiKeys;
 /// point reads, never a scan. The secret's SHA-256 lives in a row beside the record (<c>s~{id}</c>),
 /// written in the record's own transaction, so the operation log and the change feed never carry it.
 /// </summary>
-internal sealed class ApiKeyService(RecordStore<ApiKey> store, TimeProvider clock)
+internal sealed class ApiKeyService(RecordStore<ApiKey> store, PermissionCatalogue catalogue, TimeProvider clock)
 {
     public const string Prefix = "crmk_";
 
@@ -27,7 +28,6 @@ internal sealed class ApiKeyService(RecordStore<ApiKey> store, TimeProvider cloc
 
     public async Task<ApiKeyView> CreateAsync(Caller caller, CreateApiKey input, CancellationToken cancellationToken)
     {
-        var catalogue = Permissions.Modules.SelectMany(m => m.Permissions).Select(p => p.Code).ToHashSet(StringComparer.Ordinal);
         var permissions = input.Permissions!.Distinct(StringComparer.Ordinal).ToList();
         if (permissions.FirstOrDefault(p => !catalogue.Contains(p)) is { } unknown)
         {

@@ -34,9 +34,15 @@ internal sealed class DomainExceptionHandler(ILogger<DomainExceptionHandler> log
             return false;
         }
         var problem = ProblemWriter.Create(context, status, code, title, detail, errors);
-        if (exception is ConflictException { Extensions.Count: > 0 } conflict)
+        var extensions = exception switch
         {
-            foreach (var (key, value) in conflict.Extensions)
+            ConflictException c => c.Extensions,
+            ForbiddenException f => f.Extensions,
+            _ => null,
+        };
+        if (extensions is { Count: > 0 })
+        {
+            foreach (var (key, value) in extensions)
             {
                 problem.Extensions[key] = value;
             }

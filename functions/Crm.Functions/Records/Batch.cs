@@ -62,9 +62,15 @@ internal static class Batch
         {
             problem.Extensions["errors"] = v.Errors;
         }
-        if (e is ConflictException c)
+        var extensions = e switch
         {
-            foreach (var (key, value) in c.Extensions)
+            ConflictException c => c.Extensions,
+            ForbiddenException f => f.Extensions,
+            _ => null,
+        };
+        if (extensions is not null)
+        {
+            foreach (var (key, value) in extensions)
             {
                 problem.Extensions[key] = value;
             }

@@ -7,7 +7,7 @@ namespace Crm.Functions.Records;
 /// <summary>Reads <c>limit, cursor, sort, q</c> and simple field filters from the query string.</summary>
 internal static class ListParameters
 {
-    private static readonly HashSet<string> Reserved = ["limit", "cursor", "sort", "q"];
+    private static readonly HashSet<string> Reserved = ["limit", "cursor", "sort", "q", "format"];
 
     public static async Task<ListQuery> ReadAsync(HttpContext context, TenantStore tenants, string tenantId, TimeProvider clock)
     {

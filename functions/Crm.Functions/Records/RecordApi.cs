@@ -12,7 +12,8 @@ namespace Crm.Functions.Records;
 
 /// <summary>
 /// The CRUD, list, search and batch endpoints every record type shares (API.md), mapped onto a
-/// feature's route group. Features add their own actions beside them.
+/// feature's route group. Features add their own actions beside them. Owned records get data scope
+/// (<see cref="RecordOperations{T, TCreate, TService}"/>); every answer follows the caller's field rules.
 /// </summary>
 internal static class RecordApi<T, TCreate, TService>
     where T : RecordBase where TCreate : notnull where TService : IRecordService<T, TCreate>
@@ -43,34 +44,39 @@ internal static class RecordApi<T, TCreate, TService>
     private static RouteHandlerBuilder Declare(RouteHandlerBuilder endpoint, string? permission) =>
         permission is null ? endpoint.AnyCaller() : endpoint.RequirePermission(permission);
 
-    public static async Task<Created<T>> Create(TCreate input, TService service, HttpContext context)
+    private static string Entity(TService service) => RecordOperations<T, TCreate, TService>.Module(service);
+
+    public static async Task<RecordJson<T>> Create(TCreate input, TService service, RecordGuard guard, HttpContext context)
     {
-        var created = await service.CreateAsync(context.Caller(), RequestValidation.Validate(input), context.RequestAborted);
+        var caller = context.Caller();
+        var created = await RecordOperations<T, TCreate, TService>.CreateAsync(caller, service, guard, RequestValidation.Validate(input), context.RequestAborted);
         Preconditions.SetETag(context, created);
-        return TypedResults.Created($"{context.Request.PathBase}{context.Request.Path.Value!.TrimEnd('/')}/{created.Id}", created);
+        return new RecordJson<T>(RecordShape.Of(caller, Entity(service), created), StatusCodes.Status201Created,
+            $"{context.Request.PathBase}{context.Request.Path.Value!.TrimEnd('/')}/{created.Id}");
     }
 
-    public static async Task<Ok<T>> Get(string id, TService service, HttpContext context)
+    public static async Task<RecordJson<T>> Get(string id, TService service, RecordGuard guard, HttpContext context)
     {
-        var record = await service.Store.GetAsync(context.Caller().TenantId, id, context.RequestAborted);
+        var caller = context.Caller();
+        var record = await RecordOperations<T, TCreate, TService>.ReadAsync(caller, service, guard, id, context.RequestAborted);
         Preconditions.SetETag(context, record);
-        return TypedResults.Ok(record);
+        return new RecordJson<T>(RecordShape.Of(caller, Entity(service), record));
     }
 
-    public static async Task<Ok<T>> Update(string id, JsonObject patch, TService service, TenantStore tenants, HttpContext context)
+    public static async Task<RecordJson<T>> Update(string id, JsonObject patch, TService service, RecordGuard guard, TenantStore tenants, HttpContext context)
     {
         var caller = context.Caller();
         var ifMatch = await Preconditions.RequiredIfMatchAsync(context, tenants, caller.TenantId);
-        var updated = await service.UpdateAsync(caller, id, ifMatch, patch, context.RequestAborted);
+        var updated = await RecordOperations<T, TCreate, TService>.UpdateAsync(caller, service, guard, id, ifMatch, patch, context.RequestAborted);
         Preconditions.SetETag(context, updated);
-        return TypedResults.Ok(updated);
+        return new RecordJson<T>(RecordShape.Of(caller, Entity(service), updated));
     }
 
-    public static async Task<NoContent> Delete(string id, TService service, TenantStore tenants, HttpContext context)
+    public static async Task<NoContent> Delete(string id, TService service, RecordGuard guard, TenantStore tenants, HttpContext context)
     {
         var caller = context.Caller();
         var ifMatch = await Preconditions.RequiredIfMatchAsync(context, tenants, caller.TenantId);
-        await service.DeleteAsync(caller, id, ifMatch, context.RequestAborted);
+        await RecordOperations<T, TCreate, TService>.DeleteAsync(caller, service, guard, id, ifMatch, context.RequestAborted);
         return TypedResults.NoContent();
     }
 
@@ -78,15 +84,16 @@ internal static class RecordApi<T, TCreate, TService>
     /// The named query parameters are declared so the OpenAPI document shows them; the values are read
     /// with the field filters by <see cref="ListParameters"/>, which knows every parameter's rules.
     /// </summary>
-    public static async Task<Ok<Page<T>>> List(TService service, TenantStore tenants, TimeProvider clock, HttpContext context,
+    public static async Task<RecordJson<Page<T>>> List(TService service, RecordGuard guard, TenantStore tenants, TimeProvider clock, HttpContext context,
         int? limit = null, string? cursor = null, string? sort = null, string? q = null)
     {
         var caller = context.Caller();
         var query = await ListParameters.ReadAsync(context, tenants, caller.TenantId, clock);
-        return TypedResults.Ok(await service.Store.ListAsync(caller.TenantId, query, context.RequestAborted));
+        var page = await RecordOperations<T, TCreate, TService>.ListAsync(caller, service, guard, query, context.RequestAborted);
+        return new RecordJson<Page<T>>(RecordShape.Page(caller, Entity(service), page));
     }
 
-    public static async Task<Ok<Page<T>>> Search(SearchRequest request, TService service, TenantStore tenants, TimeProvider clock, HttpContext context)
+    public static async Task<RecordJson<Page<T>>> Search(SearchRequest request, TService service, RecordGuard guard, TenantStore tenants, TimeProvider clock, HttpContext context)
     {
         var caller = context.Caller();
         var tenant = await tenants.FindAsync(caller.TenantId, context.RequestAborted);
@@ -105,42 +112,46 @@ internal static class RecordApi<T, TCreate, TService>
             Now = clock.GetUtcNow(),
             Zone = tenant?.Zone ?? TimeZoneInfo.Utc,
         };
-        return TypedResults.Ok(await service.Store.ListAsync(caller.TenantId, query, context.RequestAborted));
+        var page = await RecordOperations<T, TCreate, TService>.ListAsync(caller, service, guard, query, context.RequestAborted);
+        return new RecordJson<Page<T>>(RecordShape.Page(caller, Entity(service), page));
     }
 
-    public static Task<IResult> BatchCreate(BatchRequest<JsonElement> request, TService service, HttpContext context) =>
+    public static Task<IResult> BatchCreate(BatchRequest<JsonElement> request, TService service, RecordGuard guard, HttpContext context) =>
         Batch.RunAsync(request, context, async (item, index) =>
         {
+            var caller = context.Caller();
             var input = RequestValidation.Validate(RequestValidation.Bind<TCreate>(JsonSerializer.SerializeToNode(item)));
-            var created = await service.CreateAsync(context.Caller(), input, context.RequestAborted);
-            return new BatchResult(index, 201, created.Id, created);
+            var created = await RecordOperations<T, TCreate, TService>.CreateAsync(caller, service, guard, input, context.RequestAborted);
+            return new BatchResult(index, 201, created.Id, RecordShape.Of(caller, Entity(service), created));
         });
 
-    public static async Task<IResult> BatchUpdate(BatchRequest<BatchUpdateInput> request, TService service, TenantStore tenants, HttpContext context)
+    public static async Task<IResult> BatchUpdate(BatchRequest<BatchUpdateInput> request, TService service, RecordGuard guard, TenantStore tenants, HttpContext context)
     {
         var requireIfMatch = await RequiresIfMatchAsync(tenants, context);
         return await Batch.RunAsync(request, context, async (item, index) =>
         {
             EnsureIfMatch(requireIfMatch, item.IfMatch);
-            var updated = await service.UpdateAsync(context.Caller(), item.Id, item.IfMatch, item.Patch, context.RequestAborted);
-            return new BatchResult(index, 200, updated.Id, updated);
+            var caller = context.Caller();
+            var updated = await RecordOperations<T, TCreate, TService>.UpdateAsync(caller, service, guard, item.Id, item.IfMatch, item.Patch, context.RequestAborted);
+            return new BatchResult(index, 200, updated.Id, RecordShape.Of(caller, Entity(service), updated));
         });
     }
 
-    public static Task<IResult> BatchRead(BatchRequest<BatchIdInput> request, TService service, HttpContext context) =>
+    public static Task<IResult> BatchRead(BatchRequest<BatchIdInput> request, TService service, RecordGuard guard, HttpContext context) =>
         Batch.RunAsync(request, context, async (item, index) =>
         {
-            var record = await service.Store.GetAsync(context.Caller().TenantId, item.Id, context.RequestAborted);
-            return new BatchResult(index, 200, record.Id, record);
+            var caller = context.Caller();
+            var record = await RecordOperations<T, TCreate, TService>.ReadAsync(caller, service, guard, item.Id, context.RequestAborted);
+            return new BatchResult(index, 200, record.Id, RecordShape.Of(caller, Entity(service), record));
         });
 
-    public static async Task<IResult> BatchDelete(BatchRequest<BatchIdInput> request, TService service, TenantStore tenants, HttpContext context)
+    public static async Task<IResult> BatchDelete(BatchRequest<BatchIdInput> request, TService service, RecordGuard guard, TenantStore tenants, HttpContext context)
     {
         var requireIfMatch = await RequiresIfMatchAsync(tenants, context);
         return await Batch.RunAsync(request, context, async (item, index) =>
         {
             EnsureIfMatch(requireIfMatch, item.IfMatch);
-            await service.DeleteAsync(context.Caller(), item.Id, item.IfMatch, context.RequestAborted);
+            await RecordOperations<T, TCreate, TService>.DeleteAsync(context.Caller(), service, guard, item.Id, item.IfMatch, context.RequestAborted);
             return new BatchResult(index, 204, item.Id, null);
         });
     }

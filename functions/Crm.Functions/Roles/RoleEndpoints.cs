@@ -7,8 +7,6 @@ namespace Crm.Functions.Roles;
 
 internal static class RoleEndpoints
 {
-    private static readonly PermissionCatalogue Catalogue = new(Permissions.Modules, Enum.GetValues<DataScope>());
-
     public static IEndpointRouteBuilder MapRoles(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/api/v1/permissions", GetPermissionCatalogue).WithTags("Roles").RequirePermission(Permissions.RolesView)
@@ -18,5 +16,6 @@ internal static class RoleEndpoints
         return routes;
     }
 
-    public static Ok<PermissionCatalogue> GetPermissionCatalogue() => TypedResults.Ok(Catalogue);
+    public static Ok<PermissionCatalogueView> GetPermissionCatalogue(PermissionCatalogue catalogue) =>
+        TypedResults.Ok(new PermissionCatalogueView(catalogue.Modules, Enum.GetValues<DataScope>()));
 }

@@ -40,4 +40,4 @@ public sealed record RoleChanges
 }
 
 /// <summary>The catalogue as <c>GET /api/v1/permissions</c> answers it.</summary>
-public sealed record PermissionCatalogue(IReadOnlyList<PermissionModule> Modules, IReadOnlyList<DataScope> DataScopes);
+public sealed record PermissionCatalogueView(IReadOnlyList<PermissionModule> Modules, IReadOnlyList<DataScope> DataScopes);

@@ -13,7 +13,7 @@ namespace Crm.Functions.Roles;
 /// Roles: catalogue permissions only, no escalation, the super administrator role fixed, built-in
 /// and assigned roles never deleted. Every write applies on this replica at once.
 /// </summary>
-internal sealed class RoleService(RecordStore<Role> store, RecordStore<User> users, AccessDirectory access, TimeProvider clock)
+internal sealed class RoleService(RecordStore<Role> store, RecordStore<User> users, AccessDirectory access, PermissionCatalogue catalogue, TimeProvider clock)
     : IRecordService<Role, CreateRole>
 {
     public RecordStore<Role> Store => store;
@@ -21,7 +21,7 @@ internal sealed class RoleService(RecordStore<Role> store, RecordStore<User> use
     public async Task<Role> CreateAsync(Caller caller, CreateRole input, CancellationToken cancellationToken)
     {
         var permissions = Distinct(input.Permissions);
-        RoleRules.Validate(permissions, input.FieldRules);
+        RoleRules.Validate(permissions, input.FieldRules, catalogue.Modules);
         RoleRules.EnsureNoEscalation(caller.Access, permissions);
         var created = await store.CreateAsync(caller.Write(clock), new Role
         {
@@ -53,7 +53,7 @@ internal sealed class RoleService(RecordStore<Role> store, RecordStore<User> use
             {
                 throw SuperAdminFixed("The super administrator role always has every permission, scope all and no field rules; only its name and description change.");
             }
-            RoleRules.Validate(permissions, changes.FieldRules);
+            RoleRules.Validate(permissions, changes.FieldRules, catalogue.Modules);
             RoleRules.EnsureNoEscalation(caller.Access, permissions, current.Permissions);
             return ValueTask.FromResult(current with
             {

@@ -52,6 +52,11 @@ public sealed class AccessProfile
         {
             // Only roles that show the module have a say; one of them leaving the field open opens it.
             var deciding = list.Where(r => r.Permissions.Contains($"{key.Entity}.{Permissions.Actions.View}")).ToList();
+            if (deciding.Count == 0)
+            {
+                // Entities everyone sees without a view permission (the staff directory): every role has a say.
+                deciding = list;
+            }
             var accesses = deciding.Select(r => r.FieldRules.FirstOrDefault(f => f.Entity == key.Entity && f.Field == key.Field)?.Access).ToList();
             if (accesses.Count > 0 && accesses.All(a => a is not null))
             {

@@ -37,6 +37,9 @@ public sealed class OrgChart(IReadOnlyDictionary<string, OrgPosition> users, IRe
         };
     }
 
+    /// <summary>Whether the user exists in the tenant (disabled users too: they still own records).</summary>
+    public bool Knows(string userId) => users.ContainsKey(userId);
+
     public bool CoversAny(string viewerId, IEnumerable<DataScope> scopes, string? ownerId) => scopes.Any(s => Covers(viewerId, s, ownerId));
 
     /// <summary>The owners whose records the scopes reach, or null when they reach everyone's.</summary>

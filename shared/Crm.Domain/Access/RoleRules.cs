@@ -9,18 +9,17 @@ namespace Crm.Domain.Access;
 /// </summary>
 public static partial class RoleRules
 {
-    private static readonly HashSet<string> Catalogue =
-        Permissions.Modules.SelectMany(m => m.Permissions).Select(p => p.Code).ToHashSet(StringComparer.Ordinal);
-
-    private static readonly HashSet<string> ModuleNames = Permissions.Modules.Select(m => m.Module).ToHashSet(StringComparer.Ordinal);
-
-    public static bool IsKnownPermission(string code) => Catalogue.Contains(code);
-
-    /// <summary>Checks a role's permissions and field rules; every problem is reported at once, keyed by field.</summary>
-    public static void Validate(IReadOnlyList<string> permissions, IReadOnlyList<FieldRule> fieldRules)
+    /// <summary>
+    /// Checks a role's permissions and field rules against the catalogue (the product's modules and
+    /// those record types contribute); every problem is reported at once, keyed by field.
+    /// </summary>
+    public static void Validate(IReadOnlyList<string> permissions, IReadOnlyList<FieldRule> fieldRules, IReadOnlyList<PermissionModule>? catalogue = null)
     {
+        catalogue ??= Permissions.Modules;
+        var known = catalogue.SelectMany(m => m.Permissions).Select(p => p.Code).ToHashSet(StringComparer.Ordinal);
+        var modules = catalogue.Select(m => m.Module).ToHashSet(StringComparer.Ordinal);
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        var unknown = permissions.Where(p => !Catalogue.Contains(p)).Distinct(StringComparer.Ordinal).ToList();
+        var unknown = permissions.Where(p => !known.Contains(p)).Distinct(StringComparer.Ordinal).ToList();
         if (unknown.Count > 0)
         {
             errors["permissions"] = [.. unknown.Select(p => $"'{p}' is not in the permission catalogue (GET /api/v1/permissions).")];
@@ -30,7 +29,7 @@ public static partial class RoleRules
         for (var i = 0; i < fieldRules.Count; i++)
         {
             var rule = fieldRules[i];
-            if (!ModuleNames.Contains(rule.Entity))
+            if (!modules.Contains(rule.Entity))
             {
                 ruleErrors.Add($"[{i}] entity '{rule.Entity}' is not a module of the permission catalogue.");
             }

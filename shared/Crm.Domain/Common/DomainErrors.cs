@@ -19,7 +19,12 @@ public sealed class ConflictException(string code, string message, IReadOnlyDict
     public IReadOnlyDictionary<string, object?> Extensions { get; } = extensions ?? new Dictionary<string, object?>();
 }
 
-public sealed class ForbiddenException(string code, string message) : DomainException(code, message);
+public sealed class ForbiddenException(string code, string message, IReadOnlyDictionary<string, object?>? extensions = null)
+    : DomainException(code, message)
+{
+    /// <summary>Details for the problem, e.g. the <c>field</c> a field rule keeps the caller from writing.</summary>
+    public IReadOnlyDictionary<string, object?> Extensions { get; } = extensions ?? new Dictionary<string, object?>();
+}
 
 public sealed class UnauthorizedException(string code, string message) : DomainException(code, message);
 

@@ -10,6 +10,9 @@ public enum AuditAction
     Deleted,
     Restored,
     Purged,
+
+    /// <summary>Records were exported (no record changed; <see cref="AuditEntry.Note"/> says how many and how).</summary>
+    Exported,
 }
 
 /// <summary>One line of the operation log: who changed which fields of which record, from where.</summary>
@@ -25,6 +28,9 @@ public sealed record AuditEntry
     public string? ApiKeyId { get; init; }
     public string? SourceIp { get; init; }
     public IReadOnlyDictionary<string, FieldChange> Changes { get; init; } = new Dictionary<string, FieldChange>();
+
+    /// <summary>What an entry that changed no record was about, e.g. an export's row count and filters.</summary>
+    public string? Note { get; init; }
 
     /// <summary>Set when the change was too large to keep whole in one table property.</summary>
     public bool Truncated { get; init; }

@@ -22,4 +22,13 @@ public sealed record ListQuery
     public string? Cursor { get; init; }
     public DateTimeOffset Now { get; init; } = DateTimeOffset.UtcNow;
     public TimeZoneInfo Zone { get; init; } = TimeZoneInfo.Utc;
+
+    /// <summary>For owned records: only these are listed (data scope); null lists every record.</summary>
+    public ListVisibility? Visibility { get; init; }
 }
+
+/// <summary>
+/// Which owned records a caller sees: those of the owners their scope covers, and those whose team
+/// they are an active member of (at <see cref="ListQuery.Now"/>).
+/// </summary>
+public sealed record ListVisibility(IReadOnlySet<string> Owners, string MemberId);

@@ -21,6 +21,10 @@ public sealed partial class RecordStore<T>
     public async Task<Page<T>> ListAsync(string tenantId, ListQuery query, CancellationToken cancellationToken = default)
     {
         Validate(query);
+        if (query.Visibility is not null)
+        {
+            return await ListVisibleAsync(tenantId, query, cancellationToken).ConfigureAwait(false);
+        }
         var (prefix, remaining) = ChooseRange(query);
         var hash = ListCursor.Hash(prefix, query.Sort, query.Q, JsonSerializer.Serialize(query.FieldEquals), JsonSerializer.Serialize(query.FilterGroups, CrmJson.Options));
         var cursor = ListCursor.Decode(query.Cursor, hash);
@@ -98,7 +102,7 @@ public sealed partial class RecordStore<T>
         {
             return (RowKeys.SearchPrefix(SearchTerm(query.Q)), remaining);
         }
-        if (query.Sort == ListQuery.DefaultSort && remaining.FindIndex(f => type.IndexedFields.Contains(f.Key)) is var i and >= 0)
+        if (query.Sort == ListQuery.DefaultSort && remaining.FindIndex(f => IndexedFields.Contains(f.Key)) is var i and >= 0)
         {
             var indexed = remaining[i];
             remaining.RemoveAt(i);

@@ -60,6 +60,33 @@ public sealed partial class RecordStore<T>
     }
 
     /// <summary>
+    /// Records in the operation log that the caller exported records of this type. Only the log row is
+    /// written: no record changed, so there is no history row and no change event.
+    /// </summary>
+    public async Task AuditExportAsync(WriteContext context, string note, CancellationToken cancellationToken = default)
+    {
+        var id = Ids.New(context.Now);
+        var entry = new AuditEntry
+        {
+            Id = id,
+            Time = context.Now,
+            RecordType = type.Name,
+            RecordName = type.Table,
+            Action = AuditAction.Exported,
+            ActorId = context.ActorId,
+            ApiKeyId = context.ApiKeyId,
+            SourceIp = context.SourceIp,
+            Note = note.Length > 1_000 ? note[..1_000] : note,
+        };
+        await Table.AddEntityAsync(new TableEntity(context.TenantId, RowKeys.Audit(context.Now, id))
+        {
+            [DataProperty] = CrmJson.Serialize(entry),
+            ["ActorId"] = context.ActorId,
+            ["RecordId"] = "",
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Keeps a change small enough for one table property: when the values are too long, only the
     /// names of the changed fields are kept and the entry says it was truncated.
     /// </summary>

@@ -14,6 +14,9 @@ public interface IRecordStore
     string TypeName { get; }
     string TableName { get; }
     bool CanDelete { get; }
+
+    /// <summary>Whether the records have an owner and a team, so data scope applies to them.</summary>
+    bool IsOwned { get; }
     TableClient Table { get; }
     Task<RecordBase> RestoreAsync(WriteContext context, string id, CancellationToken cancellationToken);
     Task PurgeAsync(WriteContext context, string id, CancellationToken cancellationToken);
@@ -39,6 +42,7 @@ public sealed partial class RecordStore<T>(TableServiceClient service, StorageOp
     public string TypeName => type.Name;
     public string TableName => type.Table;
     public bool CanDelete => type.CanDelete;
+    public bool IsOwned { get; } = typeof(IOwnedRecord).IsAssignableFrom(typeof(T));
     public TableClient Table { get; } = service.GetTableClient(options.Table(type.Table));
 
     /// <summary>The live record, or null when it does not exist or is in the recycle bin.</summary>
@@ -114,9 +118,13 @@ public sealed partial class RecordStore<T>(TableServiceClient service, StorageOp
         Projection(RowKeys.ByCreatedDesc(record.CreatedAt, record.Id));
         Projection(RowKeys.ByName(TextNormalizer.Normalize(type.DisplayName(record)), record.Id));
         var node = JsonNode.Parse(json)!.AsObject();
-        foreach (var field in type.IndexedFields)
+        foreach (var field in IndexedFields)
         {
             Projection(RowKeys.ByField(field, FieldText(node[field]), record.UpdatedAt, record.Id));
+        }
+        foreach (var (field, value) in MultiValuedIndex(record).Distinct())
+        {
+            Projection(RowKeys.ByField(field, value, record.UpdatedAt, record.Id));
         }
         foreach (var term in type.SearchTerms(record).Select(TextNormalizer.Normalize).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal))
         {
@@ -128,6 +136,21 @@ public sealed partial class RecordStore<T>(TableServiceClient service, StorageOp
         }
         return rows;
     }
+
+    /// <summary>Owned records are always indexed by owner: data scopes read them by owner range.</summary>
+    private IReadOnlyList<string> IndexedFields =>
+        IsOwned && !type.IndexedFields.Contains(OwnerField) ? [.. type.IndexedFields, OwnerField] : type.IndexedFields;
+
+    /// <summary>Owned records are also indexed under each team member, so "records I am on the team of" is a range.</summary>
+    private IEnumerable<KeyValuePair<string, string>> MultiValuedIndex(T record) =>
+        record is IOwnedRecord owned
+            ? type.MultiValuedIndex(record).Concat(owned.Team.Select(m => new KeyValuePair<string, string>(TeamField, m.UserId)))
+            : type.MultiValuedIndex(record);
+
+    public const string OwnerField = "ownerId";
+
+    /// <summary>The index of team members' user ids (not a JSON field: <c>team</c> holds objects).</summary>
+    public const string TeamField = "team";
 
     /// <summary>How a field's value reads in an index key and in an equality filter.</summary>
     internal static string FieldText(JsonNode? node) => node switch

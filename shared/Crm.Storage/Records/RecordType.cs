@@ -32,6 +32,12 @@ public abstract class RecordType<T> where T : RecordBase
     /// <summary>Top-level fields whose equality filters an index range answers rather than a scan.</summary>
     public virtual IReadOnlyList<string> IndexedFields => [];
 
+    /// <summary>
+    /// Values of fields holding several (e.g. the user ids of a team): the record gets an index row
+    /// under each value, <c>i~f~{field}~{value}~</c>, newest change first like single-valued indexes.
+    /// </summary>
+    public virtual IEnumerable<KeyValuePair<string, string>> MultiValuedIndex(T record) => [];
+
     /// <summary>Prefix-search terms (already normalised by the engine): name, phone, e-mail.</summary>
     public virtual IEnumerable<string?> SearchTerms(T record) => [DisplayName(record)];
 

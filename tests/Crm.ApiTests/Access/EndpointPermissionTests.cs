@@ -26,10 +26,20 @@ public sealed class EndpointPermissionTests(CrmApp app) : IClassFixture<CrmApp>
     [Fact]
     public void EveryDeclaredPermissionIsInTheCatalogue()
     {
-        var catalogue = Permissions.Modules.SelectMany(m => m.Permissions).Select(p => p.Code).ToHashSet(StringComparer.Ordinal);
+        var catalogue = app.Service<PermissionCatalogue>();
         var unknown = Endpoints.Select(e => e.Metadata.GetMetadata<RequiredPermission>()?.Permission)
             .OfType<string>().Where(p => !catalogue.Contains(p)).Distinct().ToList();
         Assert.Empty(unknown);
+    }
+
+    [Fact]
+    public void RecordTypesRegisteredInTheHostBringTheirModuleToTheCatalogue()
+    {
+        var catalogue = app.Service<PermissionCatalogue>();
+        Assert.True(catalogue.Contains("memos.export"));
+        Assert.Equal(Permissions.Modules.Count + 1, catalogue.Modules.Count);
+        Assert.DoesNotContain(Permissions.Modules, m => m.Module == "memos");
+        Assert.Contains(Endpoints, e => e.RoutePattern.RawText == "/api/v1/memos/{id}/team/{userId}");
     }
 
     [Fact]

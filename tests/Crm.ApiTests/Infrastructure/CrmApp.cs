@@ -36,6 +36,8 @@ public class CrmApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("CRM_PLATFORM_KEY", PlatformKey);
         builder.UseSetting("AzureFunctionsJobHost:extensions:queues:maxPollingInterval", "00:00:02");
         builder.UseSetting("Triggers:Timers:Enabled", "false");
+        // An owned record type of the tests' own (Access/Memos), registered like any feature's.
+        builder.ConfigureServices(services => Crm.ApiTests.Access.Memos.MemoRegistration.AddMemos(services));
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

@@ -1,0 +1,47 @@
+using Crm.Domain.Access;
+using Crm.Domain.Common;
+using Crm.Storage.Records;
+
+namespace Crm.Functions.Records;
+
+/// <summary>
+/// Routes a feature contributes through DI; <c>MapCrmApi</c> maps every registered one, so a record
+/// type registered by a later feature (or a test host) gets its endpoints without editing the host.
+/// </summary>
+internal interface IApiFeature
+{
+    void Map(IEndpointRouteBuilder api);
+}
+
+internal static class OwnedRecordRegistration
+{
+    /// <summary>
+    /// Declares an owned record type: its store, its service, its permission module (the table name,
+    /// with view/create/edit/delete/import/export) and its routes under <c>/api/v1/{table}</c>: the
+    /// shared CRUD, list, search and batch endpoints with data scope, plus team and export.
+    /// </summary>
+    public static IServiceCollection AddOwnedRecords<T, TType, TCreate, TService>(this IServiceCollection services,
+        string title, string pascalName, string pascalPlural)
+        where T : RecordBase, IOwnedRecord where TType : RecordType<T>, new() where TCreate : notnull where TService : class, IRecordService<T, TCreate>
+    {
+        var table = new TType().Table;
+        services.AddRecordType<T, TType>();
+        services.AddSingleton<TService>();
+        services.AddSingleton(PermissionModule.ForRecords(table, title));
+        services.AddSingleton<IApiFeature>(new OwnedRecordRoutes<T, TCreate, TService>(table, pascalName, pascalPlural, title));
+        return services;
+    }
+}
+
+internal sealed class OwnedRecordRoutes<T, TCreate, TService>(string table, string pascalName, string pascalPlural, string title) : IApiFeature
+    where T : RecordBase, IOwnedRecord where TCreate : notnull where TService : IRecordService<T, TCreate>
+{
+    public void Map(IEndpointRouteBuilder api)
+    {
+        var group = api.MapGroup($"/api/v1/{table}").WithTags(title);
+        var permissions = RecordPermissions.ForModule(table);
+        RecordExportApi<T, TCreate, TService>.Map(group, pascalPlural, table);
+        RecordApi<T, TCreate, TService>.Map(group, pascalName, pascalPlural, permissions);
+        RecordTeamApi<T, TCreate, TService>.Map(group, pascalName, permissions);
+    }
+}

@@ -1,0 +1,132 @@
+using System.Text.Json.Nodes;
+using Crm.Domain.Access;
+using Crm.Domain.Common;
+using Crm.Functions.Hosting;
+using Crm.Storage.Records;
+
+namespace Crm.Functions.Records;
+
+/// <summary>
+/// One record's read, create, update and delete with data scope and field rules applied, shared by the
+/// single-record and batch endpoints so that both answer alike.
+/// </summary>
+internal static class RecordOperations<T, TCreate, TService>
+    where T : RecordBase where TCreate : notnull where TService : IRecordService<T, TCreate>
+{
+    public static readonly bool IsOwned = typeof(IOwnedRecord).IsAssignableFrom(typeof(T));
+
+    /// <summary>Without If-Match, a record changed between the scope check and the write is checked again this often.</summary>
+    private const int ScopeRetries = 3;
+
+    /// <summary>The permission module and field-rule entity of the record type: its table name (e.g. <c>customers</c>).</summary>
+    public static string Module(TService service) => service.Store.TableName;
+
+    public static async Task<T> ReadAsync(Caller caller, TService service, RecordGuard guard, string id, CancellationToken cancellationToken)
+    {
+        var record = await service.Store.GetAsync(caller.TenantId, id, cancellationToken);
+        await guard.EnsureAsync(caller, service.Store.TypeName, Module(service), Permissions.Actions.View, record, cancellationToken);
+        return record;
+    }
+
+    /// <summary>
+    /// An owned record's owner defaults to the caller; naming another owner needs a create scope
+    /// covering them. Fields the caller may not write answer 403 before anything is stored.
+    /// </summary>
+    public static async Task<T> CreateAsync(Caller caller, TService service, RecordGuard guard, TCreate input, CancellationToken cancellationToken)
+    {
+        var body = CrmJson.ToObject(input);
+        RecordGuard.EnsureWritable(caller, Module(service), FieldRules.Named(body, includeNulls: false));
+        if (IsOwned && body.ContainsKey(RecordStore<T>.OwnerField))
+        {
+            if (body[RecordStore<T>.OwnerField]?.GetValue<string>() is { } ownerId)
+            {
+                await guard.EnsureCanOwnAsync(caller, Module(service), ownerId, cancellationToken);
+            }
+            else
+            {
+                body[RecordStore<T>.OwnerField] = caller.UserId;
+                input = RequestValidation.Bind<TCreate>(body);
+            }
+        }
+        return await service.CreateAsync(caller, input, cancellationToken);
+    }
+
+    /// <summary>
+    /// Changing the owner is a transfer (its own permission and endpoint), never a side effect of a
+    /// patch: a patch naming another owner answers 400. The team changes through the team endpoints.
+    /// </summary>
+    public static async Task<T> UpdateAsync(Caller caller, TService service, RecordGuard guard, string id, string? ifMatch, JsonObject patch, CancellationToken cancellationToken)
+    {
+        RecordGuard.EnsureWritable(caller, Module(service), FieldRules.Named(patch, includeNulls: true));
+        if (!IsOwned)
+        {
+            return await service.UpdateAsync(caller, id, ifMatch, patch, cancellationToken);
+        }
+        for (var attempt = 0; ; attempt++)
+        {
+            var current = await service.Store.GetAsync(caller.TenantId, id, cancellationToken);
+            await guard.EnsureAsync(caller, service.Store.TypeName, Module(service), Permissions.Actions.Edit, current, cancellationToken);
+            EnsureSameOwner(patch, (IOwnedRecord)current);
+            try
+            {
+                // The version checked is the version written: a transfer in between cannot slip past the scope check.
+                return await service.UpdateAsync(caller, id, ifMatch ?? current.Version, patch, cancellationToken);
+            }
+            catch (PreconditionFailedException) when (ifMatch is null)
+            {
+                ThrowIfTooBusy(attempt, id);
+            }
+        }
+    }
+
+    public static async Task DeleteAsync(Caller caller, TService service, RecordGuard guard, string id, string? ifMatch, CancellationToken cancellationToken)
+    {
+        if (!IsOwned)
+        {
+            await service.DeleteAsync(caller, id, ifMatch, cancellationToken);
+            return;
+        }
+        for (var attempt = 0; ; attempt++)
+        {
+            var current = await service.Store.GetAsync(caller.TenantId, id, cancellationToken);
+            await guard.EnsureAsync(caller, service.Store.TypeName, Module(service), Permissions.Actions.Delete, current, cancellationToken);
+            try
+            {
+                await service.DeleteAsync(caller, id, ifMatch ?? current.Version, cancellationToken);
+                return;
+            }
+            catch (PreconditionFailedException) when (ifMatch is null)
+            {
+                ThrowIfTooBusy(attempt, id);
+            }
+        }
+    }
+
+    /// <summary>A list or search restricted to what the caller's scope and team seats show.</summary>
+    public static async Task<Page<T>> ListAsync(Caller caller, TService service, RecordGuard guard, ListQuery query, CancellationToken cancellationToken)
+    {
+        if (IsOwned)
+        {
+            query = query with { Visibility = await guard.VisibilityAsync(caller, Module(service), cancellationToken) };
+        }
+        return await service.Store.ListAsync(caller.TenantId, query, cancellationToken);
+    }
+
+    /// <summary>A caller who sent no If-Match never gets a 412: many concurrent changes end as 409 like the engine's own retries.</summary>
+    public static void ThrowIfTooBusy(int attempt, string id)
+    {
+        if (attempt >= ScopeRetries)
+        {
+            throw new ConflictException("record.busy", $"The record '{id}' is being changed by many writers at once; retry.");
+        }
+    }
+
+    private static void EnsureSameOwner(JsonObject patch, IOwnedRecord current)
+    {
+        if (patch.TryGetPropertyValue(RecordStore<T>.OwnerField, out var owner)
+            && (owner is JsonValue v && v.TryGetValue<string>(out var ownerId) ? ownerId : null) != current.OwnerId)
+        {
+            throw new ValidationException(RecordStore<T>.OwnerField, "The owner changes by a transfer, not by an update.", "record.transfer_required");
+        }
+    }
+}

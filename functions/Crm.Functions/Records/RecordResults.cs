@@ -1,0 +1,49 @@
+using System.Reflection;
+using System.Text.Json.Nodes;
+using Crm.Domain.Access;
+using Crm.Domain.Common;
+using Crm.Functions.Hosting;
+using Crm.Storage.Records;
+using Microsoft.AspNetCore.Http.Metadata;
+
+namespace Crm.Functions.Records;
+
+/// <summary>
+/// A record answer shaped by the caller's field rules (hidden fields left out, masked ones masked).
+/// The body is JSON built per caller; OpenAPI still shows <typeparamref name="TSchema"/>.
+/// </summary>
+internal sealed class RecordJson<TSchema>(JsonNode body, int status = StatusCodes.Status200OK, string? location = null)
+    : IResult, IEndpointMetadataProvider, IStatusCodeHttpResult, IValueHttpResult
+{
+    public int? StatusCode => status;
+
+    public object? Value => body;
+
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        if (location is not null)
+        {
+            httpContext.Response.Headers.Location = location;
+        }
+        return TypedResults.Json(body, CrmJson.Options, statusCode: status).ExecuteAsync(httpContext);
+    }
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
+    {
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(TSchema), ["application/json"]));
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status201Created, typeof(TSchema), ["application/json"]));
+    }
+}
+
+internal static class RecordShape
+{
+    /// <summary>The record as the caller may see it (the entity of field rules is the record type's table).</summary>
+    public static JsonObject Of<T>(Caller caller, string entity, T record) where T : RecordBase =>
+        FieldRules.Apply(CrmJson.ToObject(record), caller.Access.FieldRulesFor(entity));
+
+    public static JsonObject Page<T>(Caller caller, string entity, Page<T> page) where T : RecordBase => new()
+    {
+        ["items"] = new JsonArray([.. page.Items.Select(r => (JsonNode)Of(caller, entity, r))]),
+        ["nextCursor"] = page.NextCursor,
+    };
+}
