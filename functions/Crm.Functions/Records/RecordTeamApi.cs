@@ -54,6 +54,8 @@ internal static class RecordTeamApi<T, TCreate, TService>
         {
             throw new ValidationException("until", "Must be in the future.");
         }
+        // The record first: an id outside the caller's reach answers 404 whatever the body names.
+        await RecordOperations<T, TCreate, TService>.ReadAsync(caller, service, guard, id, context.RequestAborted);
         if (!await guard.UserExistsAsync(caller.TenantId, input.UserId, context.RequestAborted))
         {
             throw new ValidationException("userId", $"No user with id '{input.UserId}'.", "team.user_not_found");

@@ -23,6 +23,7 @@ public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
     {
         ["ResetUserPassword"] = """{"newPassword":"Taken-Over-Pass-1"}""",
         ["SetUserRoles"] = """{"roleIds":[]}""",
+        ["SetMemoTeamMember"] = """{"userId":"01aaaaaaaaaaaaaaaaaaaaaaaa","access":"read"}""",
     };
 
     private sealed record Case(string Method, string Url, string Route, string? EndpointName, string SentId);
@@ -33,11 +34,14 @@ public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
         var owner = await app.NewTenantAsync();
         var intruder = await app.NewTenantAsync();
         owner.Admin.From("203.0.113.1");
-        var names = new[] { "Secret Lab " + Api.Stamp(), "Binned Lab " + Api.Stamp(), "Secret Person " + Api.Stamp(), "Secret Partner " + Api.Stamp(), "Secret range " + Api.Stamp() };
+        var names = new[] { "Secret Lab " + Api.Stamp(), "Binned Lab " + Api.Stamp(), "Secret Person " + Api.Stamp(), "Secret Partner " + Api.Stamp(), "Secret range " + Api.Stamp(), "Secret memo " + Api.Stamp() };
         await owner.CreateDepartmentAsync(names[0]);
         var binned = await owner.CreateDepartmentAsync(names[1]);
         await (await owner.Admin.DeleteAsync($"/api/v1/departments/{binned.Id()}", null)).ExpectAsync(HttpStatusCode.NoContent);
-        await owner.CreateUserAsync(name: names[2]);
+        var person = await owner.CreateUserAsync(name: names[2]);
+        // An owned record with a team, so the shared owned-record routes (team included) are tried.
+        var memo = await owner.Admin.PostJsonAsync("/api/v1/memos", new { name = names[5] }, HttpStatusCode.Created);
+        await owner.Admin.PostJsonAsync($"/api/v1/memos/{memo.Id()}/team", new { userId = person.Id(), access = "read" }, HttpStatusCode.OK);
         await owner.Admin.CreateApiKeyAsync(["departments.manage"], name: names[3]);
         await (await owner.Admin.CreateIpRuleAsync("198.51.100.0/24", "block", names[4])).ExpectAsync(HttpStatusCode.Created);
 
