@@ -63,6 +63,11 @@ public sealed class IpRuleApiTests(CrmApp app) : IClassFixture<CrmApp>
         await (await app.SignInFromAsync(tenant, login, Api.StaffPassword, "192.0.2.1")).ExpectAsync(HttpStatusCode.OK);
         await staff.From("192.0.2.1").GetJsonAsync("/api/v1/me");
         await tenant.Admin.GetJsonAsync("/api/v1/me");
+
+        // The refused sign-ins are in the login log, with the address and the reason.
+        var refused = (await tenant.Admin.ListAllAsync("/api/v1/login-logs?result=failed")).Where(e => e.Str("reason") == "ip_blocked").ToList();
+        Assert.Equal(2, refused.Count);
+        Assert.All(refused, e => Assert.Equal("198.51.100.99", e.Str("ip")));
     }
 
     [Fact]
