@@ -2,6 +2,7 @@ using Crm.Domain.Access;
 using Crm.Domain.Common;
 using Crm.Functions.Access;
 using Crm.Functions.Hosting;
+using Crm.Functions.Records;
 using Crm.Storage.Records;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -20,14 +21,7 @@ internal static class AuditEndpoints
         string? actorId = null, DateTimeOffset? from = null, DateTimeOffset? to = null, int limit = 50, string? cursor = null)
     {
         var caller = context.Caller();
-        if (limit is < 1 or > 200)
-        {
-            throw new ValidationException("limit", "Must be between 1 and 200.");
-        }
-        if (from > to)
-        {
-            throw new ValidationException("from", "Must not be after 'to'.");
-        }
+        ListParameters.EnsureLogPage(limit, from, to);
         return TypedResults.Ok(await log.QueryAsync(caller.TenantId, new AuditQuery(recordType, recordId, actorId, from, to, limit, cursor), context.RequestAborted));
     }
 }

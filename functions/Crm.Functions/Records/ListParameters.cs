@@ -31,5 +31,18 @@ internal static class ListParameters
         };
     }
 
+    /// <summary>The paging and period rules of the logs (audit, login, recycle bin), which are not record lists.</summary>
+    public static void EnsureLogPage(int limit, DateTimeOffset? from = null, DateTimeOffset? to = null)
+    {
+        if (limit is < 1 or > 200)
+        {
+            throw new ValidationException("limit", "Must be between 1 and 200.");
+        }
+        if (from > to)
+        {
+            throw new ValidationException("from", "Must not be after 'to'.");
+        }
+    }
+
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

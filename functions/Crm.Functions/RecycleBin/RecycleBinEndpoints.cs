@@ -22,10 +22,7 @@ internal static class RecycleBinEndpoints
     public static async Task<Ok<Page<RecycleBinEntry>>> ListRecycleBin(Storage.Records.RecycleBin bin, HttpContext context, string? type = null, int limit = 50, string? cursor = null)
     {
         var caller = context.Caller();
-        if (limit is < 1 or > 200)
-        {
-            throw new ValidationException("limit", "Must be between 1 and 200.");
-        }
+        ListParameters.EnsureLogPage(limit);
         return TypedResults.Ok(await bin.ListAsync(caller.TenantId, type, limit, cursor, context.RequestAborted));
     }
 

@@ -2,6 +2,7 @@ using Crm.Domain.Access;
 using Crm.Domain.Common;
 using Crm.Functions.Access;
 using Crm.Functions.Hosting;
+using Crm.Functions.Records;
 using Crm.Storage.Records;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -19,14 +20,7 @@ internal static class LoginLogEndpoints
     public static async Task<Ok<Page<LoginLogEntry>>> ListLoginLogs(LoginLog log, HttpContext context, string? userId = null, string? result = null,
         DateTimeOffset? from = null, DateTimeOffset? to = null, int limit = 50, string? cursor = null)
     {
-        if (limit is < 1 or > 200)
-        {
-            throw new ValidationException("limit", "Must be between 1 and 200.");
-        }
-        if (from > to)
-        {
-            throw new ValidationException("from", "Must not be after 'to'.");
-        }
+        ListParameters.EnsureLogPage(limit, from, to);
         if (result is not null and not LoginResults.Succeeded and not LoginResults.Failed)
         {
             throw new ValidationException("result", $"Must be '{LoginResults.Succeeded}' or '{LoginResults.Failed}'.");
