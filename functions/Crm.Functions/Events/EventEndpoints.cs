@@ -33,10 +33,9 @@ internal static class EventEndpoints
         var caller = context.Caller();
         var org = caller.IsSuperAdmin ? OrgChart.Empty : await directory.OrgChartAsync(caller.TenantId, context.RequestAborted);
         var now = clock.GetUtcNow();
-        // The event carries the owner at the time of the change; the team is the record's, not the event's,
-        // so team members follow a record through its reads, not through the feed.
+        // The event carries the owner and team of the record when it changed: scope is judged on those.
         bool Visible(ChangeEvent e) => registry.Find(e.Data.RecordType) is not { IsOwned: true } store
-            || RecordAccess.Decide(caller.Access, org, caller.UserId, store.TableName, Permissions.Actions.View, e.Data.OwnerId, [], now) == AccessDecision.Allowed;
+            || RecordAccess.Decide(caller.Access, org, caller.UserId, store.TableName, Permissions.Actions.View, e.Data.OwnerId, e.Data.Team ?? [], now) == AccessDecision.Allowed;
         var (items, last) = await feed.ReadAsync(caller.TenantId, string.IsNullOrEmpty(after) ? null : after, typeSet, limit, Visible, context.RequestAborted);
         return TypedResults.Ok(new EventPage(items.Select(e => Shape(caller, registry, e)).ToList(), last));
     }

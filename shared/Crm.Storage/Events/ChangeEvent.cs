@@ -37,6 +37,9 @@ public sealed record ChangeEventData
 
     /// <summary>Owner of the record when it changed, so consumers can apply data scope.</summary>
     public string? OwnerId { get; init; }
+
+    /// <summary>The record's team when it changed (owned records), so members see its events too.</summary>
+    public IReadOnlyList<Crm.Domain.Access.TeamMember>? Team { get; init; }
     public IReadOnlyDictionary<string, FieldChange> Changes { get; init; } = new Dictionary<string, FieldChange>();
     public bool Truncated { get; init; }
 }

@@ -52,6 +52,7 @@ public sealed partial class RecordStore<T>
                 RecordType = type.Name,
                 RecordId = record.Id,
                 OwnerId = (record as IOwnedRecord)?.OwnerId,
+                Team = (record as IOwnedRecord)?.Team,
                 Changes = fitted,
                 Truncated = truncated,
             },

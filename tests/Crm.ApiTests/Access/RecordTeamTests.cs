@@ -8,6 +8,25 @@ namespace Crm.ApiTests.Access;
 public sealed class RecordTeamTests(CrmApp app) : IClassFixture<CrmApp>
 {
     [Fact]
+    public async Task TeamMembersSeeTheRecordsEventsFromWhenTheyJoined()
+    {
+        var tenant = await app.NewTenantAsync();
+        var role = await app.CreateRoleAsync(tenant, DataScope.Self, [.. AccessSetup.AllMemoRights, "events.view"]);
+        var (ownerId, owner) = await tenant.NewMemberAsync(null, null, role);
+        var (memberId, member) = await tenant.NewMemberAsync(null, null, role);
+        var memo = await owner.CreateMemoAsync("feed memo");
+        await owner.PostJsonAsync($"/api/v1/memos/{memo}/team", new { userId = memberId, access = "read" }, HttpStatusCode.OK);
+        await (await owner.PatchJsonAsync($"/api/v1/memos/{memo}", new { name = "feed memo, renamed" })).ExpectAsync(HttpStatusCode.OK);
+
+        // The creation happened before the member joined; the team change and the rename after.
+        var all = await Http.EventuallyAsync(() => owner.GetJsonAsync("/api/v1/events?types=crm.memo.created,crm.memo.updated"), p => p.Items().Count == 3);
+        var seen = await member.GetJsonAsync("/api/v1/events?types=crm.memo.created,crm.memo.updated");
+        Assert.Equal(["crm.memo.updated", "crm.memo.updated"], seen.Items().Select(e => e.Str("type")));
+        Assert.All(seen.Items(), e => Assert.Equal(ownerId, e.GetProperty("data").Str("ownerId")));
+        Assert.Equal(all.Items().Skip(1).Select(e => e.Id()), seen.Items().Select(e => e.Id()));
+    }
+
+    [Fact]
     public async Task ReadWriteSeatLetsAMemberEditAndRemovingItHidesTheRecordAgain()
     {
         var tenant = await app.NewTenantAsync();
