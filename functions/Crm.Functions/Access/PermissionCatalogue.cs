@@ -13,4 +13,7 @@ internal sealed class PermissionCatalogue(IEnumerable<PermissionModule> contribu
         [.. Permissions.Modules, .. contributed.Where(m => Permissions.Modules.All(p => p.Module != m.Module)).DistinctBy(m => m.Module)];
 
     public bool Contains(string permission) => Modules.Any(m => m.Permissions.Any(p => p.Code == permission));
+
+    /// <summary>Whether the permission applies within a data scope (those of owned record modules).</summary>
+    public bool IsScoped(string permission) => Modules.Any(m => m.Scoped && m.Permissions.Any(p => p.Code == permission));
 }

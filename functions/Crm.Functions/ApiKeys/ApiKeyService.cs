@@ -38,7 +38,7 @@ internal sealed class ApiKeyService(RecordStore<ApiKey> store, PermissionCatalog
         {
             throw new ValidationException("expiresAt", "Must be in the future.");
         }
-        var exceeding = DataScopes.Exceeding(caller.Access, permissions, input.DataScope!.Value);
+        var exceeding = DataScopes.Exceeding(caller.Access, permissions, input.DataScope!.Value, catalogue.IsScoped);
         if (exceeding.Count > 0)
         {
             throw new ForbiddenException("apikey.escalation",

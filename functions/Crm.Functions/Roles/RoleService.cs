@@ -22,7 +22,7 @@ internal sealed class RoleService(RecordStore<Role> store, RecordStore<User> use
     {
         var permissions = Distinct(input.Permissions);
         RoleRules.Validate(permissions, input.FieldRules, catalogue.Modules);
-        RoleRules.EnsureNoEscalation(caller.Access, permissions);
+        RoleRules.EnsureNoEscalation(caller.Access, permissions, input.DataScope, catalogue.IsScoped);
         var created = await store.CreateAsync(caller.Write(clock), new Role
         {
             Name = input.Name.Trim(),
@@ -54,7 +54,7 @@ internal sealed class RoleService(RecordStore<Role> store, RecordStore<User> use
                 throw SuperAdminFixed("The super administrator role always has every permission, scope all and no field rules; only its name and description change.");
             }
             RoleRules.Validate(permissions, changes.FieldRules, catalogue.Modules);
-            RoleRules.EnsureNoEscalation(caller.Access, permissions, current.Permissions);
+            RoleRules.EnsureNoEscalation(caller.Access, permissions, changes.DataScope, catalogue.IsScoped, current.Permissions, current.DataScope);
             return ValueTask.FromResult(current with
             {
                 Name = changes.Name.Trim(),

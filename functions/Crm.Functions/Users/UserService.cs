@@ -16,7 +16,7 @@ namespace Crm.Functions.Users;
 /// deleted (disabled instead), and always at least one active super administrator.
 /// </summary>
 internal sealed class UserService(RecordStore<User> store, RecordStore<Department> departments, Credentials credentials, TenantStore tenants,
-    AccessDirectory access, TimeProvider clock)
+    AccessDirectory access, PermissionCatalogue catalogue, TimeProvider clock)
     : IRecordService<User, CreateUser>
 {
     public RecordStore<User> Store => store;
@@ -180,7 +180,10 @@ internal sealed class UserService(RecordStore<User> store, RecordStore<Departmen
         {
             RoleRules.EnsureMayGrantSuperAdmin(caller.Access);
         }
-        RoleRules.EnsureNoEscalation(caller.Access, added.SelectMany(r => r.Permissions));
+        foreach (var role in added)
+        {
+            RoleRules.EnsureNoEscalation(caller.Access, role.Permissions, role.DataScope, catalogue.IsScoped);
+        }
     }
 
     public async Task ChangeOwnPasswordAsync(Caller caller, ChangePassword input, CancellationToken cancellationToken)

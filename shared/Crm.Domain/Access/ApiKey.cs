@@ -24,17 +24,3 @@ public sealed record ApiKey : RecordBase
     /// <summary>What the key may do, as a one-role profile (never a super administrator).</summary>
     public AccessProfile Profile() => AccessProfile.From([new Role { Name = Name, Permissions = Permissions, DataScope = DataScope }]);
 }
-
-public static class DataScopes
-{
-    /// <summary>
-    /// Whether every owner reached by <paramref name="inner"/> is also reached by <paramref name="outer"/>,
-    /// whatever the org chart: a credential may be narrower than its maker, never wider.
-    /// </summary>
-    public static bool Includes(DataScope outer, DataScope inner) => outer == inner || outer == DataScope.All || inner == DataScope.Self
-        || (outer == DataScope.DepartmentAndChildren && inner == DataScope.Department);
-
-    /// <summary>Whether a grant of <paramref name="permissions"/> in <paramref name="scope"/> stays within what <paramref name="maker"/> may do.</summary>
-    public static IReadOnlyList<string> Exceeding(AccessProfile maker, IEnumerable<string> permissions, DataScope scope) =>
-        [.. permissions.Where(p => !maker.Has(p) || !maker.ScopesFor(p).Any(s => Includes(s, scope)))];
-}

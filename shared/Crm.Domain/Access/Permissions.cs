@@ -3,8 +3,11 @@ namespace Crm.Domain.Access;
 /// <summary>One operation permission, e.g. <c>customers.export</c>: a module and an action.</summary>
 public sealed record Permission(string Code, string Module, string Action, string Description);
 
-/// <summary>A module's permissions as the catalogue lists them.</summary>
-public sealed record PermissionModule(string Module, string Title, IReadOnlyList<Permission> Permissions)
+/// <summary>
+/// A module's permissions as the catalogue lists them. <see cref="Scoped"/> modules hold owned records,
+/// so their permissions apply within a data scope; the others (users, roles, settings...) are tenant-wide.
+/// </summary>
+public sealed record PermissionModule(string Module, string Title, IReadOnlyList<Permission> Permissions, bool Scoped = false)
 {
     public static PermissionModule Of(string module, string title, params (string Action, string Description)[] actions) =>
         new(module, title, [.. actions.Select(a => new Permission($"{module}.{a.Action}", module, a.Action, a.Description))]);
@@ -19,7 +22,7 @@ public sealed record PermissionModule(string Module, string Title, IReadOnlyList
             ("import", $"Import {title.ToLowerInvariant()}"),
             ("export", $"Export {title.ToLowerInvariant()} within the data scope"),
             .. extra,
-        ]);
+        ]) with { Scoped = true };
 }
 
 /// <summary>

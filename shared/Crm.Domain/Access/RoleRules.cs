@@ -53,22 +53,28 @@ public static partial class RoleRules
     }
 
     /// <summary>
-    /// The permissions <paramref name="granted"/> adds over <paramref name="before"/> that the actor
-    /// does not hold: a non-empty answer is an escalation. A super administrator holds everything.
+    /// What a role granting <paramref name="granted"/> in <paramref name="scope"/> adds over what it held
+    /// before (<paramref name="before"/> in <paramref name="beforeScope"/>) beyond the actor's own rights:
+    /// a permission the actor lacks, or one they hold only in a narrower scope. Non-empty is an escalation.
     /// </summary>
-    public static IReadOnlyList<string> NotHeld(AccessProfile actor, IEnumerable<string> granted, IEnumerable<string>? before = null)
+    public static IReadOnlyList<string> NotHeld(AccessProfile actor, IEnumerable<string> granted, DataScope scope, Func<string, bool> scoped,
+        IEnumerable<string>? before = null, DataScope? beforeScope = null)
     {
-        var had = (before ?? []).ToHashSet(StringComparer.Ordinal);
-        return [.. granted.Where(p => !had.Contains(p) && !actor.Has(p)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        var had = before is not null && beforeScope is { } old && DataScopes.Includes(old, scope)
+            ? before.ToHashSet(StringComparer.Ordinal)
+            : [];
+        return DataScopes.Exceeding(actor, granted.Where(p => !had.Contains(p)), scope, scoped);
     }
 
-    /// <summary>Refuses giving away permissions the actor lacks (or the super administrator role, to anyone but a super administrator).</summary>
-    public static void EnsureNoEscalation(AccessProfile actor, IEnumerable<string> granted, IEnumerable<string>? before = null)
+    /// <summary>Refuses giving away permissions, or scopes, the actor does not hold.</summary>
+    public static void EnsureNoEscalation(AccessProfile actor, IEnumerable<string> granted, DataScope scope, Func<string, bool> scoped,
+        IEnumerable<string>? before = null, DataScope? beforeScope = null)
     {
-        var missing = NotHeld(actor, granted, before);
+        var missing = NotHeld(actor, granted, scope, scoped, before, beforeScope);
         if (missing.Count > 0)
         {
-            throw new ForbiddenException("role.escalation", $"You cannot grant permissions you do not hold yourself: {string.Join(", ", missing)}.");
+            throw new ForbiddenException("role.escalation",
+                $"You cannot grant what you do not hold yourself in scope '{scope}': {string.Join(", ", missing)}.");
         }
     }
 

@@ -77,15 +77,18 @@ public sealed class ApiKeyApiTests(CrmApp app) : IClassFixture<CrmApp>
             .ExpectProblemAsync(HttpStatusCode.Forbidden, "permission.denied");
 
         // A key that may manage keys makes keys no wider than itself, in permissions and in scope.
-        var manager = app.ClientWithApiKey((await tenant.Admin.CreateApiKeyAsync(["apiKeys.manage", "departments.manage"], "department")).Str("key"));
+        var manager = app.ClientWithApiKey((await tenant.Admin.CreateApiKeyAsync(["apiKeys.manage", "departments.manage", "memos.view"], "department")).Str("key"));
         var wider = await (await manager.PostAsJsonAsync("/api/v1/api-keys", new { name = "Wider", permissions = new[] { "users.manage" }, dataScope = "self" }))
             .ExpectProblemAsync(HttpStatusCode.Forbidden, "apikey.escalation");
         Assert.Contains("users.manage", wider.Str("detail"), StringComparison.Ordinal);
-        await (await manager.PostAsJsonAsync("/api/v1/api-keys", new { name = "Wider", permissions = new[] { "departments.manage" }, dataScope = "all" }))
+        // Record permissions (memos are owned records) cannot reach further than the maker's scope...
+        await (await manager.PostAsJsonAsync("/api/v1/api-keys", new { name = "Wider", permissions = new[] { "memos.view" }, dataScope = "all" }))
             .ExpectProblemAsync(HttpStatusCode.Forbidden, "apikey.escalation");
-        await manager.CreateApiKeyAsync(["departments.manage"], "self");
-        await manager.CreateApiKeyAsync(["departments.manage"], "department");
-        Assert.Equal(3, (await tenant.Admin.GetJsonAsync("/api/v1/api-keys")).Items().Count);
+        await manager.CreateApiKeyAsync(["memos.view"], "self");
+        await manager.CreateApiKeyAsync(["memos.view"], "department");
+        // ...while tenant-wide ones have no scope to exceed.
+        await manager.CreateApiKeyAsync(["departments.manage"], "all");
+        Assert.Equal(4, (await tenant.Admin.GetJsonAsync("/api/v1/api-keys")).Items().Count);
     }
 
     [Fact]

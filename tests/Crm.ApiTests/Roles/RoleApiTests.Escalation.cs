@@ -33,6 +33,31 @@ public sealed partial class RoleApiTests
     }
 
     [Fact]
+    public async Task RoleManagerCannotWidenTheScopeOfRecordPermissions()
+    {
+        var tenant = await app.NewTenantAsync();
+        var managerRole = await tenant.CreateRoleAsync(["roles.view", "roles.manage", "users.manage", "leads.view", "leads.edit"], dataScope: "department");
+        var (_, _, manager) = await tenant.NewUserWithRolesAsync(managerRole.Id());
+
+        // Their own permissions over the whole tenant would reach records their scope does not.
+        await (await manager.PostAsJsonAsync("/api/v1/roles", new { name = "Everyone's leads", permissions = new[] { "leads.view" }, dataScope = "all" }))
+            .ExpectProblemAsync(HttpStatusCode.Forbidden, "role.escalation");
+        var team = await (await manager.PostAsJsonAsync("/api/v1/roles", new { name = "Team leads", permissions = new[] { "leads.view" }, dataScope = "department" }))
+            .ExpectAsync(HttpStatusCode.Created);
+        await (await manager.PatchJsonAsync($"/api/v1/roles/{team.Id()}", new { dataScope = "all" })).ExpectProblemAsync(HttpStatusCode.Forbidden, "role.escalation");
+        // Tenant-wide permissions have no scope to widen.
+        await (await manager.PostAsJsonAsync("/api/v1/roles", new { name = "User admins", permissions = new[] { "users.manage" }, dataScope = "all" }))
+            .ExpectAsync(HttpStatusCode.Created);
+
+        // Nor can they hand out an existing role that reaches further than they do.
+        var everyone = await tenant.CreateRoleAsync(["leads.view"], dataScope: "all");
+        var (userId, _, _) = await tenant.NewUserWithRolesAsync();
+        await (await manager.SendAsync(HttpMethod.Put, $"/api/v1/users/{userId}/roles", new { roleIds = new[] { everyone.Id() } }))
+            .ExpectProblemAsync(HttpStatusCode.Forbidden, "role.escalation");
+        await (await manager.SendAsync(HttpMethod.Put, $"/api/v1/users/{userId}/roles", new { roleIds = new[] { team.Id() } })).ExpectAsync(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task RightsFollowARoleEditAtOnce()
     {
         var tenant = await app.NewTenantAsync();

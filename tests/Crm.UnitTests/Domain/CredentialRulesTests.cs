@@ -54,10 +54,14 @@ public sealed class CredentialRulesTests
             new Role { Permissions = ["customers.view", "customers.edit"], DataScope = DataScope.Department },
             new Role { Permissions = ["customers.view"], DataScope = DataScope.All },
         ]);
-        Assert.Empty(DataScopes.Exceeding(maker, ["customers.view"], DataScope.All));
-        Assert.Equal(["customers.edit"], DataScopes.Exceeding(maker, ["customers.view", "customers.edit"], DataScope.All));
-        Assert.Equal(["users.manage"], DataScopes.Exceeding(maker, ["users.manage", "customers.edit"], DataScope.Self));
-        Assert.Empty(DataScopes.Exceeding(AccessProfile.SuperAdmin, ["users.manage"], DataScope.All));
+        static bool Scoped(string p) => p.StartsWith("customers.", StringComparison.Ordinal);
+        Assert.Empty(DataScopes.Exceeding(maker, ["customers.view"], DataScope.All, Scoped));
+        Assert.Equal(["customers.edit"], DataScopes.Exceeding(maker, ["customers.view", "customers.edit"], DataScope.All, Scoped));
+        Assert.Equal(["users.manage"], DataScopes.Exceeding(maker, ["users.manage", "customers.edit"], DataScope.Self, Scoped));
+        Assert.Empty(DataScopes.Exceeding(AccessProfile.SuperAdmin, ["users.manage"], DataScope.All, Scoped));
+        // Tenant-wide permissions have no scope to exceed.
+        var admin = AccessProfile.From([new Role { Permissions = ["users.manage"], DataScope = DataScope.Self }]);
+        Assert.Empty(DataScopes.Exceeding(admin, ["users.manage"], DataScope.All, Scoped));
         Assert.False(new ApiKey { Permissions = ["customers.view"], DataScope = DataScope.All }.Profile().Has("customers.edit"));
     }
 }

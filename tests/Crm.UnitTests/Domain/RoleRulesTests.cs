@@ -50,15 +50,33 @@ public sealed class RoleRulesTests
     {
         var actor = Holding("roles.manage", "leads.view");
 
-        Assert.Equal(["customers.export"], RoleRules.NotHeld(actor, ["leads.view", "customers.export"]));
-        var e = Assert.Throws<ForbiddenException>(() => RoleRules.EnsureNoEscalation(actor, ["customers.export"]));
+        Assert.Equal(["customers.export"], RoleRules.NotHeld(actor, ["leads.view", "customers.export"], DataScope.Self, Scoped));
+        var e = Assert.Throws<ForbiddenException>(() => RoleRules.EnsureNoEscalation(actor, ["customers.export"], DataScope.Self, Scoped));
         Assert.Equal("role.escalation", e.Code);
-        RoleRules.EnsureNoEscalation(AccessProfile.SuperAdmin, ["customers.export"]);
+        RoleRules.EnsureNoEscalation(AccessProfile.SuperAdmin, ["customers.export"], DataScope.All, Scoped);
     }
 
     [Fact]
     public void KeepingPermissionsARoleAlreadyHadIsNoEscalation() =>
-        RoleRules.EnsureNoEscalation(Holding("roles.manage"), ["customers.export", "leads.view"], ["customers.export", "leads.view", "leads.edit"]);
+        RoleRules.EnsureNoEscalation(Holding("roles.manage"), ["customers.export", "leads.view"], DataScope.Self, Scoped,
+            ["customers.export", "leads.view", "leads.edit"], DataScope.Department);
+
+    [Fact]
+    public void WideningTheScopeOfRecordPermissionsOneHoldsNarrowerIsAnEscalation()
+    {
+        var manager = AccessProfile.From([new Role { Permissions = ["roles.manage", "users.manage", "leads.view"], DataScope = DataScope.Department }]);
+
+        Assert.Empty(RoleRules.NotHeld(manager, ["leads.view"], DataScope.Department, Scoped));
+        Assert.Empty(RoleRules.NotHeld(manager, ["leads.view"], DataScope.Self, Scoped));
+        Assert.Equal(["leads.view"], RoleRules.NotHeld(manager, ["leads.view", "users.manage"], DataScope.All, Scoped));
+        // A role that already reached everyone keeps doing so when someone narrower renames it.
+        Assert.Empty(RoleRules.NotHeld(manager, ["leads.view"], DataScope.All, Scoped, ["leads.view"], DataScope.All));
+        // Widening it is not keeping it.
+        Assert.Equal(["leads.view"], RoleRules.NotHeld(manager, ["leads.view"], DataScope.All, Scoped, ["leads.view"], DataScope.Department));
+    }
+
+    private static bool Scoped(string permission) =>
+        Permissions.Modules.Any(m => m.Scoped && m.Permissions.Any(p => p.Code == permission));
 
     [Fact]
     public void OnlyASuperAdminHandsOutTheSuperAdminRole()
