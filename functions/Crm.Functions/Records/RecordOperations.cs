@@ -13,6 +13,9 @@ namespace Crm.Functions.Records;
 internal static class RecordOperations<T, TCreate, TService>
     where T : RecordBase where TCreate : notnull where TService : IRecordService<T, TCreate>
 {
+    private static readonly Lazy<JsonObject?> Defaults = new(() =>
+        typeof(TCreate).GetConstructor(Type.EmptyTypes) is null ? null : CrmJson.ToObject(Activator.CreateInstance<TCreate>()));
+
     public static readonly bool IsOwned = typeof(IOwnedRecord).IsAssignableFrom(typeof(T));
 
     /// <summary>Without If-Match, a record changed between the scope check and the write is checked again this often.</summary>
@@ -35,7 +38,9 @@ internal static class RecordOperations<T, TCreate, TService>
     public static async Task<T> CreateAsync(Caller caller, TService service, RecordGuard guard, TCreate input, CancellationToken cancellationToken)
     {
         var body = CrmJson.ToObject(input);
-        RecordGuard.EnsureWritable(caller, Module(service), FieldRules.Named(body, includeNulls: false));
+        // A value equal to the request type's default (an enum's first member, say) was not named by the caller.
+        RecordGuard.EnsureWritable(caller, Module(service), FieldRules.Named(body, includeNulls: false)
+            .Where(f => f.Contains('.', StringComparison.Ordinal) || Defaults.Value is not { } d || !JsonNode.DeepEquals(body[f], d[f])));
         if (IsOwned && body.ContainsKey(RecordStore<T>.OwnerField))
         {
             if (body[RecordStore<T>.OwnerField]?.GetValue<string>() is { } ownerId)

@@ -83,6 +83,20 @@ public sealed class FieldRuleTests(CrmApp app) : IClassFixture<CrmApp>
     }
 
     [Fact]
+    public async Task CreatingWithoutNamingAReadOnlyFieldIsAllowedEvenWhenItHasADefault()
+    {
+        var tenant = await app.NewTenantAsync();
+        var role = await app.CreateRoleAsync(tenant, DataScope.All, ["users.manage"], [new("users", "gender", FieldAccess.ReadOnly)]);
+        var (_, hr) = await tenant.NewMemberAsync(null, null, role);
+
+        // gender is an enum whose default ("unspecified") every bound request carries.
+        await hr.PostJsonAsync("/api/v1/users", new { login = "g" + Api.Stamp(), password = Api.StaffPassword, name = "No gender given" }, HttpStatusCode.Created);
+        var problem = await (await hr.PostAsJsonAsync("/api/v1/users", new { login = "g" + Api.Stamp(), password = Api.StaffPassword, name = "Gender given", gender = "female" }))
+            .ExpectProblemAsync(HttpStatusCode.Forbidden, "field.read_only");
+        Assert.Equal("gender", problem.Str("field"));
+    }
+
+    [Fact]
     public async Task UsersPhonesAndEmailsFollowTheRulesToo()
     {
         var (tenant, userId, client, _) = await SetUpAsync();
