@@ -33,6 +33,8 @@ internal sealed class DuplicateCheck(RecordStore<Customer> customers, RecordStor
     /// <summary>Candidates read per criterion; a check is a hint before typing on, not a report.</summary>
     public const int MaxPerCriterion = 50;
 
+    private const int MaxTerm = 100;
+
     public async Task<DuplicateReport> CheckAsync(Caller caller, CheckDuplicates input, CancellationToken cancellationToken)
     {
         RequestValidation.Validate(input);
@@ -64,7 +66,8 @@ internal sealed class DuplicateCheck(RecordStore<Customer> customers, RecordStor
         var found = new Dictionary<string, (T Record, SortedSet<string> On)>(StringComparer.Ordinal);
         async Task SearchAsync(string term, Func<T, string?> reason)
         {
-            var page = await store.ListAsync(caller.TenantId, new ListQuery { Q = term, Limit = MaxPerCriterion }, cancellationToken);
+            // The index is searched by the first 100 characters (the longest prefix a search takes); the comparison uses all of them.
+            var page = await store.ListAsync(caller.TenantId, new ListQuery { Q = term.Length > MaxTerm ? term[..MaxTerm] : term, Limit = MaxPerCriterion }, cancellationToken);
             foreach (var record in page.Items)
             {
                 if (reason(record) is { } why)
