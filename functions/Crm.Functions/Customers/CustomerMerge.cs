@@ -62,15 +62,15 @@ internal sealed class CustomerMerge(CustomerService customers, ContactService co
         var moved = new List<string>();
         foreach (var source in sources)
         {
-            var write = caller.Write(clock);
-            moved.AddRange(await MoveContactsAsync(write, source.Id, targetId, cancellationToken));
-            target = await store.UpdateAsync(write, targetId, null,
+            // Each step has its own time, so the audit trail reads in the order the merge happened.
+            moved.AddRange(await MoveContactsAsync(caller.Write(clock), source.Id, targetId, cancellationToken));
+            target = await store.UpdateAsync(caller.Write(clock), targetId, null,
                 t => ValueTask.FromResult(CustomerRules.FillFrom(t, source, RecordTeamApi<Customer, CreateCustomer, CustomerService>.MaxMembers)),
                 cancellationToken: cancellationToken);
-            await store.UpdateAsync(write, source.Id, null, s => ValueTask.FromResult(s with { MergedIntoId = targetId }), cancellationToken: cancellationToken);
+            await store.UpdateAsync(caller.Write(clock), source.Id, null, s => ValueTask.FromResult(s with { MergedIntoId = targetId }), cancellationToken: cancellationToken);
             // Contacts added to the source while it was being merged follow too, so the delete leaves none behind.
-            moved.AddRange(await MoveContactsAsync(write, source.Id, targetId, cancellationToken));
-            await store.DeleteAsync(write, source.Id, null, cancellationToken);
+            moved.AddRange(await MoveContactsAsync(caller.Write(clock), source.Id, targetId, cancellationToken));
+            await store.DeleteAsync(caller.Write(clock), source.Id, null, cancellationToken);
         }
         return new MergeResult(RecordShape.Of(caller, store.TableName, target), sourceIds, moved);
     }

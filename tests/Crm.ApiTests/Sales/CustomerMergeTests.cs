@@ -43,8 +43,9 @@ public sealed class CustomerMergeTests(CrmApp app) : IClassFixture<CrmApp>
         await (await tenant.Admin.GetAsync($"/api/v1/customers/{source.Id()}")).ExpectProblemAsync(HttpStatusCode.NotFound, "customer.not_found");
         Assert.Contains(source.Id(), (await tenant.Admin.GetJsonAsync("/api/v1/recycle-bin?type=customer")).Items().Select(i => i.Str("id")));
         var trail = await tenant.Admin.ListAllAsync($"/api/v1/audit-logs?recordId={source.Id()}");
-        Assert.Equal("deleted", trail[0].Str("action"));
+        Assert.Equal(["deleted", "updated", "updated", "created"], trail.Select(e => e.Str("action")));
         Assert.Equal(target.Id(), trail[1].GetProperty("changes").GetProperty("mergedIntoId").Str("after"));
+        Assert.Equal(target.Id(), trail.Single(e => e.Str("action") == "deleted").GetProperty("changes").GetProperty("mergedIntoId").Str("before"));
         var moved = await tenant.Admin.ListAllAsync($"/api/v1/audit-logs?recordId={report.Id()}");
         Assert.Equal(target.Id(), moved[0].GetProperty("changes").GetProperty("customerId").Str("after"));
         // The source's name is free again.
