@@ -4,6 +4,7 @@ using Crm.Functions.Access;
 using Crm.Functions.ApiKeys;
 using Crm.Functions.Audit;
 using Crm.Functions.Auth;
+using Crm.Functions.Customers;
 using Crm.Functions.Departments;
 using Crm.Functions.Events;
 using Crm.Functions.Hosting;
@@ -41,6 +42,7 @@ internal static class CrmFeatures
 
         services.AddSingleton<DepartmentService>();
         services.AddSingleton<IRestoreGuard>(sp => sp.GetRequiredService<DepartmentService>());
+        services.AddCustomers();
         services.AddSingleton<UserService>();
         services.AddSingleton<Credentials>();
         services.AddSingleton<RoleService>();

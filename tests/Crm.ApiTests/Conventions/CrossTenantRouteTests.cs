@@ -24,6 +24,8 @@ public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
         ["ResetUserPassword"] = """{"newPassword":"Taken-Over-Pass-1"}""",
         ["SetUserRoles"] = """{"roleIds":[]}""",
         ["SetMemoTeamMember"] = """{"userId":"01aaaaaaaaaaaaaaaaaaaaaaaa","access":"read"}""",
+        ["SetCustomerTeamMember"] = """{"userId":"01aaaaaaaaaaaaaaaaaaaaaaaa","access":"read"}""",
+        ["SetContactTeamMember"] = """{"userId":"01aaaaaaaaaaaaaaaaaaaaaaaa","access":"read"}""",
     };
 
     private sealed record Case(string Method, string Url, string Route, string? EndpointName, string SentId);
@@ -34,7 +36,7 @@ public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
         var owner = await app.NewTenantAsync();
         var intruder = await app.NewTenantAsync();
         owner.Admin.From("203.0.113.1");
-        var names = new[] { "Secret Lab " + Api.Stamp(), "Binned Lab " + Api.Stamp(), "Secret Person " + Api.Stamp(), "Secret Partner " + Api.Stamp(), "Secret range " + Api.Stamp(), "Secret memo " + Api.Stamp() };
+        var names = new[] { "Secret Lab " + Api.Stamp(), "Binned Lab " + Api.Stamp(), "Secret Person " + Api.Stamp(), "Secret Partner " + Api.Stamp(), "Secret range " + Api.Stamp(), "Secret memo " + Api.Stamp(), "Secret customer " + Api.Stamp(), "Secret contact " + Api.Stamp() };
         await owner.CreateDepartmentAsync(names[0]);
         var binned = await owner.CreateDepartmentAsync(names[1]);
         await (await owner.Admin.DeleteAsync($"/api/v1/departments/{binned.Id()}", null)).ExpectAsync(HttpStatusCode.NoContent);
@@ -42,6 +44,10 @@ public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
         // An owned record with a team, so the shared owned-record routes (team included) are tried.
         var memo = await owner.Admin.PostJsonAsync("/api/v1/memos", new { name = names[5] }, HttpStatusCode.Created);
         await owner.Admin.PostJsonAsync($"/api/v1/memos/{memo.Id()}/team", new { userId = person.Id(), access = "read" }, HttpStatusCode.OK);
+        // A customer with a contact and a team, so the customer actions (lock, contacts, tree) and contact routes are tried.
+        var customer = await owner.Admin.PostJsonAsync("/api/v1/customers", new { name = names[6] }, HttpStatusCode.Created);
+        await owner.Admin.PostJsonAsync($"/api/v1/customers/{customer.Id()}/team", new { userId = person.Id(), access = "read" }, HttpStatusCode.OK);
+        await owner.Admin.PostJsonAsync("/api/v1/contacts", new { customerId = customer.Id(), name = names[7] }, HttpStatusCode.Created);
         await owner.Admin.CreateApiKeyAsync(["departments.manage"], name: names[3]);
         await (await owner.Admin.CreateIpRuleAsync("198.51.100.0/24", "block", names[4])).ExpectAsync(HttpStatusCode.Created);
 

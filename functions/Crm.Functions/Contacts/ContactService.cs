@@ -1,0 +1,152 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using Crm.Domain.Common;
+using Crm.Domain.Sales;
+using Crm.Functions.Customers;
+using Crm.Functions.Hosting;
+using Crm.Functions.Records;
+using Crm.Storage.Records;
+
+namespace Crm.Functions.Contacts;
+
+/// <summary>
+/// A contact's write rules: it belongs to a customer the writer can see, for good (a merge is the only
+/// move); it reports to a contact of the same customer without a cycle; one primary per customer.
+/// </summary>
+internal sealed class ContactService(RecordStore<Contact> store, RecordStore<Customer> customers, SalesAccess access, TimeProvider clock)
+    : IRecordService<Contact, CreateContact>, IRestoreGuard
+{
+    public RecordStore<Contact> Store => store;
+
+    public string TypeName => "contact";
+
+    /// <summary>The owner defaults to the customer's owner, so a customer's people stay in its owner's book.</summary>
+    public async Task<Contact> CreateAsync(Caller caller, CreateContact input, CancellationToken cancellationToken)
+    {
+        var customer = await VisibleCustomerAsync(caller, input.CustomerId, cancellationToken);
+        if (input.ReportsToId is { } boss)
+        {
+            await EnsureColleagueAsync(caller.TenantId, customer.Id, boss, cancellationToken);
+        }
+        return await PrimaryAsync(caller, () => store.CreateAsync(caller.Write(clock), Apply(new Contact
+        {
+            CustomerId = customer.Id,
+            OwnerId = input.OwnerId ?? customer.OwnerId ?? caller.UserId,
+            CustomFields = input.CustomFields ?? [],
+        }, input), cancellationToken: cancellationToken), cancellationToken);
+    }
+
+    public Task<Contact> UpdateAsync(Caller caller, string id, string? ifMatch, JsonObject patch, CancellationToken cancellationToken) =>
+        PrimaryAsync(caller, () => store.UpdateAsync(caller.Write(clock), id, ifMatch, async current =>
+        {
+            var changes = MergePatch.Apply(new ContactChanges
+            {
+                CustomerId = current.CustomerId,
+                Name = current.Name,
+                Title = current.Title,
+                Department = current.Department,
+                Phone = current.Phone,
+                Mobile = current.Mobile,
+                Email = current.Email,
+                Wechat = current.Wechat,
+                DecisionRole = current.DecisionRole,
+                IsPrimary = current.IsPrimary,
+                ReportsToId = current.ReportsToId,
+                Birthday = current.Birthday,
+                Notes = current.Notes,
+                OwnerId = current.OwnerId,
+                CustomFields = current.CustomFields,
+            }, patch);
+            if (changes.CustomerId != current.CustomerId)
+            {
+                throw new ValidationException("customerId", "A contact stays with its customer; create a contact at the other customer, or merge the customers.", "contact.customer_fixed");
+            }
+            if (changes.ReportsToId is { } boss && boss != current.ReportsToId)
+            {
+                if (boss == id || await ContactHierarchy.WouldCycleAsync(id, boss, async c => (await store.FindAsync(caller.TenantId, c, cancellationToken))?.ReportsToId))
+                {
+                    throw new ConflictException("contact.reports_to_cycle", "This reports-to link would make a contact their own superior.");
+                }
+                await EnsureColleagueAsync(caller.TenantId, current.CustomerId, boss, cancellationToken);
+            }
+            return Apply(current, changes) with { CustomFields = changes.CustomFields };
+        }, cancellationToken: cancellationToken), cancellationToken);
+
+    public Task DeleteAsync(Caller caller, string id, string? ifMatch, CancellationToken cancellationToken) =>
+        store.DeleteAsync(caller.Write(clock), id, ifMatch, cancellationToken);
+
+    /// <summary>A contact comes back only to a live customer, so a restore never leaves an orphan.</summary>
+    public async Task EnsureCanRestoreAsync(string tenantId, string id, CancellationToken cancellationToken)
+    {
+        if (await store.FindInBinAsync(tenantId, id, cancellationToken) is { } contact
+            && await customers.FindAsync(tenantId, contact.CustomerId, cancellationToken) is null)
+        {
+            throw new ConflictException("contact.customer_deleted", $"The contact's customer '{contact.CustomerId}' is deleted; restore it first.");
+        }
+    }
+
+    /// <summary>Every live contact of a customer, whoever owns it (transfer and merge move them all).</summary>
+    public async IAsyncEnumerable<Contact> OfCustomerAsync(string tenantId, string customerId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var query = new ListQuery { FieldEquals = [new("customerId", customerId)], Limit = 200 };
+        do
+        {
+            var page = await store.ListAsync(tenantId, query, cancellationToken);
+            foreach (var contact in page.Items)
+            {
+                yield return contact;
+            }
+            query = query with { Cursor = page.NextCursor };
+        }
+        while (query.Cursor is not null);
+    }
+
+    /// <summary>A customer the caller can see; any other id answers alike, so none is confirmed.</summary>
+    private async Task<Customer> VisibleCustomerAsync(Caller caller, string customerId, CancellationToken cancellationToken) =>
+        await customers.FindAsync(caller.TenantId, customerId, cancellationToken) is { } customer
+            && await access.MaySeeAsync(caller, customers.TableName, customer, cancellationToken)
+            ? customer
+            : throw new ValidationException("customerId", $"No customer with id '{customerId}'.", "contact.customer_not_found");
+
+    private async Task EnsureColleagueAsync(string tenantId, string customerId, string reportsToId, CancellationToken cancellationToken)
+    {
+        if (await store.FindAsync(tenantId, reportsToId, cancellationToken) is not { } boss || boss.CustomerId != customerId)
+        {
+            throw new ValidationException("reportsToId", "Must be a contact of the same customer.", "contact.reports_to_invalid");
+        }
+    }
+
+    /// <summary>The primary-contact conflict names the current primary only to a caller who may see that contact.</summary>
+    private async Task<Contact> PrimaryAsync(Caller caller, Func<Task<Contact>> write, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await write();
+        }
+        catch (ConflictException e) when (e.Code == ContactRecordType.PrimaryExists)
+        {
+            var existing = e.Extensions.TryGetValue("existingId", out var id) && id is string existingId
+                ? await store.FindAsync(caller.TenantId, existingId, cancellationToken) : null;
+            var visible = existing is not null && await access.MaySeeAsync(caller, store.TableName, existing, cancellationToken);
+            throw new ConflictException(e.Code, e.Message, visible ? new Dictionary<string, object?> { ["existingId"] = existing!.Id } : null);
+        }
+    }
+
+    private static Contact Apply(Contact contact, ContactFields fields) => contact with
+    {
+        Name = fields.Name.Trim(),
+        Title = Blank(fields.Title),
+        Department = Blank(fields.Department),
+        Phone = Blank(fields.Phone),
+        Mobile = Blank(fields.Mobile),
+        Email = Blank(fields.Email),
+        Wechat = Blank(fields.Wechat),
+        DecisionRole = Blank(fields.DecisionRole),
+        IsPrimary = fields.IsPrimary,
+        ReportsToId = Blank(fields.ReportsToId),
+        Birthday = fields.Birthday,
+        Notes = Blank(fields.Notes),
+    };
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

@@ -1,0 +1,68 @@
+using System.Text.Json.Nodes;
+using Crm.Domain.Access;
+using Crm.Domain.Sales;
+using Crm.Functions.Access;
+using Crm.Functions.Customers;
+using Crm.Functions.Hosting;
+using Crm.Functions.Records;
+using Crm.Storage.Records;
+using Crm.Storage.Tenants;
+
+namespace Crm.Functions.Contacts;
+
+/// <summary>
+/// A customer's contacts, as a list and as the reports-to tree. Both need the customer in the caller's
+/// view and show only the contacts the caller's own contacts scope shows.
+/// </summary>
+internal static class CustomerContactsApi
+{
+    /// <summary>More than any real account has; past it the tree would be a report, not a picture.</summary>
+    public const int MaxTreeContacts = 2_000;
+
+    public static void Map(RouteGroupBuilder customers)
+    {
+        customers.MapGet("/{id}/contacts", ListCustomerContacts).RequirePermission($"contacts.{Permissions.Actions.View}")
+            .WithName("ListCustomerContacts").WithSummary("The contacts of a customer, paged like any list");
+        customers.MapGet("/{id}/contacts/tree", GetCustomerContactTree).RequirePermission($"contacts.{Permissions.Actions.View}")
+            .WithName("GetCustomerContactTree").WithSummary("The contacts of a customer as a tree by reportsToId (each node has its reports)");
+    }
+
+    public static async Task<RecordJson<Page<Contact>>> ListCustomerContacts(string id, CustomerService customers, ContactService contacts, RecordGuard guard,
+        TenantStore tenants, TimeProvider clock, HttpContext context)
+    {
+        var caller = context.Caller();
+        var customer = await RecordOperations<Customer, CreateCustomer, CustomerService>.ReadAsync(caller, customers, guard, id, context.RequestAborted);
+        var query = await ListParameters.ReadAsync(context, tenants, caller.TenantId, clock);
+        query = query with { FieldEquals = [.. query.FieldEquals.Where(f => f.Key != "customerId"), new("customerId", customer.Id)] };
+        var page = await RecordOperations<Contact, CreateContact, ContactService>.ListAsync(caller, contacts, guard, query, context.RequestAborted);
+        return new RecordJson<Page<Contact>>(RecordShape.Page(caller, contacts.Store.TableName, page));
+    }
+
+    public static async Task<RecordJson<ContactNode[]>> GetCustomerContactTree(string id, CustomerService customers, ContactService contacts, RecordGuard guard,
+        TimeProvider clock, HttpContext context)
+    {
+        var caller = context.Caller();
+        var customer = await RecordOperations<Customer, CreateCustomer, CustomerService>.ReadAsync(caller, customers, guard, id, context.RequestAborted);
+        var query = new ListQuery { FieldEquals = [new("customerId", customer.Id)], Limit = 200, Now = clock.GetUtcNow() };
+        var all = new List<Contact>();
+        do
+        {
+            var page = await RecordOperations<Contact, CreateContact, ContactService>.ListAsync(caller, contacts, guard, query, context.RequestAborted);
+            all.AddRange(page.Items);
+            query = query with { Cursor = page.NextCursor };
+        }
+        while (query.Cursor is not null && all.Count < MaxTreeContacts);
+        var module = contacts.Store.TableName;
+        JsonObject Node(ContactNode node)
+        {
+            var json = RecordShape.Of(caller, module, node.Contact);
+            json["reports"] = new JsonArray([.. node.Reports.Select(r => (JsonNode)Node(r))]);
+            return json;
+        }
+        return new RecordJson<ContactNode[]>(new JsonObject
+        {
+            ["items"] = new JsonArray([.. ContactHierarchy.Tree(all).Select(n => (JsonNode)Node(n))]),
+            ["truncated"] = query.Cursor is not null,
+        });
+    }
+}

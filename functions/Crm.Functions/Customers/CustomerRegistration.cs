@@ -1,0 +1,54 @@
+using Crm.Domain.Sales;
+using Crm.Functions.Access;
+using Crm.Functions.Contacts;
+using Crm.Functions.Hosting;
+using Crm.Functions.Records;
+
+namespace Crm.Functions.Customers;
+
+internal static class CustomerRegistration
+{
+    /// <summary>Customers and contacts as owned records, with the actions of their own.</summary>
+    public static IServiceCollection AddCustomers(this IServiceCollection services)
+    {
+        services.AddSingleton<SalesAccess>();
+        services.AddOwnedRecords<Customer, CustomerRecordType, CreateCustomer, CustomerService>("Customers", "Customer", "Customers");
+        services.AddOwnedRecords<Contact, ContactRecordType, CreateContact, ContactService>("Contacts", "Contact", "Contacts");
+        services.AddSingleton<IRestoreGuard>(sp => sp.GetRequiredService<ContactService>());
+        services.AddSingleton<CustomerTransfer>();
+        services.AddSingleton<CustomerMerge>();
+        services.AddSingleton<DuplicateCheck>();
+        services.AddSingleton<IApiFeature, CustomerActions>();
+        return services;
+    }
+}
+
+/// <summary>What customers do besides the shared record endpoints: transfer, lock, merge, duplicate check, contacts.</summary>
+internal sealed class CustomerActions : IApiFeature
+{
+    public void Map(IEndpointRouteBuilder api)
+    {
+        var customers = api.MapGroup("/api/v1/customers").WithTags("Customers");
+        customers.MapPost("/transfer", Transfer).RequirePermission("customers.transfer").WithName("TransferCustomers")
+            .WithSummary("Give up to 100 customers to another owner, optionally with their contacts; 200, or 207 with each item's outcome");
+        customers.MapPost("/merge", Merge).RequirePermission("customers.merge").WithName("MergeCustomers")
+            .WithSummary("Merge duplicate customers into one: contacts and team move, empty fields are filled, the sources go to the recycle bin");
+        customers.MapPost("/{id}/lock", CustomerLocks.Lock).RequirePermission("customers.lock").WithName("LockCustomer")
+            .WithSummary("Lock a customer: it keeps its owner (no transfer, no release to the pool)");
+        customers.MapPost("/{id}/unlock", CustomerLocks.Unlock).RequirePermission("customers.lock").WithName("UnlockCustomer")
+            .WithSummary("Unlock a customer");
+        CustomerContactsApi.Map(customers);
+        api.MapGroup("/api/v1/duplicates").WithTags("Customers")
+            .MapPost("/check", CheckDuplicates).RequirePermission("customers.view").WithName("CheckDuplicates")
+            .WithSummary("Possible duplicates of a customer or contact by name, phone or e-mail: those you may see, and a count of the others");
+    }
+
+    public static Task<IResult> Transfer(TransferCustomers input, CustomerTransfer transfer, HttpContext context) =>
+        transfer.TransferAsync(context.Caller(), input, context);
+
+    public static async Task<Microsoft.AspNetCore.Http.HttpResults.Ok<MergeResult>> Merge(MergeCustomers input, CustomerMerge merge, HttpContext context) =>
+        TypedResults.Ok(await merge.MergeAsync(context.Caller(), input, context.RequestAborted));
+
+    public static async Task<Microsoft.AspNetCore.Http.HttpResults.Ok<DuplicateReport>> CheckDuplicates(CheckDuplicates input, DuplicateCheck check, HttpContext context) =>
+        TypedResults.Ok(await check.CheckAsync(context.Caller(), input, context.RequestAborted));
+}

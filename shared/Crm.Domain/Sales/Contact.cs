@@ -1,0 +1,28 @@
+using Crm.Domain.Common;
+
+namespace Crm.Domain.Sales;
+
+/// <summary>
+/// A person at a customer (联系人). The decision role (decision maker, influencer, user, gatekeeper)
+/// is a picklist value: a plain string here, validated against a dictionary where one is declared.
+/// </summary>
+public sealed record Contact : OwnedRecord
+{
+    public string CustomerId { get; init; } = "";
+    public string Name { get; init; } = "";
+    public string? Title { get; init; }
+    public string? Department { get; init; }
+    public string? Phone { get; init; }
+    public string? Mobile { get; init; }
+    public string? Email { get; init; }
+    public string? Wechat { get; init; }
+    public string? DecisionRole { get; init; }
+
+    /// <summary>At most one contact of a customer is primary (a unique key enforces it).</summary>
+    public bool IsPrimary { get; init; }
+
+    /// <summary>A contact of the same customer; the links never form a cycle.</summary>
+    public string? ReportsToId { get; init; }
+    public DateOnly? Birthday { get; init; }
+    public string? Notes { get; init; }
+}

@@ -1,0 +1,53 @@
+using System.Text.Json.Serialization;
+using Crm.Domain.Common;
+
+namespace Crm.Domain.Sales;
+
+/// <summary>A postal address as Chinese and international forms both need it.</summary>
+public sealed record Address
+{
+    public string? Country { get; init; }
+    public string? Province { get; init; }
+    public string? City { get; init; }
+    public string? District { get; init; }
+    public string? Street { get; init; }
+    public string? Postcode { get; init; }
+
+    [JsonIgnore]
+    public bool IsEmpty => Country is null && Province is null && City is null && District is null && Street is null && Postcode is null;
+}
+
+/// <summary>
+/// A customer (account, 客户) of PRODUCT.md section 2. Source, level, industry and kind are picklist
+/// values: plain strings here, validated against the tenant's dictionaries where those are declared.
+/// </summary>
+public sealed record Customer : OwnedRecord
+{
+    public string Name { get; init; } = "";
+    public string? ShortName { get; init; }
+
+    /// <summary>Direct customer, agent/distributor, partner, competitor, vendor-customer (dictionary).</summary>
+    public string? Kind { get; init; }
+    public string? Source { get; init; }
+    public string? Level { get; init; }
+    public string? Industry { get; init; }
+    public string? Phone { get; init; }
+    public string? Email { get; init; }
+    public string? Website { get; init; }
+    public Address? Address { get; init; }
+    public IReadOnlyList<string> Tags { get; init; } = [];
+    public string? Description { get; init; }
+
+    /// <summary>Set by follow-ups, never by a write to the customer itself.</summary>
+    public DateTimeOffset? LastFollowUpAt { get; init; }
+
+    /// <summary>A locked customer is never transferred, released or recycled to the pool.</summary>
+    public DateTimeOffset? LockedAt { get; init; }
+    public string? LockedBy { get; init; }
+
+    /// <summary>Set on a customer merged into another just before it goes to the recycle bin.</summary>
+    public string? MergedIntoId { get; init; }
+
+    [JsonIgnore]
+    public bool IsLocked => LockedAt is not null;
+}

@@ -1,0 +1,30 @@
+using System.Net;
+using System.Text.Json;
+using Crm.ApiTests.Access;
+using Crm.ApiTests.Infrastructure;
+using Crm.Domain.Access;
+
+namespace Crm.ApiTests.Sales;
+
+/// <summary>Sales staff and their customers and contacts, made through the API.</summary>
+public static class SalesSetup
+{
+    public static readonly string[] RepRights =
+        ["customers.view", "customers.create", "customers.edit", "customers.delete", "customers.export", "customers.transfer", "customers.lock",
+         "customers.merge", "contacts.view", "contacts.create", "contacts.edit", "contacts.delete", "contacts.export"];
+
+    /// <summary>A user whose scope for every customer and contact right is <paramref name="scope"/>.</summary>
+    public static async Task<(string Id, HttpClient Client)> NewSellerAsync(this CrmApp app, TestTenant tenant, DataScope scope = DataScope.Self,
+        string? departmentId = null, string? superiorId = null, string[]? rights = null) =>
+        await tenant.NewMemberAsync(departmentId, superiorId, await app.CreateRoleAsync(tenant, scope, rights ?? RepRights));
+
+    public static async Task<JsonElement> CreateCustomerAsync(this HttpClient client, string name, string? ownerId = null, string? phone = null,
+        string? email = null, string? level = null) =>
+        await client.PostJsonAsync("/api/v1/customers", new { name, ownerId, phone, email, level }, HttpStatusCode.Created);
+
+    public static async Task<JsonElement> CreateContactAsync(this HttpClient client, string customerId, string name, string? reportsToId = null,
+        bool isPrimary = false, string? mobile = null, string? email = null) =>
+        await client.PostJsonAsync("/api/v1/contacts", new { customerId, name, reportsToId, isPrimary, mobile, email }, HttpStatusCode.Created);
+
+    public static string Unique(string name) => $"{name} {Api.Stamp()}";
+}
