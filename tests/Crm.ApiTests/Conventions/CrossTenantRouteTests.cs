@@ -42,6 +42,7 @@ public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
         // An owned record with a team, so the shared owned-record routes (team included) are tried.
         var memo = await owner.Admin.PostJsonAsync("/api/v1/memos", new { name = names[5] }, HttpStatusCode.Created);
         await owner.Admin.PostJsonAsync($"/api/v1/memos/{memo.Id()}/team", new { userId = person.Id(), access = "read" }, HttpStatusCode.OK);
+        await owner.DefineCustomFieldAsync("memos", "secretScore", "number");
         await owner.Admin.CreateApiKeyAsync(["departments.manage"], name: names[3]);
         await (await owner.Admin.CreateIpRuleAsync("198.51.100.0/24", "block", names[4])).ExpectAsync(HttpStatusCode.Created);
 

@@ -21,6 +21,16 @@ public static class Api
         return await response.ExpectAsync(HttpStatusCode.Created);
     }
 
+    /// <summary>Defines a custom field on a record type, so records may hold values under its key.</summary>
+    public static async Task<JsonElement> DefineCustomFieldAsync(this TestTenant tenant, string entityType, string key, string type, object? more = null)
+    {
+        var body = JsonSerializer.SerializeToNode(more ?? new { })!.AsObject();
+        body["key"] = key;
+        body["label"] = key;
+        body["type"] = type;
+        return await (await tenant.Admin.PostAsJsonAsync($"/api/v1/custom-fields/{entityType}", body)).ExpectAsync(HttpStatusCode.Created);
+    }
+
     public static async Task<JsonElement> GetJsonAsync(this HttpClient client, string url, HttpStatusCode expected = HttpStatusCode.OK) =>
         await (await client.GetAsync(url)).ExpectAsync(expected);
 
