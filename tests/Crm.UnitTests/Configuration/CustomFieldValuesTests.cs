@@ -27,7 +27,7 @@ public sealed class CustomFieldValuesTests
     {
         var (value, problem) = CustomFieldValues.Normalise(Field("f", type), JsonNode.Parse(input)!);
         Assert.Null(problem);
-        Assert.Equal(stored, value!.ToJsonString());
+        Assert.Equal(stored, value!.ToJsonString(CrmJson.Options));
     }
 
     [Theory]
