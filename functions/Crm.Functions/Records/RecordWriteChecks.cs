@@ -55,9 +55,10 @@ internal sealed class RecordWriteChecks(CustomFieldDirectory customFields, Dicti
     /// <summary>The patch with its custom fields normalised; <paramref name="current"/> is the record before the change.</summary>
     public async Task<JsonObject> CheckUpdateAsync(string tenantId, string module, RecordBase current, JsonObject patch, CancellationToken cancellationToken)
     {
-        var before = CrmJson.ToObject<object>(current);
+        JsonObject? before = null;
         foreach (var field in DictionaryFieldsOf(current.GetType()).Where(f => patch.ContainsKey(f.JsonName)))
         {
+            before ??= CrmJson.ToObject<object>(current);
             var held = Values(before[field.JsonName]).ToHashSet(StringComparer.Ordinal);
             foreach (var value in Values(patch[field.JsonName]))
             {
