@@ -1,14 +1,18 @@
 using Crm.Domain.Access;
+using Crm.Domain.Configuration;
 using Crm.Domain.Organisation;
 using Crm.Functions.Access;
 using Crm.Functions.ApiKeys;
 using Crm.Functions.Audit;
 using Crm.Functions.Auth;
 using Crm.Functions.Customers;
+using Crm.Functions.CustomFields;
 using Crm.Functions.Departments;
+using Crm.Functions.Dictionaries;
 using Crm.Functions.Events;
 using Crm.Functions.Hosting;
 using Crm.Functions.IpRules;
+using Crm.Functions.Pipelines;
 using Crm.Functions.RecycleBin;
 using Crm.Functions.Records;
 using Crm.Functions.Roles;
@@ -39,6 +43,7 @@ internal static class CrmFeatures
         services.AddSingleton<IpRuleService>();
         services.AddSingleton<PermissionCatalogue>();
         services.AddSingleton<RecordGuard>();
+        services.AddConfiguration();
 
         services.AddSingleton<DepartmentService>();
         services.AddSingleton<IRestoreGuard>(sp => sp.GetRequiredService<DepartmentService>());
@@ -60,6 +65,24 @@ internal static class CrmFeatures
         return services;
     }
 
+    /// <summary>Dictionaries, custom fields and pipelines, and the checks the record API makes with them.</summary>
+    private static IServiceCollection AddConfiguration(this IServiceCollection services)
+    {
+        services.AddRecordType<DictionaryItem, DictionaryItemRecordType>();
+        services.AddRecordType<CustomFieldDefinition, CustomFieldRecordType>();
+        services.AddRecordType<Pipeline, PipelineRecordType>();
+        services.AddSingleton<DictionaryDirectory>();
+        services.AddSingleton<DictionaryValidator>();
+        services.AddSingleton<DictionaryService>();
+        services.AddSingleton<CustomFieldDirectory>();
+        services.AddSingleton<CustomFieldService>();
+        // Users carry custom fields too; owned record types declare themselves through AddOwnedRecords.
+        services.AddSingleton<ICustomFieldHolder, CustomFieldHolder<User>>();
+        services.AddSingleton<RecordWriteChecks>();
+        services.AddSingleton<PipelineService>();
+        return services;
+    }
+
     public static WebApplication MapCrmApi(this WebApplication app)
     {
         app.MapHealth();
@@ -78,6 +101,9 @@ internal static class CrmFeatures
         api.MapApiKeys();
         api.MapIpRules();
         api.MapEntraIdSettings();
+        api.MapDictionaries();
+        api.MapCustomFields();
+        api.MapPipelines();
         // Record types registered with AddOwnedRecords bring their own routes.
         foreach (var feature in app.Services.GetServices<IApiFeature>())
         {

@@ -16,17 +16,25 @@ internal static class MergePatch
         return RequestValidation.Validate(RequestValidation.Bind<TView>(target));
     }
 
-    private static void Merge(JsonObject target, JsonObject patch)
+    /// <summary>
+    /// A null sets a typed field to null; inside <c>customFields</c>, a free-form object, it removes the
+    /// key (RFC 7386), so a cleared custom field leaves no <c>"key": null</c> behind.
+    /// </summary>
+    private static void Merge(JsonObject target, JsonObject patch, bool nullRemoves = false)
     {
         foreach (var (name, value) in patch)
         {
-            if (value is null)
+            if (value is null && nullRemoves)
+            {
+                target.Remove(name);
+            }
+            else if (value is null)
             {
                 target[name] = null;
             }
             else if (value is JsonObject child && target[name] is JsonObject existing)
             {
-                Merge(existing, child);
+                Merge(existing, child, nullRemoves || name == "customFields");
             }
             else
             {

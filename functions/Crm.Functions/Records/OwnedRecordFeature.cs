@@ -1,5 +1,6 @@
 using Crm.Domain.Access;
 using Crm.Domain.Common;
+using Crm.Functions.CustomFields;
 using Crm.Storage.Records;
 
 namespace Crm.Functions.Records;
@@ -27,6 +28,7 @@ internal static class OwnedRecordRegistration
         var table = new TType().Table;
         services.AddRecordType<T, TType>();
         services.AddSingleton<TService>();
+        services.AddSingleton<ICustomFieldHolder, CustomFieldHolder<T>>();
         services.AddSingleton(PermissionModule.ForRecords(table, title));
         services.AddSingleton<IApiFeature>(new OwnedRecordRoutes<T, TCreate, TService>(table, pascalName, pascalPlural, title));
         return services;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Crm.Domain.Access;
 using Crm.Domain.Common;
 using Crm.Domain.Querying;
 using Crm.Functions.Access;
@@ -100,6 +101,12 @@ internal static class RecordApi<T, TCreate, TService>
         if (request.Sort is { Count: > 1 } or [null])
         {
             throw new ValidationException("sort", "Give one sort order.");
+        }
+        if (request.Sort is [{ Field: var sortField }] && sortField?.StartsWith(FieldRules.CustomFieldsPrefix, StringComparison.Ordinal) == true)
+        {
+            // A page is one key-range read over an index (updatedAt, createdAt, name); custom fields have no index,
+            // and sorting on one would mean reading every matching record before answering the first page.
+            throw new ValidationException("sort", $"Cannot sort by '{sortField}': lists page over indexes, and custom fields are not indexed. Filter on it instead and sort by one of: {string.Join(", ", ListQuery.Sorts.Select(x => x.TrimStart('-')).Distinct())}.", "search.sort_unsupported");
         }
         var sort = request.Sort is [var s] ? (s.Dir == SortDirection.Desc ? "-" : "") + s.Field : ListQuery.DefaultSort;
         var query = new ListQuery

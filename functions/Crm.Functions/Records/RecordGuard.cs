@@ -10,8 +10,11 @@ namespace Crm.Functions.Records;
 /// Applies data scope and field rules to the shared record endpoints: <see cref="RecordAccess"/> for
 /// one owned record, <see cref="ListVisibility"/> for lists, <see cref="FieldRules"/> for writes.
 /// </summary>
-internal sealed class RecordGuard(AccessDirectory directory, TimeProvider clock)
+internal sealed class RecordGuard(AccessDirectory directory, RecordWriteChecks writeChecks, TimeProvider clock)
 {
+    /// <summary>The tenant's configuration (custom fields, dictionaries) every write through the record API meets.</summary>
+    public RecordWriteChecks WriteChecks => writeChecks;
+
     public const string FieldReadOnly = "field.read_only";
     public const string OutOfScope = "permission.out_of_scope";
 

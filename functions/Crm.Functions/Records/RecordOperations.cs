@@ -38,6 +38,7 @@ internal static class RecordOperations<T, TCreate, TService>
     public static async Task<T> CreateAsync(Caller caller, TService service, RecordGuard guard, TCreate input, CancellationToken cancellationToken)
     {
         var body = CrmJson.ToObject(input);
+        var rebind = false;
         // A value equal to the request type's default (an enum's first member, say) was not named by the caller.
         RecordGuard.EnsureWritable(caller, Module(service), FieldRules.Named(body, includeNulls: false)
             .Where(f => f.Contains('.', StringComparison.Ordinal) || Defaults.Value is not { } d || !JsonNode.DeepEquals(body[f], d[f])));
@@ -50,8 +51,12 @@ internal static class RecordOperations<T, TCreate, TService>
             else
             {
                 body[RecordStore<T>.OwnerField] = caller.UserId;
-                input = RequestValidation.Bind<TCreate>(body);
+                rebind = true;
             }
+        }
+        if (await guard.WriteChecks.CheckCreateAsync(caller.TenantId, Module(service), typeof(T), body, cancellationToken) || rebind)
+        {
+            input = RequestValidation.Bind<TCreate>(body);
         }
         return await service.CreateAsync(caller, input, cancellationToken);
     }
@@ -65,6 +70,10 @@ internal static class RecordOperations<T, TCreate, TService>
         RecordGuard.EnsureWritable(caller, Module(service), FieldRules.Named(patch, includeNulls: true));
         if (!IsOwned)
         {
+            if (guard.WriteChecks.NeedsCurrent(Module(service), typeof(T), patch) && await service.Store.FindAsync(caller.TenantId, id, cancellationToken) is { } before)
+            {
+                patch = await guard.WriteChecks.CheckUpdateAsync(caller.TenantId, Module(service), before, patch, cancellationToken);
+            }
             return await service.UpdateAsync(caller, id, ifMatch, patch, cancellationToken);
         }
         for (var attempt = 0; ; attempt++)
@@ -72,10 +81,12 @@ internal static class RecordOperations<T, TCreate, TService>
             var current = await service.Store.GetAsync(caller.TenantId, id, cancellationToken);
             await guard.EnsureAsync(caller, service.Store.TypeName, Module(service), Permissions.Actions.Edit, current, cancellationToken);
             EnsureSameOwner(patch, (IOwnedRecord)current);
+            var checkedPatch = await guard.WriteChecks.CheckUpdateAsync(caller.TenantId, Module(service), current, patch, cancellationToken);
             try
             {
-                // The version checked is the version written: a transfer in between cannot slip past the scope check.
-                return await service.UpdateAsync(caller, id, ifMatch ?? current.Version, patch, cancellationToken);
+                // The version checked is the version written: a transfer in between cannot slip past the scope check,
+                // nor a change to the values the custom field and dictionary checks compared against.
+                return await service.UpdateAsync(caller, id, ifMatch ?? current.Version, checkedPatch, cancellationToken);
             }
             catch (PreconditionFailedException) when (ifMatch is null)
             {

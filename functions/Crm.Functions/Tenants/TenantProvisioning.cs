@@ -4,6 +4,8 @@ using Crm.Domain.Common;
 using ValidationException = Crm.Domain.Common.ValidationException;
 using Crm.Domain.Organisation;
 using Crm.Domain.Tenants;
+using Crm.Functions.Dictionaries;
+using Crm.Functions.Pipelines;
 using Crm.Functions.Records;
 using Crm.Functions.Roles;
 using Crm.Functions.Users;
@@ -41,10 +43,11 @@ public sealed record TenantCreated(Tenant Tenant, string AdminUserId);
 
 /// <summary>
 /// Creates a company: the tenant row (claiming its slug), the top department "Office", the built-in
-/// roles and the first super administrator. The ids are fixed in the tenant row first, so an interrupted provisioning
-/// resumes where it stopped instead of leaving a tenant without an administrator.
+/// roles, the first super administrator, the default data dictionaries and the default pipeline. The
+/// ids are fixed in the tenant row first, so an interrupted provisioning resumes where it stopped instead of leaving a tenant without an administrator.
 /// </summary>
-internal sealed class TenantProvisioning(TenantStore tenants, RecordStore<Department> departments, RecordStore<Role> roles, UserService users, TimeProvider clock)
+internal sealed class TenantProvisioning(TenantStore tenants, RecordStore<Department> departments, RecordStore<Role> roles, UserService users,
+    DictionaryDirectory dictionaries, PipelineService pipelines, TimeProvider clock)
 {
     public const string SystemActor = "system";
 
@@ -105,6 +108,9 @@ internal sealed class TenantProvisioning(TenantStore tenants, RecordStore<Depart
                 RoleIds = [superAdminRoleId],
             }, tenant.AdminUserId, cancellationToken);
         }
+        // Each is idempotent, so a provisioning that stopped half-way completes them on the next attempt.
+        await dictionaries.SeedAsync(tenant.Id, cancellationToken);
+        await pipelines.EnsureDefaultAsync(context, cancellationToken);
         tenant = tenant with { Provisioned = true };
         await tenants.UpdateAsync(tenant, cancellationToken);
         return new TenantCreated(tenant, tenant.AdminUserId);

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Nodes;
 using Crm.Domain.Organisation;
 
 namespace Crm.Functions.Users;
@@ -36,6 +37,9 @@ public sealed record CreateUser
     /// <summary>The user's roles (ids); none means the user can sign in but do nothing yet.</summary>
     [MaxLength(20)]
     public IReadOnlyList<string>? RoleIds { get; init; }
+
+    /// <summary>Values of the custom fields defined for users (<c>/api/v1/custom-fields/users</c>).</summary>
+    public JsonObject? CustomFields { get; init; }
 }
 
 /// <summary>The editable view a merge patch applies to.</summary>
@@ -62,6 +66,8 @@ public sealed record UserChanges
     public string? SuperiorId { get; init; }
 
     public UserStatus Status { get; init; }
+
+    public JsonObject? CustomFields { get; init; }
 }
 
 public sealed record ResetPassword([property: Required, StringLength(128, MinimumLength = 1)] string NewPassword);

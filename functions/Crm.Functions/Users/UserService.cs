@@ -59,6 +59,7 @@ internal sealed class UserService(RecordStore<User> store, RecordStore<Departmen
             RoleIds = roleIds,
             IsSuperAdmin = superAdmin,
             PasswordChangedAt = context.Now,
+            CustomFields = input.CustomFields ?? [],
         };
         var created = await store.CreateAsync(context, user, [credentials.Write(context.TenantId, user, input.Password)], cancellationToken);
         access.OrganisationChanged(context.TenantId);
@@ -92,6 +93,7 @@ internal sealed class UserService(RecordStore<User> store, RecordStore<Departmen
                 Position = current.Position,
                 SuperiorId = current.SuperiorId,
                 Status = current.Status,
+                CustomFields = current.CustomFields,
             }, patch);
             EnsurePhone(changes.Phone);
             if (changes.DepartmentId != current.DepartmentId)
@@ -118,6 +120,7 @@ internal sealed class UserService(RecordStore<User> store, RecordStore<Departmen
                 Position = changes.Position,
                 SuperiorId = changes.SuperiorId,
                 Status = changes.Status,
+                CustomFields = changes.CustomFields ?? [],
             };
         }, cancellationToken: cancellationToken);
         // A new superior or department changes what others' scopes reach: at once, not after a cache expires.

@@ -1,10 +1,11 @@
 using Crm.Domain.Common;
+using Crm.Domain.Configuration;
 
 namespace Crm.Domain.Sales;
 
 /// <summary>
 /// A person at a customer (联系人). The decision role (decision maker, influencer, user, gatekeeper)
-/// is a picklist value: a plain string here, validated against a dictionary where one is declared.
+/// is a picklist value checked against the tenant's decisionRole dictionary.
 /// </summary>
 public sealed record Contact : OwnedRecord
 {
@@ -16,6 +17,7 @@ public sealed record Contact : OwnedRecord
     public string? Mobile { get; init; }
     public string? Email { get; init; }
     public string? Wechat { get; init; }
+    [DictionaryField(DataDictionaries.DecisionRole)]
     public string? DecisionRole { get; init; }
 
     /// <summary>At most one contact of a customer is primary (a unique key enforces it).</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Crm.Domain.Common;
+using Crm.Domain.Configuration;
 
 namespace Crm.Domain.Sales;
 
@@ -18,8 +19,8 @@ public sealed record Address
 }
 
 /// <summary>
-/// A customer (account, 客户) of PRODUCT.md section 2. Source, level, industry and kind are picklist
-/// values: plain strings here, validated against the tenant's dictionaries where those are declared.
+/// A customer (account, 客户) of PRODUCT.md section 2. Source, level and industry are picklist
+/// values checked against the tenant's dictionaries on every write (a retired value stays where it was).
 /// </summary>
 public sealed record Customer : OwnedRecord
 {
@@ -28,8 +29,14 @@ public sealed record Customer : OwnedRecord
 
     /// <summary>Direct customer, agent/distributor, partner, competitor, vendor-customer (dictionary).</summary>
     public string? Kind { get; init; }
+
+    [DictionaryField(DataDictionaries.CustomerSource)]
     public string? Source { get; init; }
+
+    [DictionaryField(DataDictionaries.CustomerLevel)]
     public string? Level { get; init; }
+
+    [DictionaryField(DataDictionaries.Industry)]
     public string? Industry { get; init; }
     public string? Phone { get; init; }
     public string? Email { get; init; }

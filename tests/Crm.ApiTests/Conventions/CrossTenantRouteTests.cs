@@ -48,6 +48,7 @@ public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
         var customer = await owner.Admin.PostJsonAsync("/api/v1/customers", new { name = names[6] }, HttpStatusCode.Created);
         await owner.Admin.PostJsonAsync($"/api/v1/customers/{customer.Id()}/team", new { userId = person.Id(), access = "read" }, HttpStatusCode.OK);
         await owner.Admin.PostJsonAsync("/api/v1/contacts", new { customerId = customer.Id(), name = names[7] }, HttpStatusCode.Created);
+        await owner.DefineCustomFieldAsync("memos", "secretScore", "number");
         await owner.Admin.CreateApiKeyAsync(["departments.manage"], name: names[3]);
         await (await owner.Admin.CreateIpRuleAsync("198.51.100.0/24", "block", names[4])).ExpectAsync(HttpStatusCode.Created);
 

@@ -41,9 +41,13 @@ public sealed class EventFeedApiTests(CrmApp app) : IClassFixture<CrmApp>
     /// </summary>
     private static bool HasProvisioning(List<JsonElement> events, TestTenant tenant) =>
         Has(events, $"departments/{tenant.OfficeId}", "crm.department.created") && Has(events, $"users/{tenant.AdminUserId}", "crm.user.created")
-        && events.Count(e => e.Str("type") == "crm.role.created") == BuiltInRoleCount;
+        && events.Count(e => e.Str("type") == "crm.role.created") == BuiltInRoleCount
+        && events.Count(e => e.Str("type") is "crm.dictionaryItem.created" or "crm.pipeline.created") == Api.SeededConfigurationRecords;
 
     private const int BuiltInRoleCount = 5;
+
+    /// <summary>What provisioning writes besides the Office and the administrator: the built-in roles, the default dictionaries and pipeline.</summary>
+    private static readonly int ProvisionedExtras = BuiltInRoleCount + Api.SeededConfigurationRecords;
 
     [Fact]
     public async Task EveryChangeAppearsAsCloudEvent()
@@ -63,13 +67,13 @@ public sealed class EventFeedApiTests(CrmApp app) : IClassFixture<CrmApp>
             && Has(e, userSubject, "crm.user.created", "crm.user.updated")
             && HasProvisioning(e, tenant));
 
-        Assert.Equal(8 + BuiltInRoleCount, events.Count);
+        Assert.Equal(8 + ProvisionedExtras, events.Count);
         Assert.Equal(events.Count, events.Select(e => e.Id()).Distinct().Count());
         foreach (var e in events)
         {
             Assert.Equal("1.0", e.Str("specversion"));
             Assert.False(string.IsNullOrEmpty(e.Id()));
-            Assert.Matches("^crm\\.(department|user|role)\\.(created|updated|deleted|restored)$", e.Str("type"));
+            Assert.Matches("^crm\\.(department|user|role|dictionaryItem|pipeline)\\.(created|updated|deleted|restored)$", e.Str("type"));
             Assert.Equal($"/tenants/{tenant.Id}", e.Str("source"));
             Assert.Equal(tenant.Id, e.Str("tenantId"));
             Assert.True(e.GetProperty("time").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(-5));
@@ -107,7 +111,7 @@ public sealed class EventFeedApiTests(CrmApp app) : IClassFixture<CrmApp>
 
         var events = await EventuallyAsync(tenant, e => Has(e, $"departments/{marker.Id()}", "crm.department.created") && HasProvisioning(e, tenant));
         Assert.Equal(["crm.department.created"], events.Where(e => e.Str("subject") == $"departments/{department.Id()}").Select(e => e.Str("type")));
-        Assert.Equal(4 + BuiltInRoleCount, events.Count);
+        Assert.Equal(4 + ProvisionedExtras, events.Count);
     }
 
     [Fact]

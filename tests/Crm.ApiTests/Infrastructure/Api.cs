@@ -10,6 +10,9 @@ public static class Api
 {
     public const string StaffPassword = "Staff-Password-1";
 
+    /// <summary>The configuration every tenant starts with: the default dictionary items and the default pipeline.</summary>
+    public static readonly int SeededConfigurationRecords = Crm.Domain.Configuration.DataDictionaries.All.Sum(d => d.Defaults.Count) + 1;
+
     public static async Task<JsonElement> CreateDepartmentAsync(this TestTenant tenant, string name, string? parentId = null, int sortOrder = 0, string? description = null) =>
         await (await tenant.Admin.PostAsJsonAsync("/api/v1/departments", new { name, parentId, sortOrder, description })).ExpectAsync(HttpStatusCode.Created);
 
@@ -19,6 +22,16 @@ public static class Api
         login ??= "u" + Guid.NewGuid().ToString("N")[..10] + "@staff.test";
         var response = await tenant.Admin.PostAsJsonAsync("/api/v1/users", new { login, password, name = name ?? "Staff " + login, departmentId, superiorId, email, phone });
         return await response.ExpectAsync(HttpStatusCode.Created);
+    }
+
+    /// <summary>Defines a custom field on a record type, so records may hold values under its key.</summary>
+    public static async Task<JsonElement> DefineCustomFieldAsync(this TestTenant tenant, string entityType, string key, string type, object? more = null)
+    {
+        var body = JsonSerializer.SerializeToNode(more ?? new { })!.AsObject();
+        body["key"] = key;
+        body["label"] = key;
+        body["type"] = type;
+        return await (await tenant.Admin.PostAsJsonAsync($"/api/v1/custom-fields/{entityType}", body)).ExpectAsync(HttpStatusCode.Created);
     }
 
     public static async Task<JsonElement> GetJsonAsync(this HttpClient client, string url, HttpStatusCode expected = HttpStatusCode.OK) =>

@@ -18,8 +18,8 @@ public sealed class CustomerApiTests(CrmApp app) : IClassFixture<CrmApp>
             shortName = "星河",
             kind = "direct",
             source = "exhibition",
-            level = "A",
-            industry = "software",
+            level = "a",
+            industry = "it",
             phone = "+86 21-5555-0101",
             email = "info@xinghe.example",
             website = "www.xinghe.example",
@@ -41,12 +41,12 @@ public sealed class CustomerApiTests(CrmApp app) : IClassFixture<CrmApp>
 
         var read = await tenant.Admin.GetJsonAsync($"/api/v1/customers/{created.Id()}");
         Assert.Equal("201203", read.GetProperty("address").Str("postcode"));
-        var patched = await (await tenant.Admin.PatchJsonAsync($"/api/v1/customers/{created.Id()}", new { address = new { city = "苏州" }, level = "B" }, read.Str("version")))
+        var patched = await (await tenant.Admin.PatchJsonAsync($"/api/v1/customers/{created.Id()}", new { address = new { city = "苏州" }, level = "b" }, read.Str("version")))
             .ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("苏州", patched.GetProperty("address").Str("city"));
         Assert.Equal("浦东", patched.GetProperty("address").Str("district"));
-        Assert.Equal("B", patched.Str("level"));
-        await (await tenant.Admin.PatchJsonAsync($"/api/v1/customers/{created.Id()}", new { level = "C" }, read.Str("version"))).ExpectProblemAsync(HttpStatusCode.PreconditionFailed, "record.version_mismatch");
+        Assert.Equal("b", patched.Str("level"));
+        await (await tenant.Admin.PatchJsonAsync($"/api/v1/customers/{created.Id()}", new { level = "c" }, read.Str("version"))).ExpectProblemAsync(HttpStatusCode.PreconditionFailed, "record.version_mismatch");
     }
 
     [Fact]
@@ -97,8 +97,8 @@ public sealed class CustomerApiTests(CrmApp app) : IClassFixture<CrmApp>
         var tenant = await app.NewTenantAsync();
         var (_, rep) = await app.NewSellerAsync(tenant);
         var (_, colleague) = await app.NewSellerAsync(tenant);
-        var mine = await rep.CreateCustomerAsync("Zephyr Mine", phone: "13900000001", level: "A");
-        var theirs = await colleague.CreateCustomerAsync("Zephyr Theirs", phone: "13900000002", level: "A");
+        var mine = await rep.CreateCustomerAsync("Zephyr Mine", phone: "13900000001", level: "a");
+        var theirs = await colleague.CreateCustomerAsync("Zephyr Theirs", phone: "13900000002", level: "a");
 
         Assert.Equal([mine.Id()], (await rep.GetJsonAsync("/api/v1/customers")).Ids());
         Assert.Equal([mine.Id()], (await rep.GetJsonAsync("/api/v1/customers?q=zephyr")).Ids());

@@ -15,9 +15,9 @@ public sealed class CustomerMergeTests(CrmApp app) : IClassFixture<CrmApp>
     {
         var tenant = await app.NewTenantAsync();
         var (colleagueId, _) = await app.NewSellerAsync(tenant);
-        var target = await tenant.Admin.PostJsonAsync("/api/v1/customers", new { name = SalesSetup.Unique("Target"), level = "A", tags = new[] { "t" } }, HttpStatusCode.Created);
+        var target = await tenant.Admin.PostJsonAsync("/api/v1/customers", new { name = SalesSetup.Unique("Target"), level = "a", tags = new[] { "t" } }, HttpStatusCode.Created);
         var source = await tenant.Admin.PostJsonAsync("/api/v1/customers",
-            new { name = SalesSetup.Unique("Source"), level = "C", industry = "retail", phone = "021-1234", tags = new[] { "s" }, customFields = new { region = "north" } }, HttpStatusCode.Created);
+            new { name = SalesSetup.Unique("Source"), level = "c", industry = "retail", phone = "021-1234", tags = new[] { "s" }, customFields = new { region = "north" } }, HttpStatusCode.Created);
         await tenant.Admin.PostJsonAsync($"/api/v1/customers/{source.Id()}/team", new { userId = colleagueId, access = "read" }, HttpStatusCode.OK);
         var keptPrimary = await tenant.Admin.CreateContactAsync(target.Id(), "Target primary", isPrimary: true);
         var boss = await tenant.Admin.CreateContactAsync(source.Id(), "Source boss", isPrimary: true);
@@ -26,7 +26,7 @@ public sealed class CustomerMergeTests(CrmApp app) : IClassFixture<CrmApp>
         var result = await tenant.Admin.PostJsonAsync("/api/v1/customers/merge", new { targetId = target.Id(), sourceIds = new[] { source.Id() } }, HttpStatusCode.OK);
         Assert.Equal([boss.Id(), report.Id()], result.GetProperty("movedContactIds").EnumerateArray().Select(e => e.GetString()).Order());
         var merged = result.GetProperty("customer");
-        Assert.Equal("A", merged.Str("level"));
+        Assert.Equal("a", merged.Str("level"));
         Assert.Equal("retail", merged.Str("industry"));
         Assert.Equal("021-1234", merged.Str("phone"));
         Assert.Equal(["t", "s"], merged.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));

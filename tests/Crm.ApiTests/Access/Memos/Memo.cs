@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Nodes;
 using Crm.Domain.Common;
+using Crm.Domain.Configuration;
 using Crm.Functions.Hosting;
 using Crm.Functions.Records;
 using Crm.Storage.Records;
@@ -18,6 +19,10 @@ public sealed record Memo : OwnedRecord
     public string? Phone { get; init; }
     public string? Email { get; init; }
     public decimal? Amount { get; init; }
+
+    /// <summary>Declared as a dictionary field: the generic record API checks it against customerLevel.</summary>
+    [DictionaryField(DataDictionaries.CustomerLevel)]
+    public string? Level { get; init; }
 }
 
 public sealed record CreateMemo
@@ -35,6 +40,8 @@ public sealed record CreateMemo
     public string? Email { get; init; }
 
     public decimal? Amount { get; init; }
+
+    public string? Level { get; init; }
 
     public JsonObject? CustomFields { get; init; }
 }
@@ -54,6 +61,8 @@ public sealed record MemoChanges
 
     public decimal? Amount { get; init; }
 
+    public string? Level { get; init; }
+
     public JsonObject CustomFields { get; init; } = [];
 }
 
@@ -63,7 +72,7 @@ public sealed class MemoRecordType : RecordType<Memo>
     public override string Table => "memos";
     public override string DisplayName(Memo record) => record.Name;
     public override IEnumerable<string?> SearchTerms(Memo record) => [record.Name, record.Email, TextNormalizer.Digits(record.Phone)];
-    public override IReadOnlySet<string> FilterableFields { get; } = new HashSet<string>(["name", "ownerId", "phone", "email", "amount", "createdAt", "updatedAt"]);
+    public override IReadOnlySet<string> FilterableFields { get; } = new HashSet<string>(["name", "ownerId", "phone", "email", "amount", "level", "createdAt", "updatedAt"]);
 }
 
 internal sealed class MemoService(RecordStore<Memo> store, TimeProvider clock) : IRecordService<Memo, CreateMemo>
@@ -78,6 +87,7 @@ internal sealed class MemoService(RecordStore<Memo> store, TimeProvider clock) :
             Phone = input.Phone,
             Email = input.Email,
             Amount = input.Amount,
+            Level = input.Level,
             CustomFields = input.CustomFields ?? [],
         }, cancellationToken: cancellationToken);
 
@@ -91,6 +101,7 @@ internal sealed class MemoService(RecordStore<Memo> store, TimeProvider clock) :
                 Phone = current.Phone,
                 Email = current.Email,
                 Amount = current.Amount,
+                Level = current.Level,
                 CustomFields = current.CustomFields,
             }, patch);
             return ValueTask.FromResult(current with
@@ -99,6 +110,7 @@ internal sealed class MemoService(RecordStore<Memo> store, TimeProvider clock) :
                 Phone = changes.Phone,
                 Email = changes.Email,
                 Amount = changes.Amount,
+                Level = changes.Level,
                 CustomFields = changes.CustomFields,
             });
         }, cancellationToken: cancellationToken);
