@@ -12,6 +12,7 @@ public sealed class CustomerApiTests(CrmApp app) : IClassFixture<CrmApp>
     public async Task ACustomerKeepsEveryFieldAndAnswersWithLocationAndETag()
     {
         var tenant = await app.NewTenantAsync();
+        await tenant.DefineCustomFieldAsync("customers", "region", "text");
         var response = await tenant.Admin.PostAsJsonAsync("/api/v1/customers", new
         {
             name = "  上海星河科技有限公司 ",
@@ -66,6 +67,24 @@ public sealed class CustomerApiTests(CrmApp app) : IClassFixture<CrmApp>
     }
 
     [Fact]
+    public async Task PicklistFieldsTakeOnlyActiveDictionaryValuesAndRetiredOnesStayWhereTheyAre()
+    {
+        var tenant = await app.NewTenantAsync();
+        var problem = await (await tenant.Admin.PostAsJsonAsync("/api/v1/customers", new { name = SalesSetup.Unique("Picky"), level = "platinum" }))
+            .ExpectProblemAsync(HttpStatusCode.BadRequest, "dictionary.value_unknown");
+        Assert.Contains("level", problem.ErrorFields());
+        var customer = await tenant.Admin.PostJsonAsync("/api/v1/customers", new { name = SalesSetup.Unique("Picky"), level = "c", industry = "retail" }, HttpStatusCode.Created);
+        await (await tenant.Admin.PostAsJsonAsync("/api/v1/contacts", new { customerId = customer.Id(), name = "Li", decisionRole = "boss" }))
+            .ExpectProblemAsync(HttpStatusCode.BadRequest, "dictionary.value_unknown");
+
+        await (await tenant.Admin.PostAsync("/api/v1/dictionaries/customerLevel/items/c/retire", null)).ExpectAsync(HttpStatusCode.OK);
+        // The customer keeps "c" through other changes; choosing it anew is refused.
+        await (await tenant.Admin.PatchJsonAsync($"/api/v1/customers/{customer.Id()}", new { industry = "finance" })).ExpectAsync(HttpStatusCode.OK);
+        await (await tenant.Admin.PostAsJsonAsync("/api/v1/customers", new { name = SalesSetup.Unique("Picky"), level = "c" }))
+            .ExpectProblemAsync(HttpStatusCode.BadRequest, "dictionary.value_retired");
+    }
+
+    [Fact]
     public async Task NamesAreUniqueWhateverTheCaseWidthAndSpacesAndTheConflictNamesOnlyAVisibleHolder()
     {
         var tenant = await app.NewTenantAsync();
@@ -102,7 +121,7 @@ public sealed class CustomerApiTests(CrmApp app) : IClassFixture<CrmApp>
 
         Assert.Equal([mine.Id()], (await rep.GetJsonAsync("/api/v1/customers")).Ids());
         Assert.Equal([mine.Id()], (await rep.GetJsonAsync("/api/v1/customers?q=zephyr")).Ids());
-        Assert.Equal([mine.Id()], (await rep.GetJsonAsync("/api/v1/customers?level=A")).Ids());
+        Assert.Equal([mine.Id()], (await rep.GetJsonAsync("/api/v1/customers?level=a")).Ids());
         Assert.Equal([mine.Id()], (await rep.GetJsonAsync("/api/v1/customers?q=139")).Ids());
         var search = await rep.PostJsonAsync("/api/v1/customers/search", new { filterGroups = new[] { new { filters = new[] { new { field = "name", op = "startsWith", value = "zephyr" } } } } }, HttpStatusCode.OK);
         Assert.Equal([mine.Id()], search.Ids());

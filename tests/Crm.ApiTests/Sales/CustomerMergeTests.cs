@@ -15,6 +15,7 @@ public sealed class CustomerMergeTests(CrmApp app) : IClassFixture<CrmApp>
     {
         var tenant = await app.NewTenantAsync();
         var (colleagueId, _) = await app.NewSellerAsync(tenant);
+        await tenant.DefineCustomFieldAsync("customers", "region", "text");
         var target = await tenant.Admin.PostJsonAsync("/api/v1/customers", new { name = SalesSetup.Unique("Target"), level = "a", tags = new[] { "t" } }, HttpStatusCode.Created);
         var source = await tenant.Admin.PostJsonAsync("/api/v1/customers",
             new { name = SalesSetup.Unique("Source"), level = "c", industry = "retail", phone = "021-1234", tags = new[] { "s" }, customFields = new { region = "north" } }, HttpStatusCode.Created);
