@@ -12,6 +12,7 @@ using Crm.Functions.Dictionaries;
 using Crm.Functions.Events;
 using Crm.Functions.Hosting;
 using Crm.Functions.IpRules;
+using Crm.Functions.Opportunities;
 using Crm.Functions.Pipelines;
 using Crm.Functions.RecycleBin;
 using Crm.Functions.Records;
@@ -48,6 +49,7 @@ internal static class CrmFeatures
         services.AddSingleton<DepartmentService>();
         services.AddSingleton<IRestoreGuard>(sp => sp.GetRequiredService<DepartmentService>());
         services.AddCustomers();
+        services.AddOpportunities();
         services.AddSingleton<UserService>();
         services.AddSingleton<Credentials>();
         services.AddSingleton<RoleService>();

@@ -4,6 +4,7 @@ using Crm.Domain.Common;
 using Crm.Domain.Sales;
 using Crm.Functions.Contacts;
 using Crm.Functions.Hosting;
+using Crm.Functions.Opportunities;
 using Crm.Functions.Records;
 using Crm.Storage.Records;
 using ValidationException = Crm.Domain.Common.ValidationException;
@@ -12,7 +13,7 @@ namespace Crm.Functions.Customers;
 
 /// <summary>
 /// <c>{ids, ownerId, cascade, keepOldOwnerAsMember}</c>. Cascade names the related records that follow
-/// the customer: only <c>contacts</c> exists so far (opportunities and contracts join when they do).
+/// the customer: <c>contacts</c> and <c>opportunities</c> so far (contracts join when they exist).
 /// </summary>
 public sealed record TransferCustomers(
     [property: Required] IReadOnlyList<string>? Ids,
@@ -25,10 +26,10 @@ public sealed record TransferCustomers(
 /// item: the caller's <c>customers.transfer</c> scope must cover the current owner, and a locked customer
 /// stays put. Each change is an update of <c>ownerId</c>: audited and in the change feed.
 /// </summary>
-internal sealed class CustomerTransfer(CustomerService customers, ContactService contacts, RecordGuard guard, SalesAccess access, TimeProvider clock)
+internal sealed class CustomerTransfer(CustomerService customers, ContactService contacts, OpportunityService opportunities, RecordGuard guard, SalesAccess access, TimeProvider clock)
 {
     public const string Action = "transfer";
-    public static readonly IReadOnlySet<string> Cascades = new HashSet<string>(["contacts"], StringComparer.Ordinal);
+    public static readonly IReadOnlySet<string> Cascades = new HashSet<string>(["contacts", "opportunities"], StringComparer.Ordinal);
 
     public async Task<IResult> TransferAsync(Caller caller, TransferCustomers input, HttpContext context)
     {
@@ -43,6 +44,7 @@ internal sealed class CustomerTransfer(CustomerService customers, ContactService
         }
         await access.EnsureActiveUserAsync(caller.TenantId, input.OwnerId!, "ownerId", context.RequestAborted);
         var cascadeContacts = input.Cascade?.Contains("contacts") == true;
+        var cascadeOpportunities = input.Cascade?.Contains("opportunities") == true;
         return await Batch.RunAsync(new BatchRequest<string>(input.Ids), context, async (id, index) =>
         {
             var moved = await TransferOneAsync(caller, id, input.OwnerId!, input.KeepOldOwnerAsMember, context.RequestAborted);
@@ -53,6 +55,14 @@ internal sealed class CustomerTransfer(CustomerService customers, ContactService
                 {
                     await contacts.Store.UpdateAsync(caller.Write(clock), contact.Id, null,
                         c => ValueTask.FromResult(Ownership.Transferred(c, input.OwnerId!, input.KeepOldOwnerAsMember)), cancellationToken: context.RequestAborted);
+                }
+            }
+            if (cascadeOpportunities)
+            {
+                await foreach (var opportunity in opportunities.OfCustomerAsync(caller.TenantId, id, context.RequestAborted))
+                {
+                    await opportunities.Store.UpdateAsync(caller.Write(clock), opportunity.Id, null,
+                        o => ValueTask.FromResult(Ownership.Transferred(o, input.OwnerId!, input.KeepOldOwnerAsMember)), cancellationToken: context.RequestAborted);
                 }
             }
             return new BatchResult(index, 200, moved.Id, RecordShape.Of(caller, customers.Store.TableName, moved));

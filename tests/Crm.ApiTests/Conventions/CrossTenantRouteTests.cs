@@ -26,6 +26,9 @@ public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
         ["SetMemoTeamMember"] = """{"userId":"01aaaaaaaaaaaaaaaaaaaaaaaa","access":"read"}""",
         ["SetCustomerTeamMember"] = """{"userId":"01aaaaaaaaaaaaaaaaaaaaaaaa","access":"read"}""",
         ["SetContactTeamMember"] = """{"userId":"01aaaaaaaaaaaaaaaaaaaaaaaa","access":"read"}""",
+        ["SetOpportunityTeamMember"] = """{"userId":"01aaaaaaaaaaaaaaaaaaaaaaaa","access":"read"}""",
+        ["MoveOpportunityStage"] = """{"stageKey":"proposal"}""",
+        ["LoseOpportunity"] = """{"reason":"price"}""",
     };
 
     private sealed record Case(string Method, string Url, string Route, string? EndpointName, string SentId);
@@ -48,6 +51,8 @@ public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
         var customer = await owner.Admin.PostJsonAsync("/api/v1/customers", new { name = names[6] }, HttpStatusCode.Created);
         await owner.Admin.PostJsonAsync($"/api/v1/customers/{customer.Id()}/team", new { userId = person.Id(), access = "read" }, HttpStatusCode.OK);
         await owner.Admin.PostJsonAsync("/api/v1/contacts", new { customerId = customer.Id(), name = names[7] }, HttpStatusCode.Created);
+        // An opportunity of that customer, so the stage, won and lost actions are tried.
+        await owner.Admin.PostJsonAsync("/api/v1/opportunities", new { customerId = customer.Id(), name = "Secret deal " + Api.Stamp() }, HttpStatusCode.Created);
         await owner.DefineCustomFieldAsync("memos", "secretScore", "number");
         await owner.Admin.CreateApiKeyAsync(["departments.manage"], name: names[3]);
         await (await owner.Admin.CreateIpRuleAsync("198.51.100.0/24", "block", names[4])).ExpectAsync(HttpStatusCode.Created);

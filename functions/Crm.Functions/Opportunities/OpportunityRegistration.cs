@@ -1,0 +1,25 @@
+using Crm.Domain.Sales;
+using Crm.Functions.Access;
+using Crm.Functions.Hosting;
+using Crm.Functions.Pipelines;
+using Crm.Functions.Records;
+
+namespace Crm.Functions.Opportunities;
+
+internal static class OpportunityRegistration
+{
+    /// <summary>Opportunities as owned records, with their stage actions; they keep the pipelines they use.</summary>
+    public static IServiceCollection AddOpportunities(this IServiceCollection services)
+    {
+        services.AddOwnedRecords<Opportunity, OpportunityRecordType, CreateOpportunity, OpportunityService>("Opportunities", "Opportunity", "Opportunities");
+        services.AddSingleton<IPipelineUsage, OpportunityPipelineUsage>();
+        services.AddSingleton<OpportunityStages>();
+        services.AddSingleton<IApiFeature, OpportunityActions>();
+        return services;
+    }
+}
+
+internal sealed class OpportunityActions : IApiFeature
+{
+    public void Map(IEndpointRouteBuilder api) => OpportunityStages.Map(api);
+}

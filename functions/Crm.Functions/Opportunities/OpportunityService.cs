@@ -1,0 +1,168 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using Crm.Domain.Common;
+using Crm.Domain.Configuration;
+using Crm.Domain.Sales;
+using Crm.Functions.Customers;
+using Crm.Functions.Dictionaries;
+using Crm.Functions.Hosting;
+using Crm.Functions.Pipelines;
+using Crm.Functions.Records;
+using Crm.Storage.Records;
+using Crm.Storage.Tenants;
+
+namespace Crm.Functions.Opportunities;
+
+/// <summary>
+/// An opportunity's write rules: it belongs to a customer the writer can see (for good), its contacts are
+/// that customer's, it starts in an open stage of its pipeline, and its stage moves only by the actions.
+/// </summary>
+internal sealed class OpportunityService(RecordStore<Opportunity> store, RecordStore<Customer> customers, RecordStore<Contact> contacts,
+    RecordStore<Pipeline> pipelines, PipelineService pipelineService, DictionaryValidator dictionaries, TenantStore tenants, SalesAccess access, TimeProvider clock)
+    : IRecordService<Opportunity, CreateOpportunity>
+{
+    /// <summary>Fields only the stage, won and lost actions change (or nobody: the history).</summary>
+    private static readonly string[] ByAction = ["stageKey", "status", "probability", "lossReason", "closedAt", "stageHistory", "productTotal"];
+
+    public RecordStore<Opportunity> Store => store;
+
+    public async Task<Opportunity> CreateAsync(Caller caller, CreateOpportunity input, CancellationToken cancellationToken)
+    {
+        Check(input);
+        var customer = await VisibleCustomerAsync(caller, input.CustomerId, cancellationToken);
+        var opportunityContacts = await ContactsAsync(caller.TenantId, customer.Id, input.Contacts ?? [], [], cancellationToken);
+        var pipeline = input.PipelineId is { } pipelineId ? await PipelineAsync(caller.TenantId, pipelineId, cancellationToken)
+            : await pipelineService.DefaultAsync(caller.TenantId, cancellationToken);
+        var stage = input.StageKey is { } key
+            ? pipeline.Stage(key) ?? throw new ValidationException("stageKey", $"The pipeline '{pipeline.Name}' has no stage '{key}'.", PipelineRules.UnknownStage)
+            : pipeline.FirstOpenStage;
+        if (PipelineRules.IsClosed(stage))
+        {
+            throw new ValidationException("stageKey", "An opportunity starts in an open stage; win or lose it with POST .../won or .../lost.", "opportunity.stage_closed");
+        }
+        var currency = input.Currency ?? (await tenants.FindAsync(caller.TenantId, cancellationToken))?.Currency ?? "CNY";
+        var write = caller.Write(clock);
+        var opportunity = OpportunityRules.EnterStage(Apply(new Opportunity
+        {
+            CustomerId = customer.Id,
+            PipelineId = pipeline.Id,
+            OwnerId = input.OwnerId ?? caller.UserId,
+            CustomFields = input.CustomFields ?? [],
+        }, input, opportunityContacts) with { Currency = currency }, stage, caller.UserId, write.Now);
+        return await store.CreateAsync(write, opportunity, cancellationToken: cancellationToken);
+    }
+
+    public Task<Opportunity> UpdateAsync(Caller caller, string id, string? ifMatch, JsonObject patch, CancellationToken cancellationToken)
+    {
+        if (ByAction.FirstOrDefault(patch.ContainsKey) is { } field)
+        {
+            throw new ValidationException(field, "Stage and outcome change by POST /api/v1/opportunities/{id}/stage, /won or /lost; the history and totals are computed.",
+                "opportunity.stage_by_action");
+        }
+        return store.UpdateAsync(caller.Write(clock), id, ifMatch, async current =>
+        {
+            var changes = MergePatch.Apply(new OpportunityChanges
+            {
+                Name = current.Name,
+                CustomerId = current.CustomerId,
+                Contacts = current.Contacts,
+                Amount = current.Amount,
+                Currency = current.Currency,
+                ExpectedCloseDate = current.ExpectedCloseDate,
+                ProbabilityOverride = current.ProbabilityOverride,
+                ProductLines = current.ProductLines,
+                Competitors = current.Competitors,
+                NextStep = current.NextStep,
+                PipelineId = current.PipelineId,
+                OwnerId = current.OwnerId,
+                CustomFields = current.CustomFields,
+            }, patch);
+            if (changes.CustomerId != current.CustomerId)
+            {
+                throw new ValidationException("customerId", "An opportunity stays with its customer; create one at the other customer.", "opportunity.customer_fixed");
+            }
+            if (changes.PipelineId != current.PipelineId)
+            {
+                throw new ValidationException("pipelineId", "An opportunity stays on its pipeline, so its stage history keeps its meaning.", "opportunity.pipeline_fixed");
+            }
+            Check(changes);
+            var linked = await ContactsAsync(caller.TenantId, current.CustomerId, changes.Contacts ?? [], current.Contacts, cancellationToken);
+            var updated = Apply(current, changes, linked) with { Currency = changes.Currency ?? current.Currency, CustomFields = changes.CustomFields };
+            var pipeline = await PipelineAsync(caller.TenantId, current.PipelineId, cancellationToken);
+            return updated with { Probability = OpportunityRules.ProbabilityFor(pipeline, updated) };
+        }, cancellationToken: cancellationToken);
+    }
+
+    public Task DeleteAsync(Caller caller, string id, string? ifMatch, CancellationToken cancellationToken) =>
+        store.DeleteAsync(caller.Write(clock), id, ifMatch, cancellationToken);
+
+    /// <summary>The pipeline an opportunity is on; one deleted under it (it cannot be while in use) reads as unknown.</summary>
+    public async Task<Pipeline> PipelineAsync(string tenantId, string pipelineId, CancellationToken cancellationToken) =>
+        await pipelines.FindAsync(tenantId, pipelineId, cancellationToken)
+            ?? throw new ValidationException("pipelineId", $"No pipeline with id '{pipelineId}'.", "opportunity.pipeline_not_found");
+
+    /// <summary>Every live opportunity of a customer, whoever owns it (the transfer cascade moves them all).</summary>
+    public async IAsyncEnumerable<Opportunity> OfCustomerAsync(string tenantId, string customerId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var query = new ListQuery { FieldEquals = [new("customerId", customerId)], Limit = 200 };
+        do
+        {
+            var page = await store.ListAsync(tenantId, query, cancellationToken);
+            foreach (var opportunity in page.Items)
+            {
+                yield return opportunity;
+            }
+            query = query with { Cursor = page.NextCursor };
+        }
+        while (query.Cursor is not null);
+    }
+
+    private static void Check(OpportunityFields fields) =>
+        OpportunityRules.Check(fields.Amount, fields.Currency, fields.ProbabilityOverride, fields.ProductLines ?? [], fields.Competitors ?? [], fields.Contacts ?? []);
+
+    /// <summary>A customer the caller can see; any other id answers alike, so none is confirmed.</summary>
+    private async Task<Customer> VisibleCustomerAsync(Caller caller, string customerId, CancellationToken cancellationToken) =>
+        await customers.FindAsync(caller.TenantId, customerId, cancellationToken) is { } customer
+            && await access.MaySeeAsync(caller, customers.TableName, customer, cancellationToken)
+            ? customer
+            : throw new ValidationException("customerId", $"No customer with id '{customerId}'.", "opportunity.customer_not_found");
+
+    /// <summary>Each contact is one of the customer's; a role is checked only when it is new for that contact.</summary>
+    private async Task<IReadOnlyList<OpportunityContact>> ContactsAsync(string tenantId, string customerId, IReadOnlyList<OpportunityContact> wanted,
+        IReadOnlyList<OpportunityContact> held, CancellationToken cancellationToken)
+    {
+        var result = new List<OpportunityContact>();
+        for (var i = 0; i < wanted.Count; i++)
+        {
+            var entry = wanted[i];
+            if (await contacts.FindAsync(tenantId, entry.ContactId, cancellationToken) is not { } contact || contact.CustomerId != customerId)
+            {
+                throw new ValidationException($"contacts[{i}].contactId", "Must be a contact of the opportunity's customer.", "opportunity.contact_invalid");
+            }
+            var role = string.IsNullOrWhiteSpace(entry.Role) ? null : entry.Role.Trim();
+            var before = held.FirstOrDefault(h => h.ContactId == entry.ContactId)?.Role;
+            await dictionaries.EnsureAsync(tenantId, DataDictionaries.DecisionRole, role, before, $"contacts[{i}].role", cancellationToken);
+            result.Add(new OpportunityContact(contact.Id, role));
+        }
+        return result;
+    }
+
+    private static Opportunity Apply(Opportunity opportunity, OpportunityFields fields, IReadOnlyList<OpportunityContact> linked) => opportunity with
+    {
+        Name = fields.Name.Trim(),
+        Contacts = linked,
+        Amount = fields.Amount,
+        ExpectedCloseDate = fields.ExpectedCloseDate,
+        ProbabilityOverride = fields.ProbabilityOverride,
+        ProductLines = [.. (fields.ProductLines ?? []).Select(l => l with { Name = l.Name.Trim(), ProductId = string.IsNullOrWhiteSpace(l.ProductId) ? null : l.ProductId.Trim() })],
+        Competitors = [.. (fields.Competitors ?? []).Select(c => c.Trim()).Distinct(StringComparer.Ordinal)],
+        NextStep = string.IsNullOrWhiteSpace(fields.NextStep) ? null : fields.NextStep.Trim(),
+    };
+}
+
+/// <summary>A pipeline that opportunities (live ones) are on cannot be deleted.</summary>
+internal sealed class OpportunityPipelineUsage(RecordStore<Opportunity> store) : IPipelineUsage
+{
+    public async Task<bool> IsInUseAsync(string tenantId, string pipelineId, CancellationToken cancellationToken) =>
+        (await store.ListAsync(tenantId, new ListQuery { FieldEquals = [new("pipelineId", pipelineId)], Limit = 1 }, cancellationToken)).Items.Count > 0;
+}
