@@ -5,6 +5,7 @@ using Crm.Domain.Common;
 using Crm.Domain.Sales;
 using Crm.Functions.Contacts;
 using Crm.Functions.Hosting;
+using Crm.Functions.Opportunities;
 using Crm.Functions.Records;
 using Crm.Storage.Records;
 using ValidationException = Crm.Domain.Common.ValidationException;
@@ -15,7 +16,7 @@ public sealed record MergeCustomers(
     [property: Required, StringLength(26)] string? TargetId,
     [property: Required] IReadOnlyList<string>? SourceIds);
 
-public sealed record MergeResult(JsonObject Customer, IReadOnlyList<string> MergedIds, IReadOnlyList<string> MovedContactIds);
+public sealed record MergeResult(JsonObject Customer, IReadOnlyList<string> MergedIds, IReadOnlyList<string> MovedContactIds, IReadOnlyList<string> MovedOpportunityIds);
 
 /// <summary>
 /// Merges duplicates into one customer (PRODUCT.md section 2): the sources' contacts and team move to the
@@ -23,7 +24,7 @@ public sealed record MergeResult(JsonObject Customer, IReadOnlyList<string> Merg
 /// <c>mergedIntoId</c>. Every step is an ordinary audited write, so the trail shows the merge, and the
 /// order (contacts, target, mark, delete) makes a retry after a crash finish the job.
 /// </summary>
-internal sealed class CustomerMerge(CustomerService customers, ContactService contacts, RecordGuard guard, TimeProvider clock)
+internal sealed class CustomerMerge(CustomerService customers, ContactService contacts, OpportunityService opportunities, RecordGuard guard, TimeProvider clock)
 {
     public const int MaxSources = 10;
 
@@ -60,19 +61,22 @@ internal sealed class CustomerMerge(CustomerService customers, ContactService co
         }
 
         var moved = new List<string>();
+        var movedOpportunities = new List<string>();
         foreach (var source in sources)
         {
             // Each step has its own time, so the audit trail reads in the order the merge happened.
             moved.AddRange(await MoveContactsAsync(caller.Write(clock), source.Id, targetId, cancellationToken));
+            movedOpportunities.AddRange(await MoveOpportunitiesAsync(caller.Write(clock), source.Id, targetId, cancellationToken));
             target = await store.UpdateAsync(caller.Write(clock), targetId, null,
                 t => ValueTask.FromResult(CustomerRules.FillFrom(t, source, RecordTeamApi<Customer, CreateCustomer, CustomerService>.MaxMembers)),
                 cancellationToken: cancellationToken);
             await store.UpdateAsync(caller.Write(clock), source.Id, null, s => ValueTask.FromResult(s with { MergedIntoId = targetId }), cancellationToken: cancellationToken);
             // Contacts added to the source while it was being merged follow too, so the delete leaves none behind.
             moved.AddRange(await MoveContactsAsync(caller.Write(clock), source.Id, targetId, cancellationToken));
+            movedOpportunities.AddRange(await MoveOpportunitiesAsync(caller.Write(clock), source.Id, targetId, cancellationToken));
             await store.DeleteAsync(caller.Write(clock), source.Id, null, cancellationToken);
         }
-        return new MergeResult(RecordShape.Of(caller, store.TableName, target), sourceIds, moved);
+        return new MergeResult(RecordShape.Of(caller, store.TableName, target), sourceIds, moved, movedOpportunities);
     }
 
     /// <summary>
@@ -96,5 +100,20 @@ internal sealed class CustomerMerge(CustomerService customers, ContactService co
             moved.Add(contact.Id);
         }
         return moved;
+    }
+
+    /// <summary>A source's opportunities follow it to the target; their contacts (moved too) stay linked.</summary>
+    private async Task<List<string>> MoveOpportunitiesAsync(WriteContext write, string fromId, string toId, CancellationToken cancellationToken)
+    {
+        var all = new List<Opportunity>();
+        await foreach (var opportunity in opportunities.OfCustomerAsync(write.TenantId, fromId, cancellationToken))
+        {
+            all.Add(opportunity);
+        }
+        foreach (var opportunity in all)
+        {
+            await opportunities.Store.UpdateAsync(write, opportunity.Id, null, o => ValueTask.FromResult(o with { CustomerId = toId }), cancellationToken: cancellationToken);
+        }
+        return [.. all.Select(o => o.Id)];
     }
 }

@@ -13,7 +13,7 @@ namespace Crm.Functions.Customers;
 /// A customer's write rules: a name unique in the tenant (the conflict names the existing customer only
 /// to a caller who may see it) and no deletion while contacts still belong to it.
 /// </summary>
-internal sealed class CustomerService(RecordStore<Customer> store, RecordStore<Contact> contacts, SalesAccess access, TimeProvider clock)
+internal sealed class CustomerService(RecordStore<Customer> store, RecordStore<Contact> contacts, RecordStore<Opportunity> opportunities, SalesAccess access, TimeProvider clock)
     : IRecordService<Customer, CreateCustomer>
 {
     public const int MaxTagLength = 50;
@@ -54,14 +54,19 @@ internal sealed class CustomerService(RecordStore<Customer> store, RecordStore<C
         }, cancellationToken: cancellationToken), cancellationToken);
 
     /// <summary>
-    /// A customer with contacts is not deleted (409 <c>customer.has_contacts</c>): its contacts would be
-    /// left pointing at a binned customer. Delete or merge them first; merging moves them for you.
+    /// A customer with contacts or opportunities is not deleted (409 <c>customer.has_contacts</c>,
+    /// <c>customer.has_opportunities</c>): they would be left pointing at a binned customer. Delete or
+    /// merge them first; merging moves them for you.
     /// </summary>
     public async Task DeleteAsync(Caller caller, string id, string? ifMatch, CancellationToken cancellationToken)
     {
         if (await contacts.AnyWithFieldAsync(caller.TenantId, "customerId", id, cancellationToken))
         {
             throw new ConflictException("customer.has_contacts", "This customer still has contacts; delete them, or merge the customer into another, first.");
+        }
+        if (await opportunities.AnyWithFieldAsync(caller.TenantId, "customerId", id, cancellationToken))
+        {
+            throw new ConflictException("customer.has_opportunities", "This customer still has opportunities; delete them, or merge the customer into another, first.");
         }
         await store.DeleteAsync(caller.Write(clock), id, ifMatch, cancellationToken);
     }

@@ -13,6 +13,7 @@ internal static class OpportunityRegistration
     {
         services.AddOwnedRecords<Opportunity, OpportunityRecordType, CreateOpportunity, OpportunityService>("Opportunities", "Opportunity", "Opportunities");
         services.AddSingleton<IPipelineUsage, OpportunityPipelineUsage>();
+        services.AddSingleton<IRestoreGuard>(sp => sp.GetRequiredService<OpportunityService>());
         services.AddSingleton<OpportunityStages>();
         services.AddSingleton<IApiFeature, OpportunityActions>();
         return services;

@@ -19,12 +19,14 @@ namespace Crm.Functions.Opportunities;
 /// </summary>
 internal sealed class OpportunityService(RecordStore<Opportunity> store, RecordStore<Customer> customers, RecordStore<Contact> contacts,
     RecordStore<Pipeline> pipelines, PipelineService pipelineService, DictionaryValidator dictionaries, TenantStore tenants, SalesAccess access, TimeProvider clock)
-    : IRecordService<Opportunity, CreateOpportunity>
+    : IRecordService<Opportunity, CreateOpportunity>, IRestoreGuard
 {
     /// <summary>Fields only the stage, won and lost actions change (or nobody: the history).</summary>
     private static readonly string[] ByAction = ["stageKey", "status", "probability", "lossReason", "closedAt", "stageHistory", "productTotal"];
 
     public RecordStore<Opportunity> Store => store;
+
+    public string TypeName => "opportunity";
 
     public async Task<Opportunity> CreateAsync(Caller caller, CreateOpportunity input, CancellationToken cancellationToken)
     {
@@ -96,6 +98,23 @@ internal sealed class OpportunityService(RecordStore<Opportunity> store, RecordS
     public Task DeleteAsync(Caller caller, string id, string? ifMatch, CancellationToken cancellationToken) =>
         store.DeleteAsync(caller.Write(clock), id, ifMatch, cancellationToken);
 
+    /// <summary>An opportunity comes back only to a live customer and pipeline, so a restore never leaves it dangling.</summary>
+    public async Task EnsureCanRestoreAsync(string tenantId, string id, CancellationToken cancellationToken)
+    {
+        if (await store.FindInBinAsync(tenantId, id, cancellationToken) is not { } opportunity)
+        {
+            return;
+        }
+        if (await customers.FindAsync(tenantId, opportunity.CustomerId, cancellationToken) is null)
+        {
+            throw new ConflictException("opportunity.customer_deleted", $"The opportunity's customer '{opportunity.CustomerId}' is deleted; restore it first.");
+        }
+        if (await pipelines.FindAsync(tenantId, opportunity.PipelineId, cancellationToken) is null)
+        {
+            throw new ConflictException("opportunity.pipeline_deleted", $"The opportunity's pipeline '{opportunity.PipelineId}' is deleted; restore it first.");
+        }
+    }
+
     /// <summary>The pipeline an opportunity is on; one deleted under it (it cannot be while in use) reads as unknown.</summary>
     public async Task<Pipeline> PipelineAsync(string tenantId, string pipelineId, CancellationToken cancellationToken) =>
         await pipelines.FindAsync(tenantId, pipelineId, cancellationToken)
@@ -163,6 +182,6 @@ internal sealed class OpportunityService(RecordStore<Opportunity> store, RecordS
 /// <summary>A pipeline that opportunities (live ones) are on cannot be deleted.</summary>
 internal sealed class OpportunityPipelineUsage(RecordStore<Opportunity> store) : IPipelineUsage
 {
-    public async Task<bool> IsInUseAsync(string tenantId, string pipelineId, CancellationToken cancellationToken) =>
-        (await store.ListAsync(tenantId, new ListQuery { FieldEquals = [new("pipelineId", pipelineId)], Limit = 1 }, cancellationToken)).Items.Count > 0;
+    public Task<bool> IsInUseAsync(string tenantId, string pipelineId, CancellationToken cancellationToken) =>
+        store.AnyWithFieldAsync(tenantId, "pipelineId", pipelineId, cancellationToken);
 }

@@ -215,4 +215,43 @@ public sealed class OpportunityApiTests(CrmApp app) : IClassFixture<CrmApp>
         Assert.Contains(moved.GetProperty("team").EnumerateArray(), m => m.Str("userId") == tenant.AdminUserId && m.Str("access") == "readWrite");
         Assert.Equal(tenant.AdminUserId, (await tenant.Admin.GetJsonAsync($"/api/v1/opportunities/{kept.Id()}")).Str("ownerId"));
     }
+
+    [Fact]
+    public async Task OpportunitiesFollowAMergeBlockACustomersDeleteAndComeBackOnlyToALiveCustomer()
+    {
+        var tenant = await app.NewTenantAsync();
+        var target = await tenant.Admin.CreateCustomerAsync(SalesSetup.Unique("Target"));
+        var source = await tenant.Admin.CreateCustomerAsync(SalesSetup.Unique("Source"));
+        var deal = await tenant.Admin.PostJsonAsync("/api/v1/opportunities", new { name = "Follows", customerId = source.Id() }, HttpStatusCode.Created);
+
+        await (await tenant.Admin.DeleteAsync($"/api/v1/customers/{source.Id()}", null)).ExpectProblemAsync(HttpStatusCode.Conflict, "customer.has_opportunities");
+        var merged = await tenant.Admin.PostJsonAsync("/api/v1/customers/merge", new { targetId = target.Id(), sourceIds = new[] { source.Id() } }, HttpStatusCode.OK);
+        Assert.Equal([deal.Id()], merged.GetProperty("movedOpportunityIds").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(target.Id(), (await tenant.Admin.GetJsonAsync($"/api/v1/opportunities/{deal.Id()}")).Str("customerId"));
+        Assert.Equal([deal.Id()], (await tenant.Admin.GetJsonAsync($"/api/v1/opportunities?customerId={target.Id()}")).Ids());
+
+        // Binned with its customer, it comes back only after the customer.
+        await (await tenant.Admin.DeleteAsync($"/api/v1/opportunities/{deal.Id()}", null)).ExpectAsync(HttpStatusCode.NoContent);
+        await (await tenant.Admin.DeleteAsync($"/api/v1/customers/{target.Id()}", null)).ExpectAsync(HttpStatusCode.NoContent);
+        await (await tenant.Admin.PostAsync($"/api/v1/recycle-bin/opportunity/{deal.Id()}/restore", null)).ExpectProblemAsync(HttpStatusCode.Conflict, "opportunity.customer_deleted");
+        await (await tenant.Admin.GetAsync($"/api/v1/opportunities/{deal.Id()}")).ExpectProblemAsync(HttpStatusCode.NotFound, "opportunity.not_found");
+        await (await tenant.Admin.PostAsync($"/api/v1/recycle-bin/customer/{target.Id()}/restore", null)).ExpectAsync(HttpStatusCode.OK);
+        await (await tenant.Admin.PostAsync($"/api/v1/recycle-bin/opportunity/{deal.Id()}/restore", null)).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("Follows", (await tenant.Admin.GetJsonAsync($"/api/v1/opportunities/{deal.Id()}")).Str("name"));
+    }
+
+    [Fact]
+    public async Task ListsFilterByStageAndStatusAndSearchFindsTheName()
+    {
+        var tenant = await app.NewTenantAsync();
+        var customer = await tenant.Admin.CreateCustomerAsync(SalesSetup.Unique("Filtered"));
+        var open = await tenant.Admin.PostJsonAsync("/api/v1/opportunities", new { name = "Platform upgrade", customerId = customer.Id(), stageKey = "proposal" }, HttpStatusCode.Created);
+        var closed = await tenant.Admin.PostJsonAsync("/api/v1/opportunities", new { name = "Support renewal", customerId = customer.Id() }, HttpStatusCode.Created);
+        await tenant.Admin.PostJsonAsync($"/api/v1/opportunities/{closed.Id()}/won", new { }, HttpStatusCode.OK);
+
+        Assert.Equal(60, open.GetProperty("probability").GetInt32());
+        Assert.Equal([closed.Id()], (await tenant.Admin.GetJsonAsync("/api/v1/opportunities?status=won")).Ids());
+        Assert.Equal([open.Id()], (await tenant.Admin.GetJsonAsync("/api/v1/opportunities?stageKey=proposal")).Ids());
+        Assert.Equal([open.Id()], (await tenant.Admin.GetJsonAsync("/api/v1/opportunities?q=platform")).Ids());
+    }
 }
