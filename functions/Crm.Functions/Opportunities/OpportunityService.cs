@@ -179,9 +179,31 @@ internal sealed class OpportunityService(RecordStore<Opportunity> store, RecordS
     };
 }
 
-/// <summary>A pipeline that opportunities (live ones) are on cannot be deleted.</summary>
+/// <summary>A pipeline, or a stage of it, that opportunities (live ones) are on cannot be removed.</summary>
 internal sealed class OpportunityPipelineUsage(RecordStore<Opportunity> store) : IPipelineUsage
 {
     public Task<bool> IsInUseAsync(string tenantId, string pipelineId, CancellationToken cancellationToken) =>
         store.AnyWithFieldAsync(tenantId, "pipelineId", pipelineId, cancellationToken);
+
+    /// <summary>Stage keys repeat across pipelines, so the stage's index range is filtered by pipeline, page after page.</summary>
+    public async Task<bool> IsStageInUseAsync(string tenantId, string pipelineId, string stageKey, CancellationToken cancellationToken)
+    {
+        string? cursor = null;
+        do
+        {
+            var page = await store.ListAsync(tenantId, new ListQuery
+            {
+                FieldEquals = [new("stageKey", stageKey), new("pipelineId", pipelineId)],
+                Limit = 1,
+                Cursor = cursor,
+            }, cancellationToken);
+            if (page.Items.Count > 0)
+            {
+                return true;
+            }
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+        return false;
+    }
 }

@@ -29,10 +29,12 @@ public sealed record PipelineChanges
 }
 
 /// <summary>
-/// Tells whether records use a pipeline, so that it is not deleted under them. The opportunities
-/// feature implements it (opportunities on the pipeline) and registers it as a singleton.
+/// Tells whether records use a pipeline or one of its stages, so that neither is removed under them.
+/// The opportunities feature implements it (opportunities on the pipeline) and registers it as a singleton.
 /// </summary>
 internal interface IPipelineUsage
 {
     Task<bool> IsInUseAsync(string tenantId, string pipelineId, CancellationToken cancellationToken);
+
+    Task<bool> IsStageInUseAsync(string tenantId, string pipelineId, string stageKey, CancellationToken cancellationToken);
 }

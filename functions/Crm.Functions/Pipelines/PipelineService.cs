@@ -27,7 +27,7 @@ internal sealed class PipelineService(RecordStore<Pipeline> store, IEnumerable<I
     public async Task<Pipeline> UpdateAsync(Caller caller, string id, string? ifMatch, JsonObject patch, CancellationToken cancellationToken)
     {
         var becomesDefault = false;
-        var updated = await store.UpdateAsync(caller.Write(clock), id, ifMatch, current =>
+        var updated = await store.UpdateAsync(caller.Write(clock), id, ifMatch, async current =>
         {
             var changes = MergePatch.Apply(new PipelineChanges { Name = current.Name, Stages = current.Stages, IsDefault = current.IsDefault }, patch);
             if (current.IsDefault && !changes.IsDefault)
@@ -35,9 +35,26 @@ internal sealed class PipelineService(RecordStore<Pipeline> store, IEnumerable<I
                 throw new ConflictException("pipeline.default_required", "A tenant always has a default pipeline: make another pipeline the default instead.");
             }
             becomesDefault = changes.IsDefault && !current.IsDefault;
-            return ValueTask.FromResult(PipelineRules.Validate(current with { Name = changes.Name, Stages = changes.Stages }));
+            var validated = PipelineRules.Validate(current with { Name = changes.Name, Stages = changes.Stages });
+            await EnsureRemovedStagesUnusedAsync(caller.TenantId, current, validated, cancellationToken);
+            return validated;
         }, cancellationToken: cancellationToken);
         return becomesDefault ? await MakeDefaultAsync(caller.Write(clock), id, cancellationToken) : updated;
+    }
+
+    /// <summary>Records on a stage would be left on a stage that no longer exists.</summary>
+    private async Task EnsureRemovedStagesUnusedAsync(string tenantId, Pipeline before, Pipeline after, CancellationToken cancellationToken)
+    {
+        foreach (var removed in before.Stages.Select(s => s.Key).Except(after.Stages.Select(s => s.Key), StringComparer.Ordinal))
+        {
+            foreach (var usage in usages)
+            {
+                if (await usage.IsStageInUseAsync(tenantId, before.Id, removed, cancellationToken))
+                {
+                    throw new ConflictException("pipeline.stage_in_use", $"Opportunities are on the stage '{removed}': move them before removing it.");
+                }
+            }
+        }
     }
 
     public async Task DeleteAsync(Caller caller, string id, string? ifMatch, CancellationToken cancellationToken)

@@ -121,6 +121,8 @@ public sealed class PipelineApiTests(CrmApp app) : IClassFixture<CrmApp>
     private sealed class UsedPipelines(string id) : IPipelineUsage
     {
         public Task<bool> IsInUseAsync(string tenantId, string pipelineId, CancellationToken cancellationToken) => Task.FromResult(pipelineId == id);
+
+        public Task<bool> IsStageInUseAsync(string tenantId, string pipelineId, string stageKey, CancellationToken cancellationToken) => Task.FromResult(false);
     }
 
     [Fact]

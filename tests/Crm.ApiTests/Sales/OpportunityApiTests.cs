@@ -187,6 +187,17 @@ public sealed class OpportunityApiTests(CrmApp app) : IClassFixture<CrmApp>
         await (await tenant.Admin.PatchJsonAsync($"/api/v1/opportunities/{deal.Id()}", new { pipelineId = (await tenant.Admin.GetJsonAsync("/api/v1/pipelines/default")).Id() }))
             .ExpectProblemAsync(HttpStatusCode.BadRequest, "opportunity.pipeline_fixed");
 
+        // The deal's stage cannot be taken out from under it; other stages can be added and removed.
+        var withoutTalk = new object[]
+        {
+            new { key = "pitch", name = "Pitch", probability = 30, kind = "open" },
+            new { key = "won", name = "Won", probability = 100, kind = "won" },
+            new { key = "lost", name = "Lost", probability = 0, kind = "lost" },
+        };
+        await (await tenant.Admin.PatchJsonAsync($"/api/v1/pipelines/{renewals.Id()}", new { stages = withoutTalk })).ExpectProblemAsync(HttpStatusCode.Conflict, "pipeline.stage_in_use");
+        await (await tenant.Admin.PatchJsonAsync($"/api/v1/pipelines/{renewals.Id()}", new { stages = new object[] { stages[0], withoutTalk[0], stages[1], stages[2] } })).ExpectAsync(HttpStatusCode.OK);
+        await (await tenant.Admin.PatchJsonAsync($"/api/v1/pipelines/{renewals.Id()}", new { stages })).ExpectAsync(HttpStatusCode.OK);
+
         await (await tenant.Admin.DeleteAsync($"/api/v1/pipelines/{renewals.Id()}", null)).ExpectProblemAsync(HttpStatusCode.Conflict, "pipeline.in_use");
         await tenant.Admin.GetJsonAsync($"/api/v1/pipelines/{renewals.Id()}");
         await (await tenant.Admin.DeleteAsync($"/api/v1/opportunities/{deal.Id()}", null)).ExpectAsync(HttpStatusCode.NoContent);
