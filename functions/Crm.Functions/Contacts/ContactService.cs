@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Crm.Domain.Common;
 using Crm.Domain.Sales;
@@ -86,20 +85,8 @@ internal sealed class ContactService(RecordStore<Contact> store, RecordStore<Cus
     }
 
     /// <summary>Every live contact of a customer, whoever owns it (transfer and merge move them all).</summary>
-    public async IAsyncEnumerable<Contact> OfCustomerAsync(string tenantId, string customerId, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var query = new ListQuery { FieldEquals = [new("customerId", customerId)], Limit = 200 };
-        do
-        {
-            var page = await store.ListAsync(tenantId, query, cancellationToken);
-            foreach (var contact in page.Items)
-            {
-                yield return contact;
-            }
-            query = query with { Cursor = page.NextCursor };
-        }
-        while (query.Cursor is not null);
-    }
+    public IAsyncEnumerable<Contact> OfCustomerAsync(string tenantId, string customerId, CancellationToken cancellationToken) =>
+        store.ListAllAsync(tenantId, new ListQuery { FieldEquals = [new("customerId", customerId)], Limit = 200 }, cancellationToken);
 
     /// <summary>A customer the caller can see; any other id answers alike, so none is confirmed.</summary>
     private async Task<Customer> VisibleCustomerAsync(Caller caller, string customerId, CancellationToken cancellationToken) =>

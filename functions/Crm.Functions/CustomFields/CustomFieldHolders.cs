@@ -28,17 +28,6 @@ internal sealed class CustomFieldHolder<T>(RecordStore<T> store) : ICustomFieldH
             Limit = 1,
             FilterGroups = [new FilterGroup([new Filter($"customFields.{key}", FilterOperator.IsNotNull)])],
         };
-        // A page may end early on the scan budget with a cursor: keep reading until a value or the end.
-        do
-        {
-            var page = await store.ListAsync(tenantId, query, cancellationToken);
-            if (page.Items.Count > 0)
-            {
-                return true;
-            }
-            query = query with { Cursor = page.NextCursor };
-        }
-        while (query.Cursor is not null);
-        return false;
+        return await store.ListAllAsync(tenantId, query, cancellationToken).AnyAsync(cancellationToken);
     }
 }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Crm.Domain.Common;
 using Crm.Domain.Configuration;
@@ -121,20 +120,8 @@ internal sealed class OpportunityService(RecordStore<Opportunity> store, RecordS
             ?? throw new ValidationException("pipelineId", $"No pipeline with id '{pipelineId}'.", "opportunity.pipeline_not_found");
 
     /// <summary>Every live opportunity of a customer, whoever owns it (the transfer cascade moves them all).</summary>
-    public async IAsyncEnumerable<Opportunity> OfCustomerAsync(string tenantId, string customerId, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var query = new ListQuery { FieldEquals = [new("customerId", customerId)], Limit = 200 };
-        do
-        {
-            var page = await store.ListAsync(tenantId, query, cancellationToken);
-            foreach (var opportunity in page.Items)
-            {
-                yield return opportunity;
-            }
-            query = query with { Cursor = page.NextCursor };
-        }
-        while (query.Cursor is not null);
-    }
+    public IAsyncEnumerable<Opportunity> OfCustomerAsync(string tenantId, string customerId, CancellationToken cancellationToken) =>
+        store.ListAllAsync(tenantId, new ListQuery { FieldEquals = [new("customerId", customerId)], Limit = 200 }, cancellationToken);
 
     private static void Check(OpportunityFields fields) =>
         OpportunityRules.Check(fields.Amount, fields.Currency, fields.ProbabilityOverride, fields.ProductLines ?? [], fields.Competitors ?? [], fields.Contacts ?? []);
@@ -186,24 +173,7 @@ internal sealed class OpportunityPipelineUsage(RecordStore<Opportunity> store) :
         store.AnyWithFieldAsync(tenantId, "pipelineId", pipelineId, cancellationToken);
 
     /// <summary>Stage keys repeat across pipelines, so the stage's index range is filtered by pipeline, page after page.</summary>
-    public async Task<bool> IsStageInUseAsync(string tenantId, string pipelineId, string stageKey, CancellationToken cancellationToken)
-    {
-        string? cursor = null;
-        do
-        {
-            var page = await store.ListAsync(tenantId, new ListQuery
-            {
-                FieldEquals = [new("stageKey", stageKey), new("pipelineId", pipelineId)],
-                Limit = 1,
-                Cursor = cursor,
-            }, cancellationToken);
-            if (page.Items.Count > 0)
-            {
-                return true;
-            }
-            cursor = page.NextCursor;
-        }
-        while (cursor is not null);
-        return false;
-    }
+    public async Task<bool> IsStageInUseAsync(string tenantId, string pipelineId, string stageKey, CancellationToken cancellationToken) =>
+        await store.ListAllAsync(tenantId, new ListQuery { FieldEquals = [new("stageKey", stageKey), new("pipelineId", pipelineId)], Limit = 1 }, cancellationToken)
+            .AnyAsync(cancellationToken);
 }

@@ -205,22 +205,11 @@ internal sealed class UserService(RecordStore<User> store, RecordStore<Departmen
         {
             return;
         }
-        string? cursor = null;
-        do
+        var superAdmins = store.ListAllAsync(tenantId, new ListQuery { FieldEquals = [new("status", "active"), new("isSuperAdmin", "true")], Limit = 2 }, cancellationToken);
+        if (await superAdmins.AnyAsync(u => u.Id != user.Id, cancellationToken))
         {
-            var page = await store.ListAsync(tenantId, new ListQuery
-            {
-                FieldEquals = [new("status", "active"), new("isSuperAdmin", "true")],
-                Limit = 2,
-                Cursor = cursor,
-            }, cancellationToken);
-            if (page.Items.Any(u => u.Id != user.Id))
-            {
-                return;
-            }
-            cursor = page.NextCursor;
+            return;
         }
-        while (cursor is not null);
         throw new ConflictException("user.last_super_admin", $"The last active super administrator cannot be {action}.");
     }
 

@@ -68,6 +68,25 @@ public sealed partial class RecordStore<T>
         return new Page<T>(items, null);
     }
 
+    /// <summary>
+    /// Every match of a query, page after page: for rules that must see all of them (cascades, "is it
+    /// in use"). A page may end early on the scan budget with a cursor, so only the cursor says "done".
+    /// </summary>
+    public async IAsyncEnumerable<T> ListAllAsync(string tenantId, ListQuery query,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        do
+        {
+            var page = await ListAsync(tenantId, query, cancellationToken).ConfigureAwait(false);
+            foreach (var item in page.Items)
+            {
+                yield return item;
+            }
+            query = query with { Cursor = page.NextCursor };
+        }
+        while (query.Cursor is not null);
+    }
+
     private void Validate(ListQuery query)
     {
         var errors = new Dictionary<string, string[]>();
