@@ -37,6 +37,8 @@ param apiMemory string = '1Gi'
 @description('Storage queues whose messages must wake the app from zero: one KEDA azure-queue rule each. One line per queue the app listens on (StorageOptions.Queue, no prefix in Azure).')
 param workQueues string[] = [
   'outbox' // change events waiting to be moved into the change feed
+  'imports' // import jobs (RunImport)
+  'exports' // export jobs (RunExport)
 ]
 
 @description('Visible messages per replica the queue rules aim for (the listener fetches 16 at a time).')
@@ -82,6 +84,9 @@ var timerJobs timerJob[] = [
   { name: 'recycle-bin-purge', cron: '15 3 * * *', timeoutSeconds: 1800 } // 0 15 3 * * ?
   { name: 'outbox-sweep', cron: '*/5 * * * *', timeoutSeconds: 240 } // 0 0/5 * * * ?
   { name: 'event-feed-retention', cron: '45 3 * * *', timeoutSeconds: 1800 } // 0 45 3 * * ?
+  { name: 'followup-reminders', cron: '* * * * *', timeoutSeconds: 55 } // 0 * * * * ?
+  { name: 'pool-rules', cron: '30 2 * * *', timeoutSeconds: 1800 } // 0 30 2 * * ?
+  { name: 'transfer-file-expiry', cron: '30 4 * * *', timeoutSeconds: 1800 } // 0 30 4 * * ?
 ]
 
 var abbrs = loadJsonContent('abbreviations.json')

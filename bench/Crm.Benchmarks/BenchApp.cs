@@ -152,7 +152,7 @@ internal sealed class BenchApp : WebApplicationFactory<Program>
 
         using var signIn = await Http.PostAsJsonAsync("/api/v1/auth/token", new { tenant = slug, login = "admin", password = Password });
         var tokens = await Expect(signIn, HttpStatusCode.OK);
-        return new BenchTenant(tenant.GetProperty("id").GetString()!, tenant.GetProperty("officeDepartmentId").GetString()!,
+        return new BenchTenant(tenant.GetProperty("id").GetString()!, slug, tenant.GetProperty("officeDepartmentId").GetString()!,
             body.GetProperty("adminUserId").GetString()!,
             new AuthenticationHeaderValue("Bearer", tokens.GetProperty("accessToken").GetString()));
     }
@@ -169,7 +169,7 @@ internal sealed class BenchApp : WebApplicationFactory<Program>
 }
 
 /// <summary>A provisioned tenant and its administrator's bearer token.</summary>
-internal sealed record BenchTenant(string Id, string OfficeDepartmentId, string AdminUserId, AuthenticationHeaderValue Auth)
+internal sealed record BenchTenant(string Id, string Slug, string OfficeDepartmentId, string AdminUserId, AuthenticationHeaderValue Auth)
 {
     public HttpRequestMessage Request(HttpMethod method, string path, object? body = null)
     {

@@ -15,7 +15,9 @@ internal sealed record BenchOptions
     public double SeedSeconds { get; init; } = 240;
     public double ListSeconds { get; init; } = 5;
     public double IdleSeconds { get; init; } = 10;
-    public string Only { get; init; } = "raw,api,list,memory";
+    public int ImportRows { get; init; } = 10_000;
+    public double ImportSeconds { get; init; } = 300;
+    public string Only { get; init; } = "raw,api,list,sales,import,memory";
 
     public bool Runs(string part) => Only.Split(',', StringSplitOptions.TrimEntries).Contains(part, StringComparer.OrdinalIgnoreCase);
 
@@ -24,14 +26,16 @@ internal sealed record BenchOptions
           --seconds N          measured seconds per raw/API figure (10)
           --warmup N           warm-up seconds before each figure (2)
           --clients N          the concurrent client count besides 1 (16)
-          --small-records N    records in the small list tenant (1000)
-          --records N          records in the large list tenant (100000)
+          --small-records N    records in the small list tenants (1000)
+          --records N          records in the large list tenants, departments and customers (100000)
           --seed-parallelism N concurrent engine writes while seeding (32)
           --seed-seconds N     time budget for seeding the large tenant; the lists are then measured
                                at the size reached, which the report states (240)
           --list-seconds N     measured seconds per list figure (5)
           --idle-seconds N     idle time before reading the service's RSS (10)
-          --only a,b           parts to run: raw, api, list, memory (all)
+          --import-rows N      customers in the CSV the import part uploads (10000)
+          --import-seconds N   how long to wait for the import; the rate is then taken from the rows created (300)
+          --only a,b           parts to run: raw, api, list, sales, import, memory (all)
         Storage: CRM_BENCH_STORAGE, else CRM_TEST_STORAGE, else UseDevelopmentStorage=true.
         """;
 
@@ -54,6 +58,8 @@ internal sealed record BenchOptions
                 "--seed-seconds" => o with { SeedSeconds = Number() },
                 "--list-seconds" => o with { ListSeconds = Number() },
                 "--idle-seconds" => o with { IdleSeconds = Number() },
+                "--import-rows" => o with { ImportRows = (int)Number() },
+                "--import-seconds" => o with { ImportSeconds = Number() },
                 "--only" => o with { Only = value },
                 _ => throw new ArgumentException($"Unknown option {name}.\n{Usage}"),
             };

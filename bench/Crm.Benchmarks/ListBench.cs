@@ -65,11 +65,23 @@ internal sealed class ListBench(BenchOptions options, BenchApp app)
     /// The store instance is the app's own type declaration with a silent outbox notifier, so the
     /// dispatcher does not spend the measurement moving 100,000 seeded events into the change feed.
     /// </summary>
-    private async Task<SeedResult> SeedAsync(BenchTenant tenant, int count, string label, TimeSpan budget)
+    private Task<SeedResult> SeedAsync(BenchTenant tenant, int count, string label, TimeSpan budget)
     {
         var services = app.Services;
         var store = new RecordStore<Department>(services.GetRequiredService<TableServiceClient>(), services.GetRequiredService<StorageOptions>(),
             services.GetRequiredService<RecordStore<Department>>().Type, new SilentNotifier());
+        return SeedAsync(options, label, "departments", count, budget, (n, ct) => store.CreateAsync(
+            new WriteContext(tenant.Id, tenant.AdminUserId, "127.0.0.1", DateTimeOffset.UtcNow),
+            new Department { Name = SampleDepartment.Name(n), ParentId = tenant.OfficeDepartmentId, Description = SampleDepartment.Description, SortOrder = 10 },
+            cancellationToken: ct));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="write"/> for records 1 to <paramref name="count"/>, <see cref="BenchOptions.SeedParallelism"/> at a time,
+    /// until the time budget is spent (writes already started finish); the rate per 1,000 shows how it changed as the partition grew.
+    /// </summary>
+    public static async Task<SeedResult> SeedAsync(BenchOptions options, string label, string what, int count, TimeSpan budget, Func<int, CancellationToken, Task> write)
+    {
         var done = 0;
         var slices = new List<(int, double)>();
         var sliceStart = TimeSpan.Zero;
@@ -77,7 +89,6 @@ internal sealed class ListBench(BenchOptions options, BenchApp app)
         using var progress = new Timer(_ => Progress.Say($"seeding {label}: {Volatile.Read(ref done):N0}/{count:N0} in {watch.Elapsed.TotalSeconds:F0} s"),
             null, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(15));
 
-        // Stops handing out work once the time budget is spent; writes already started finish.
         IEnumerable<int> Numbers()
         {
             for (var n = 1; n <= count && watch.Elapsed < budget; n++)
@@ -88,14 +99,7 @@ internal sealed class ListBench(BenchOptions options, BenchApp app)
 
         await Parallel.ForEachAsync(Numbers(), new ParallelOptions { MaxDegreeOfParallelism = options.SeedParallelism }, async (n, ct) =>
         {
-            var context = new WriteContext(tenant.Id, tenant.AdminUserId, "127.0.0.1", DateTimeOffset.UtcNow);
-            await store.CreateAsync(context, new Department
-            {
-                Name = SampleDepartment.Name(n),
-                ParentId = tenant.OfficeDepartmentId,
-                Description = SampleDepartment.Description,
-                SortOrder = 10,
-            }, cancellationToken: ct);
+            await write(n, ct);
             if (Interlocked.Increment(ref done) is var written && written % 1000 == 0)
             {
                 lock (slices)
@@ -107,7 +111,7 @@ internal sealed class ListBench(BenchOptions options, BenchApp app)
             }
         });
         watch.Stop();
-        Progress.Say($"seeded {done:N0} of {count:N0} departments ({label}) in {watch.Elapsed.TotalSeconds:F1} s");
+        Progress.Say($"seeded {done:N0} of {count:N0} {what} ({label}) in {watch.Elapsed.TotalSeconds:F1} s");
         return new SeedResult(label, count, done, watch.Elapsed.TotalSeconds, slices);
     }
 
@@ -181,7 +185,8 @@ internal sealed class ListBench(BenchOptions options, BenchApp app)
         return new RowCensus(tenant.Id, seeded + 1, kinds.Select(k => (k.Key, k.Value)).ToList());
     }
 
-    private sealed class SilentNotifier : IOutboxNotifier
+    /// <summary>Keeps the dispatcher from moving every seeded event into the change feed during a measurement.</summary>
+    internal sealed class SilentNotifier : IOutboxNotifier
     {
         public void Notify(string tenantId)
         {

@@ -68,6 +68,20 @@ internal static class BenchProgram
                 app.Start();
                 report.Lists = await new ListBench(options, app).RunAsync();
             });
+            await Part("sales", async () =>
+            {
+                prefixes.Add(Prefix("sales"));
+                using var app = new BenchApp(options.Storage, Prefix("sales"));
+                app.Start();
+                report.Sales = await new SalesBench(options, app).RunAsync();
+            });
+            await Part("import", async () =>
+            {
+                prefixes.Add(Prefix("import"));
+                using var app = new BenchApp(options.Storage, Prefix("import"));
+                app.Start();
+                report.Import = await new SalesBench(options, app).ImportAsync(options.ImportRows);
+            });
             await Part("memory", async () =>
             {
                 prefixes.Add(Prefix("mem"));

@@ -17,6 +17,8 @@ internal sealed class Report(BenchOptions options)
     public string? DeleteCost { get; set; }
     public ListResults? Lists { get; set; }
     public MemoryResult? Memory { get; set; }
+    public SalesResults? Sales { get; set; }
+    public ImportFigures? Import { get; set; }
     public List<string> Failures { get; } = [];
     public string LoadAtStart { get; } = LoadAverage();
 
@@ -75,6 +77,24 @@ internal sealed class Report(BenchOptions options)
             }
             Line();
         }
+        if (Sales is { } sales)
+        {
+            Line($"6. Sales (issue 4): a rep (scope self) who owns every tenth customer, 1 client, {F(options.ListSeconds)} s per row");
+            foreach (var f in sales.Lists)
+            {
+                Line($"   {f.Customers:N0} customers in the tenant ({f.Mine:N0} the rep's); seeded in {f.Seed.Seconds:F1} s = {f.Seed.RecordsPerSecond:F0} customers/s");
+                Table([f.MyPage, f.Prefix], showThroughput: false, notes: false);
+                Line($"     storage per 'my customers' page: {f.MyPageCost}");
+                Line($"     storage per prefix search:       {f.PrefixCost}");
+            }
+            Line();
+        }
+        if (Import is { } import)
+        {
+            Line($"7. Import of {import.Rows:N0} customers (CSV, POST /api/v1/imports to the job's end, a service and tables of its own):");
+            Line($"   {import.Status}{(import.Status == "running" ? $" when the {F(options.ImportSeconds)} s budget ran out" : "")}, {import.Created:N0} created in {import.Seconds:F1} s = {import.RowsPerSecond:F0} rows/s");
+            Line();
+        }
         if (Memory is { } m)
         {
             Line($"5. Service at rest (separate process, Release build): ready after {m.StartupSeconds:F1} s, {m.Requests} requests, then {F(options.IdleSeconds)} s idle");
@@ -122,6 +142,17 @@ internal sealed class Report(BenchOptions options)
             {
                 _notes.Add($"* the large tenant has {large.Records:N0} departments, not the {options.Records:N0} asked: seeding stopped at its time budget (--seed-seconds).");
             }
+        }
+        if (Sales is { Lists: [{ } smallSales, { } largeSales, ..] })
+        {
+            var sizes = $"{largeSales.Customers:N0} / {smallSales.Customers:N0} customers";
+            Check($"  (info) 'my customers' first page p50, {sizes}", largeSales.MyPage.P50, smallSales.MyPage.P50, null, "");
+            Check($"  (info) name prefix search p50, {sizes}", largeSales.Prefix.P50, smallSales.Prefix.P50, null, "");
+        }
+        if (Import is { } import)
+        {
+            _checks.Add(($"import of {import.Rows:N0} customers, seconds", import.Seconds.ToString("F0", CultureInfo.InvariantCulture), "< 60",
+                import.Status == "succeeded" && import.Created == import.Rows && import.Seconds < 60));
         }
         if (Memory is { } m)
         {

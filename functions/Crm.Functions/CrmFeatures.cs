@@ -10,16 +10,22 @@ using Crm.Functions.CustomFields;
 using Crm.Functions.Departments;
 using Crm.Functions.Dictionaries;
 using Crm.Functions.Events;
+using Crm.Functions.FollowUps;
 using Crm.Functions.Hosting;
 using Crm.Functions.IpRules;
+using Crm.Functions.Notifications;
+using Crm.Functions.Leads;
 using Crm.Functions.Opportunities;
 using Crm.Functions.Pipelines;
+using Crm.Functions.Pool;
 using Crm.Functions.RecycleBin;
+using Crm.Functions.SavedViews;
 using Crm.Functions.Records;
 using Crm.Functions.Roles;
 using Crm.Functions.Settings;
 using Crm.Functions.SignIn;
 using Crm.Functions.Tenants;
+using Crm.Functions.Transfers;
 using Crm.Functions.Users;
 using Crm.Storage.Events;
 using Crm.Storage.Records;
@@ -50,12 +56,18 @@ internal static class CrmFeatures
         services.AddSingleton<IRestoreGuard>(sp => sp.GetRequiredService<DepartmentService>());
         services.AddCustomers();
         services.AddOpportunities();
+        services.AddFollowUps();
+        services.AddLeads();
+        services.AddPublicPool();
+        services.AddSavedViews();
+        services.AddTransfers(configuration);
         services.AddSingleton<UserService>();
         services.AddSingleton<Credentials>();
         services.AddSingleton<RoleService>();
         services.AddSingleton<LockoutStore>();
         services.AddSingleton<LoginLog>();
         services.AddSingleton<TenantProvisioning>();
+        services.AddSingleton<DemoCompany>();
         services.AddHostedService<DemoTenantSeeder>();
 
         services.Configure<EventFeedOptions>(configuration.GetSection("Events"));
@@ -106,6 +118,7 @@ internal static class CrmFeatures
         api.MapDictionaries();
         api.MapCustomFields();
         api.MapPipelines();
+        api.MapNotifications();
         // Record types registered with AddOwnedRecords bring their own routes.
         foreach (var feature in app.Services.GetServices<IApiFeature>())
         {

@@ -28,7 +28,7 @@ internal sealed class ContactRecordType : RecordType<Contact>
 
     public override IReadOnlySet<string> FilterableFields { get; } = new HashSet<string>([
         "customerId", "name", "title", "department", "phone", "mobile", "email", "wechat", "decisionRole", "isPrimary",
-        "reportsToId", "birthday", "ownerId", "createdAt", "createdBy", "updatedAt", "updatedBy"]);
+        "reportsToId", "birthday", "lastFollowUpAt", "ownerId", "createdAt", "createdBy", "updatedAt", "updatedBy"]);
 }
 
 public abstract record ContactFields

@@ -20,19 +20,25 @@ internal sealed class ContactService(RecordStore<Contact> store, RecordStore<Cus
     public string TypeName => "contact";
 
     /// <summary>The owner defaults to the customer's owner, so a customer's people stay in its owner's book.</summary>
-    public async Task<Contact> CreateAsync(Caller caller, CreateContact input, CancellationToken cancellationToken)
+    public Task<Contact> CreateAsync(Caller caller, CreateContact input, CancellationToken cancellationToken) =>
+        CreateAsync(caller, input, null, cancellationToken);
+
+    /// <summary>A create with a reserved id, an activity and links set by the feature making it (<see cref="RecordSeed{T}"/>).</summary>
+    public async Task<Contact> CreateAsync(Caller caller, CreateContact input, RecordSeed<Contact>? seed, CancellationToken cancellationToken)
     {
         var customer = await VisibleCustomerAsync(caller, input.CustomerId, cancellationToken);
         if (input.ReportsToId is { } boss)
         {
             await EnsureColleagueAsync(caller.TenantId, customer.Id, boss, cancellationToken);
         }
-        return await PrimaryAsync(caller, () => store.CreateAsync(caller.Write(clock), Apply(new Contact
+        var contact = Apply(new Contact
         {
             CustomerId = customer.Id,
             OwnerId = input.OwnerId ?? customer.OwnerId ?? caller.UserId,
             CustomFields = input.CustomFields ?? [],
-        }, input), cancellationToken: cancellationToken), cancellationToken);
+        }, input);
+        return await PrimaryAsync(caller, () => store.CreateAsync(seed?.Write(caller.Write(clock)) ?? caller.Write(clock), seed?.Apply(contact) ?? contact,
+            cancellationToken: cancellationToken), cancellationToken);
     }
 
     public Task<Contact> UpdateAsync(Caller caller, string id, string? ifMatch, JsonObject patch, CancellationToken cancellationToken) =>
@@ -122,18 +128,17 @@ internal sealed class ContactService(RecordStore<Contact> store, RecordStore<Cus
     private static Contact Apply(Contact contact, ContactFields fields) => contact with
     {
         Name = fields.Name.Trim(),
-        Title = Blank(fields.Title),
-        Department = Blank(fields.Department),
-        Phone = Blank(fields.Phone),
-        Mobile = Blank(fields.Mobile),
-        Email = Blank(fields.Email),
-        Wechat = Blank(fields.Wechat),
-        DecisionRole = Blank(fields.DecisionRole),
+        Title = TextNormalizer.Trimmed(fields.Title),
+        Department = TextNormalizer.Trimmed(fields.Department),
+        Phone = TextNormalizer.Trimmed(fields.Phone),
+        Mobile = TextNormalizer.Trimmed(fields.Mobile),
+        Email = TextNormalizer.Trimmed(fields.Email),
+        Wechat = TextNormalizer.Trimmed(fields.Wechat),
+        DecisionRole = TextNormalizer.Trimmed(fields.DecisionRole),
         IsPrimary = fields.IsPrimary,
-        ReportsToId = Blank(fields.ReportsToId),
+        ReportsToId = TextNormalizer.Trimmed(fields.ReportsToId),
         Birthday = fields.Birthday,
-        Notes = Blank(fields.Notes),
+        Notes = TextNormalizer.Trimmed(fields.Notes),
     };
 
-    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -3,12 +3,9 @@ using Crm.Domain.Configuration;
 
 namespace Crm.Functions.CustomFields;
 
-public sealed record CreateCustomField
+/// <summary>What a client sets on a custom field, on create and by a merge patch alike.</summary>
+public abstract record CustomFieldSettings
 {
-    /// <summary>camelCase; the value lives at <c>customFields.{key}</c> of each record.</summary>
-    [Required, StringLength(64, MinimumLength = 1)]
-    public string Key { get; init; } = "";
-
     [Required, StringLength(100, MinimumLength = 1)]
     public string Label { get; init; } = "";
 
@@ -32,27 +29,12 @@ public sealed record CreateCustomField
     public int SortOrder { get; init; }
 }
 
-/// <summary>The editable view a merge patch applies to; the key is the field's identity and stays.</summary>
-public sealed record CustomFieldChanges
+public sealed record CreateCustomField : CustomFieldSettings
 {
-    [Required, StringLength(100, MinimumLength = 1)]
-    public string Label { get; init; } = "";
-
-    [Required]
-    public CustomFieldType? Type { get; init; }
-
-    public bool Required { get; init; }
-
-    public int? MaxLength { get; init; }
-
-    [MaxLength(CustomFieldRules.MaxOptions)]
-    public IReadOnlyList<string>? Options { get; init; }
-
-    [StringLength(64)]
-    public string? Dictionary { get; init; }
-
-    public bool Active { get; init; }
-
-    [Range(0, 1_000_000)]
-    public int SortOrder { get; init; }
+    /// <summary>camelCase; the value lives at <c>customFields.{key}</c> of each record.</summary>
+    [Required, StringLength(64, MinimumLength = 1)]
+    public string Key { get; init; } = "";
 }
+
+/// <summary>The editable view a merge patch applies to; the key is the field's identity and stays.</summary>
+public sealed record CustomFieldChanges : CustomFieldSettings;

@@ -40,7 +40,7 @@ internal static class CustomerLocks
             await guard.EnsureAsync(caller, service.Store.TypeName, service.Store.TableName, Action, current, context.RequestAborted);
             try
             {
-                var write = caller.Write(clock);
+                var write = caller.Write(clock).As(locked ? Activities.Locked : Activities.Unlocked);
                 var updated = await service.Store.UpdateAsync(write, id, ifMatch ?? current.Version, c => ValueTask.FromResult(
                     locked == c.IsLocked ? c : c with { LockedAt = locked ? write.Now : null, LockedBy = locked ? caller.UserId : null }),
                     cancellationToken: context.RequestAborted);

@@ -4,6 +4,7 @@ using Crm.Domain.Access;
 using Crm.Domain.Common;
 using Crm.Domain.Sales;
 using Crm.Functions.Contacts;
+using Crm.Functions.FollowUps;
 using Crm.Functions.Hosting;
 using Crm.Functions.Opportunities;
 using Crm.Functions.Records;
@@ -16,15 +17,17 @@ public sealed record MergeCustomers(
     [property: Required, StringLength(26)] string? TargetId,
     [property: Required] IReadOnlyList<string>? SourceIds);
 
-public sealed record MergeResult(JsonObject Customer, IReadOnlyList<string> MergedIds, IReadOnlyList<string> MovedContactIds, IReadOnlyList<string> MovedOpportunityIds);
+public sealed record MergeResult(JsonObject Customer, IReadOnlyList<string> MergedIds, IReadOnlyList<string> MovedContactIds, IReadOnlyList<string> MovedOpportunityIds,
+    IReadOnlyList<string> MovedFollowUpIds);
 
 /// <summary>
 /// Merges duplicates into one customer (PRODUCT.md section 2): the sources' contacts and team move to the
-/// target, the target's empty fields take the sources' values, the sources go to the recycle bin marked
+/// target (follow-ups too), the target's empty fields take the sources' values, the sources go to the recycle bin marked
 /// <c>mergedIntoId</c>. Every step is an ordinary audited write, so the trail shows the merge, and the
 /// order (contacts, target, mark, delete) makes a retry after a crash finish the job.
 /// </summary>
-internal sealed class CustomerMerge(CustomerService customers, ContactService contacts, OpportunityService opportunities, RecordGuard guard, TimeProvider clock)
+internal sealed class CustomerMerge(CustomerService customers, ContactService contacts, OpportunityService opportunities, FollowUpService followUps,
+    RecordGuard guard, TimeProvider clock)
 {
     public const int MaxSources = 10;
 
@@ -62,21 +65,24 @@ internal sealed class CustomerMerge(CustomerService customers, ContactService co
 
         var moved = new List<string>();
         var movedOpportunities = new List<string>();
+        var movedFollowUps = new List<string>();
         foreach (var source in sources)
         {
             // Each step has its own time, so the audit trail reads in the order the merge happened.
-            moved.AddRange(await MoveContactsAsync(caller.Write(clock), source.Id, targetId, cancellationToken));
-            movedOpportunities.AddRange(await MoveOpportunitiesAsync(caller.Write(clock), source.Id, targetId, cancellationToken));
-            target = await store.UpdateAsync(caller.Write(clock), targetId, null,
+            moved.AddRange(await MoveContactsAsync(caller.Write(clock).As(Activities.Merged), source.Id, targetId, cancellationToken));
+            movedOpportunities.AddRange(await MoveOpportunitiesAsync(caller.Write(clock).As(Activities.Merged), source.Id, targetId, cancellationToken));
+            movedFollowUps.AddRange(await followUps.MoveAsync(caller.Write(clock).As(Activities.Merged), "customer", source.Id, "customer", targetId, cancellationToken));
+            target = await store.UpdateAsync(caller.Write(clock).As(Activities.Merged), targetId, null,
                 t => ValueTask.FromResult(CustomerRules.FillFrom(t, source, RecordTeamApi<Customer, CreateCustomer, CustomerService>.MaxMembers)),
                 cancellationToken: cancellationToken);
-            await store.UpdateAsync(caller.Write(clock), source.Id, null, s => ValueTask.FromResult(s with { MergedIntoId = targetId }), cancellationToken: cancellationToken);
+            await store.UpdateAsync(caller.Write(clock).As(Activities.MergedInto), source.Id, null, s => ValueTask.FromResult(s with { MergedIntoId = targetId }), cancellationToken: cancellationToken);
             // Contacts added to the source while it was being merged follow too, so the delete leaves none behind.
-            moved.AddRange(await MoveContactsAsync(caller.Write(clock), source.Id, targetId, cancellationToken));
-            movedOpportunities.AddRange(await MoveOpportunitiesAsync(caller.Write(clock), source.Id, targetId, cancellationToken));
+            moved.AddRange(await MoveContactsAsync(caller.Write(clock).As(Activities.Merged), source.Id, targetId, cancellationToken));
+            movedOpportunities.AddRange(await MoveOpportunitiesAsync(caller.Write(clock).As(Activities.Merged), source.Id, targetId, cancellationToken));
+            movedFollowUps.AddRange(await followUps.MoveAsync(caller.Write(clock).As(Activities.Merged), "customer", source.Id, "customer", targetId, cancellationToken));
             await store.DeleteAsync(caller.Write(clock), source.Id, null, cancellationToken);
         }
-        return new MergeResult(RecordShape.Of(caller, store.TableName, target), sourceIds, moved, movedOpportunities);
+        return new MergeResult(RecordShape.Of(caller, store.TableName, target), sourceIds, moved, movedOpportunities, movedFollowUps);
     }
 
     /// <summary>

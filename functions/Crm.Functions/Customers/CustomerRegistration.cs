@@ -15,6 +15,7 @@ internal static class CustomerRegistration
         services.AddOwnedRecords<Customer, CustomerRecordType, CreateCustomer, CustomerService>("Customers", "Customer", "Customers");
         services.AddOwnedRecords<Contact, ContactRecordType, CreateContact, ContactService>("Contacts", "Contact", "Contacts");
         services.AddSingleton<IRestoreGuard>(sp => sp.GetRequiredService<ContactService>());
+        services.AddSingleton<OwnerTransfer>();
         services.AddSingleton<CustomerTransfer>();
         services.AddSingleton<CustomerMerge>();
         services.AddSingleton<DuplicateCheck>();

@@ -20,13 +20,16 @@ internal sealed class CustomerService(RecordStore<Customer> store, RecordStore<C
 
     public RecordStore<Customer> Store => store;
 
-    public Task<Customer> CreateAsync(Caller caller, CreateCustomer input, CancellationToken cancellationToken)
+    public Task<Customer> CreateAsync(Caller caller, CreateCustomer input, CancellationToken cancellationToken) =>
+        CreateAsync(caller, input, null, cancellationToken);
+
+    /// <summary>A create with a reserved id, an activity and links set by the feature making it (<see cref="RecordSeed{T}"/>).</summary>
+    public Task<Customer> CreateAsync(Caller caller, CreateCustomer input, RecordSeed<Customer>? seed, CancellationToken cancellationToken)
     {
         Check(input);
-        return UniqueNameAsync(caller, () => store.CreateAsync(caller.Write(clock), Apply(new Customer { OwnerId = input.OwnerId }, input) with
-        {
-            CustomFields = input.CustomFields ?? [],
-        }, cancellationToken: cancellationToken), cancellationToken);
+        var customer = Apply(new Customer { OwnerId = input.OwnerId }, input) with { CustomFields = input.CustomFields ?? [] };
+        return UniqueNameAsync(caller, () => store.CreateAsync(seed?.Write(caller.Write(clock)) ?? caller.Write(clock), seed?.Apply(customer) ?? customer,
+            cancellationToken: cancellationToken), cancellationToken);
     }
 
     public Task<Customer> UpdateAsync(Caller caller, string id, string? ifMatch, JsonObject patch, CancellationToken cancellationToken) =>
@@ -94,20 +97,18 @@ internal sealed class CustomerService(RecordStore<Customer> store, RecordStore<C
     private static Customer Apply(Customer customer, CustomerFields fields) => customer with
     {
         Name = fields.Name.Trim(),
-        ShortName = Blank(fields.ShortName),
-        Kind = Blank(fields.Kind),
-        Source = Blank(fields.Source),
-        Level = Blank(fields.Level),
-        Industry = Blank(fields.Industry),
-        Phone = Blank(fields.Phone),
-        Email = Blank(fields.Email),
-        Website = Blank(fields.Website),
+        ShortName = TextNormalizer.Trimmed(fields.ShortName),
+        Kind = TextNormalizer.Trimmed(fields.Kind),
+        Source = TextNormalizer.Trimmed(fields.Source),
+        Level = TextNormalizer.Trimmed(fields.Level),
+        Industry = TextNormalizer.Trimmed(fields.Industry),
+        Phone = TextNormalizer.Trimmed(fields.Phone),
+        Email = TextNormalizer.Trimmed(fields.Email),
+        Website = TextNormalizer.Trimmed(fields.Website),
         Address = fields.Address?.ToAddress() is { IsEmpty: false } address ? address : null,
         Tags = [.. (fields.Tags ?? []).Select(t => t.Trim()).Distinct(StringComparer.Ordinal)],
-        Description = Blank(fields.Description),
+        Description = TextNormalizer.Trimmed(fields.Description),
     };
-
-    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     /// <summary>What data annotations do not reach: the nested address and each tag.</summary>
     private static void Check(CustomerFields fields)
@@ -117,7 +118,17 @@ internal sealed class CustomerService(RecordStore<Customer> store, RecordStore<C
         {
             errors["name"] = ["Must have characters besides spaces."];
         }
-        if (fields.Address is { } address)
+        CheckAddressAndTags(errors, fields.Address, fields.Tags);
+        if (errors.Count > 0)
+        {
+            throw new ValidationException(errors);
+        }
+    }
+
+    /// <summary>The nested address and each tag, as customers and leads both hold them.</summary>
+    public static void CheckAddressAndTags(Dictionary<string, string[]> errors, AddressInput? address, IReadOnlyList<string>? tags)
+    {
+        if (address is not null)
         {
             var results = new List<ValidationResult>();
             if (!Validator.TryValidateObject(address, new ValidationContext(address), results, validateAllProperties: true))
@@ -131,13 +142,9 @@ internal sealed class CustomerService(RecordStore<Customer> store, RecordStore<C
                 }
             }
         }
-        if (fields.Tags?.Any(t => string.IsNullOrWhiteSpace(t) || t.Length > MaxTagLength) == true)
+        if (tags?.Any(t => string.IsNullOrWhiteSpace(t) || t.Length > MaxTagLength) == true)
         {
             errors["tags"] = [$"Each tag has 1 to {MaxTagLength} characters."];
-        }
-        if (errors.Count > 0)
-        {
-            throw new ValidationException(errors);
         }
     }
 }

@@ -26,26 +26,21 @@ public sealed record TransferCustomers(
 /// item: the caller's <c>customers.transfer</c> scope must cover the current owner, and a locked customer
 /// stays put. Each change is an update of <c>ownerId</c>: audited and in the change feed.
 /// </summary>
-internal sealed class CustomerTransfer(CustomerService customers, ContactService contacts, OpportunityService opportunities, RecordGuard guard, SalesAccess access, TimeProvider clock)
+internal sealed class CustomerTransfer(CustomerService customers, ContactService contacts, OpportunityService opportunities, RecordGuard guard, OwnerTransfer transfers, TimeProvider clock)
 {
     public const string Action = "transfer";
     public static readonly IReadOnlySet<string> Cascades = new HashSet<string>(["contacts", "opportunities"], StringComparer.Ordinal);
 
     public async Task<IResult> TransferAsync(Caller caller, TransferCustomers input, HttpContext context)
     {
-        RequestValidation.Validate(input);
-        if (input.Ids is not { Count: > 0 and <= Batch.MaxItems })
-        {
-            throw new ValidationException("ids", $"Give 1 to {Batch.MaxItems} ids.");
-        }
         if (input.Cascade?.FirstOrDefault(c => !Cascades.Contains(c)) is { } unknown)
         {
             throw new ValidationException("cascade", $"'{unknown}' cannot follow a customer. Known: {string.Join(", ", Cascades)}.", "transfer.unknown_cascade");
         }
-        await access.EnsureActiveUserAsync(caller.TenantId, input.OwnerId!, "ownerId", context.RequestAborted);
+        await transfers.EnsureValidAsync(caller, input.Ids, input.OwnerId, input, context.RequestAborted);
         var cascadeContacts = input.Cascade?.Contains("contacts") == true;
         var cascadeOpportunities = input.Cascade?.Contains("opportunities") == true;
-        return await Batch.RunAsync(new BatchRequest<string>(input.Ids), context, async (id, index) =>
+        return await Batch.RunAsync(new BatchRequest<string>(input.Ids!), context, async (id, index) =>
         {
             var moved = await TransferOneAsync(caller, id, input.OwnerId!, input.KeepOldOwnerAsMember, context.RequestAborted);
             if (cascadeContacts)
@@ -53,7 +48,7 @@ internal sealed class CustomerTransfer(CustomerService customers, ContactService
                 // After the customer, and idempotent: a retry of a half-done transfer moves the rest.
                 await foreach (var contact in contacts.OfCustomerAsync(caller.TenantId, id, context.RequestAborted))
                 {
-                    await contacts.Store.UpdateAsync(caller.Write(clock), contact.Id, null,
+                    await contacts.Store.UpdateAsync(caller.Write(clock).As(Activities.Transferred), contact.Id, null,
                         c => ValueTask.FromResult(Ownership.Transferred(c, input.OwnerId!, input.KeepOldOwnerAsMember)), cancellationToken: context.RequestAborted);
                 }
             }
@@ -61,7 +56,7 @@ internal sealed class CustomerTransfer(CustomerService customers, ContactService
             {
                 await foreach (var opportunity in opportunities.OfCustomerAsync(caller.TenantId, id, context.RequestAborted))
                 {
-                    await opportunities.Store.UpdateAsync(caller.Write(clock), opportunity.Id, null,
+                    await opportunities.Store.UpdateAsync(caller.Write(clock).As(Activities.Transferred), opportunity.Id, null,
                         o => ValueTask.FromResult(Ownership.Transferred(o, input.OwnerId!, input.KeepOldOwnerAsMember)), cancellationToken: context.RequestAborted);
                 }
             }
@@ -69,25 +64,10 @@ internal sealed class CustomerTransfer(CustomerService customers, ContactService
         });
     }
 
-    private async Task<Customer> TransferOneAsync(Caller caller, string id, string ownerId, bool keepOldOwner, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var current = await customers.Store.GetAsync(caller.TenantId, id, cancellationToken);
-            await guard.EnsureAsync(caller, customers.Store.TypeName, customers.Store.TableName, Action, current, cancellationToken);
-            CustomerLocks.EnsureUnlocked(current);
-            try
-            {
-                // The version checked is the version written: a lock or a transfer in between is seen.
-                return await customers.Store.UpdateAsync(caller.Write(clock), id, current.Version,
-                    c => ValueTask.FromResult(Ownership.Transferred(c, ownerId, keepOldOwner)), cancellationToken: cancellationToken);
-            }
-            catch (PreconditionFailedException)
-            {
-                RecordOperations<Customer, CreateCustomer, CustomerService>.ThrowIfTooBusy(attempt, id);
-            }
-        }
-    }
+    /// <summary>A new owner starts the pool rules' clock afresh (<c>ownedSince</c>).</summary>
+    private Task<Customer> TransferOneAsync(Caller caller, string id, string ownerId, bool keepOldOwner, CancellationToken cancellationToken) =>
+        Ownership.TransferAsync(caller, customers.Store, guard, clock, Action, id, ownerId, keepOldOwner, CustomerLocks.EnsureUnlocked, cancellationToken,
+            moved: (c, now) => c with { OwnedSince = now });
 }
 
 /// <summary>Owner changes shared by transfers and merges of any owned record.</summary>
@@ -107,5 +87,33 @@ internal static class Ownership
             team.Add(new TeamMember(old, TeamAccess.ReadWrite));
         }
         return (T)(record with { OwnerId = ownerId, Team = team });
+    }
+
+    /// <summary>
+    /// One record of a bulk transfer: the caller's <paramref name="action"/> scope must cover the current owner,
+    /// <paramref name="ensureMovable"/> may refuse the record (locked, converted), and the version checked is the
+    /// version written, so a lock or another transfer in between is seen. Written as <see cref="Activities.Transferred"/>;
+    /// <paramref name="moved"/> adds what a type records about a real change of owner.
+    /// </summary>
+    public static async Task<T> TransferAsync<T>(Caller caller, RecordStore<T> store, RecordGuard guard, TimeProvider clock, string action, string id,
+        string ownerId, bool keepOldOwner, Action<T> ensureMovable, CancellationToken cancellationToken, Func<T, DateTimeOffset, T>? moved = null) where T : OwnedRecord
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var current = await store.GetAsync(caller.TenantId, id, cancellationToken);
+            await guard.EnsureAsync(caller, store.TypeName, store.TableName, action, current, cancellationToken);
+            ensureMovable(current);
+            try
+            {
+                var write = caller.Write(clock).As(Activities.Transferred);
+                return await store.UpdateAsync(write, id, current.Version, r => ValueTask.FromResult(
+                    Transferred(r, ownerId, keepOldOwner) is var after && moved is not null && after.OwnerId != r.OwnerId ? moved(after, write.Now) : after),
+                    cancellationToken: cancellationToken);
+            }
+            catch (PreconditionFailedException)
+            {
+                RecordOperations<Customer, CreateCustomer, CustomerService>.ThrowIfTooBusy(attempt, id);
+            }
+        }
     }
 }

@@ -15,7 +15,7 @@ public sealed record CheckDuplicates(
     [property: StringLength(32)] string? Phone = null,
     [property: StringLength(254)] string? Email = null);
 
-/// <summary>A possible duplicate the caller may see, and what it matched on: name, namePrefix, phone, email.</summary>
+/// <summary>A possible duplicate the caller may see, and what it matched on: name, namePrefix (company, companyPrefix for leads), phone, email.</summary>
 public sealed record DuplicateMatch(string Id, string? Name, string? OwnerId, string? CustomerId, IReadOnlyList<string> MatchedOn);
 
 /// <summary>
@@ -26,9 +26,9 @@ public sealed record DuplicateReport(IReadOnlyList<DuplicateMatch> Matches, int 
 
 /// <summary>
 /// Duplicate check before a create (PRODUCT.md section 2): by normalised name (the same name, or names
-/// starting with it), by phone digits and by e-mail, among customers or contacts.
+/// starting with it), by phone digits and by e-mail, among customers, contacts or leads (whose company counts as a name).
 /// </summary>
-internal sealed class DuplicateCheck(RecordStore<Customer> customers, RecordStore<Contact> contacts, SalesAccess access)
+internal sealed class DuplicateCheck(RecordStore<Customer> customers, RecordStore<Contact> contacts, RecordStore<Lead> leads, SalesAccess access)
 {
     /// <summary>Candidates read per criterion; a check is a hint before typing on, not a report.</summary>
     public const int MaxPerCriterion = 50;
@@ -47,30 +47,38 @@ internal sealed class DuplicateCheck(RecordStore<Customer> customers, RecordStor
         }
         return input.Type switch
         {
-            "customer" => await CheckAsync(caller, customers, name, phone, email, c => c.Name, c => [c.Phone], c => c.Email, _ => null, cancellationToken),
+            "customer" => await CheckAsync(caller, customers, name, phone, email, [("name", c => c.Name)], c => [c.Phone], c => c.Email, _ => null, cancellationToken),
             "contact" => await CheckContactsAsync(caller, name, phone, email, cancellationToken),
-            _ => throw new ValidationException("type", "Must be 'customer' or 'contact'."),
+            "lead" => await CheckLeadsAsync(caller, name, phone, email, cancellationToken),
+            _ => throw new ValidationException("type", "Must be 'customer', 'contact' or 'lead'."),
         };
     }
 
     private Task<DuplicateReport> CheckContactsAsync(Caller caller, string name, string phone, string email, CancellationToken cancellationToken)
     {
         caller.Require($"{contacts.TableName}.view");
-        return CheckAsync(caller, contacts, name, phone, email, c => c.Name, c => [c.Phone, c.Mobile], c => c.Email, c => c.CustomerId, cancellationToken);
+        return CheckAsync(caller, contacts, name, phone, email, [("name", c => c.Name)], c => [c.Phone, c.Mobile], c => c.Email, c => c.CustomerId, cancellationToken);
+    }
+
+    /// <summary>A lead matches a name by its person or its company (matchedOn <c>company</c>, <c>companyPrefix</c>); converted leads are not searched.</summary>
+    private Task<DuplicateReport> CheckLeadsAsync(Caller caller, string name, string phone, string email, CancellationToken cancellationToken)
+    {
+        caller.Require($"{leads.TableName}.view");
+        return CheckAsync(caller, leads, name, phone, email, [("name", l => l.Name), ("company", l => l.Company)], l => [l.Phone, l.Mobile], l => l.Email, _ => null, cancellationToken);
     }
 
     private async Task<DuplicateReport> CheckAsync<T>(Caller caller, RecordStore<T> store, string name, string phone, string email,
-        Func<T, string> nameOf, Func<T, string?[]> phonesOf, Func<T, string?> emailOf, Func<T, string?> customerOf, CancellationToken cancellationToken)
+        IReadOnlyList<(string Field, Func<T, string?> Of)> names, Func<T, string?[]> phonesOf, Func<T, string?> emailOf, Func<T, string?> customerOf, CancellationToken cancellationToken)
         where T : OwnedRecord
     {
         var found = new Dictionary<string, (T Record, SortedSet<string> On)>(StringComparer.Ordinal);
-        async Task SearchAsync(string term, Func<T, string?> reason)
+        async Task SearchAsync(string term, Func<T, IEnumerable<string>> reasons)
         {
             // The index is searched by the first 100 characters (the longest prefix a search takes); the comparison uses all of them.
             var page = await store.ListAsync(caller.TenantId, new ListQuery { Q = term.Length > MaxTerm ? term[..MaxTerm] : term, Limit = MaxPerCriterion }, cancellationToken);
             foreach (var record in page.Items)
             {
-                if (reason(record) is { } why)
+                foreach (var why in reasons(record))
                 {
                     var entry = found.TryGetValue(record.Id, out var e) ? e : found[record.Id] = (record, new SortedSet<string>(StringComparer.Ordinal));
                     entry.On.Add(why);
@@ -79,15 +87,16 @@ internal sealed class DuplicateCheck(RecordStore<Customer> customers, RecordStor
         }
         if (name.Length > 0)
         {
-            await SearchAsync(name, r => TextNormalizer.Normalize(nameOf(r)) is var n && n == name ? "name" : n.StartsWith(name, StringComparison.Ordinal) ? "namePrefix" : null);
+            await SearchAsync(name, r => names.Select(f => TextNormalizer.Normalize(f.Of(r)) is var n && n == name ? f.Field
+                : n.StartsWith(name, StringComparison.Ordinal) ? f.Field + "Prefix" : null).OfType<string>());
         }
         if (phone.Length > 0)
         {
-            await SearchAsync(phone, r => phonesOf(r).Any(p => TextNormalizer.Digits(p) == phone) ? "phone" : null);
+            await SearchAsync(phone, r => phonesOf(r).Any(p => TextNormalizer.Digits(p) == phone) ? ["phone"] : []);
         }
         if (email.Length > 0)
         {
-            await SearchAsync(email, r => TextNormalizer.Normalize(emailOf(r)) == email ? "email" : null);
+            await SearchAsync(email, r => TextNormalizer.Normalize(emailOf(r)) == email ? ["email"] : []);
         }
 
         var matches = new List<DuplicateMatch>();

@@ -13,7 +13,13 @@ internal sealed record Caller(string TenantId, string UserId, AccessProfile Acce
 {
     public bool IsSuperAdmin => Access.IsSuperAdmin;
 
-    public WriteContext Write(TimeProvider clock) => new(TenantId, UserId, SourceIp, clock.GetUtcNow(), ApiKeyId);
+    /// <summary>An import row's idempotency mark, passed to the create it makes (see <see cref="WriteContext.Mark"/>).</summary>
+    public WriteMark? Mark { get; init; }
+
+    /// <summary>An import's dry run: every write is checked, none is stored.</summary>
+    public bool DryRun { get; init; }
+
+    public WriteContext Write(TimeProvider clock) => new(TenantId, UserId, SourceIp, clock.GetUtcNow(), ApiKeyId) { Mark = Mark, DryRun = DryRun };
 
     public void Require(string permission)
     {

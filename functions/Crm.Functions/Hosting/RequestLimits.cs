@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
 
 namespace Crm.Functions.Hosting;
 
@@ -13,7 +14,8 @@ internal sealed class RequestLimitMiddleware(RequestDelegate next, Microsoft.Ext
 {
     public Task InvokeAsync(HttpContext context)
     {
-        var max = options.Value.MaxBodyBytes;
+        // An endpoint taking files (an import) declares its own, larger limit.
+        var max = context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize ?? options.Value.MaxBodyBytes;
         if (context.Request.ContentLength > max)
         {
             return ProblemWriter.WriteAsync(context, 413, ProblemCodes.TooLarge, "Request body too large", $"The body may have at most {max:N0} bytes.");

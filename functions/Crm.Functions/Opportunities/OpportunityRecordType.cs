@@ -18,7 +18,7 @@ internal sealed class OpportunityRecordType : RecordType<Opportunity>
 
     public override IReadOnlySet<string> FilterableFields { get; } = new HashSet<string>([
         "name", "customerId", "amount", "currency", "expectedCloseDate", "pipelineId", "stageKey", "probability", "status", "lossReason",
-        "closedAt", "competitors", "ownerId", "createdAt", "createdBy", "updatedAt", "updatedBy"]);
+        "closedAt", "competitors", "lastFollowUpAt", "ownerId", "createdAt", "createdBy", "updatedAt", "updatedBy"]);
 }
 
 public abstract record OpportunityFields

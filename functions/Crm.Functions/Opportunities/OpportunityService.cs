@@ -27,22 +27,18 @@ internal sealed class OpportunityService(RecordStore<Opportunity> store, RecordS
 
     public string TypeName => "opportunity";
 
-    public async Task<Opportunity> CreateAsync(Caller caller, CreateOpportunity input, CancellationToken cancellationToken)
+    public Task<Opportunity> CreateAsync(Caller caller, CreateOpportunity input, CancellationToken cancellationToken) =>
+        CreateAsync(caller, input, null, cancellationToken);
+
+    /// <summary>A create with a reserved id, an activity and links set by the feature making it (<see cref="RecordSeed{T}"/>).</summary>
+    public async Task<Opportunity> CreateAsync(Caller caller, CreateOpportunity input, RecordSeed<Opportunity>? seed, CancellationToken cancellationToken)
     {
         Check(input);
         var customer = await VisibleCustomerAsync(caller, input.CustomerId, cancellationToken);
         var opportunityContacts = await ContactsAsync(caller.TenantId, customer.Id, input.Contacts ?? [], [], cancellationToken);
-        var pipeline = input.PipelineId is { } pipelineId ? await PipelineAsync(caller.TenantId, pipelineId, cancellationToken)
-            : await pipelineService.DefaultAsync(caller.TenantId, cancellationToken);
-        var stage = input.StageKey is { } key
-            ? pipeline.Stage(key) ?? throw new ValidationException("stageKey", $"The pipeline '{pipeline.Name}' has no stage '{key}'.", PipelineRules.UnknownStage)
-            : pipeline.FirstOpenStage;
-        if (PipelineRules.IsClosed(stage))
-        {
-            throw new ValidationException("stageKey", "An opportunity starts in an open stage; win or lose it with POST .../won or .../lost.", "opportunity.stage_closed");
-        }
+        var (pipeline, stage) = await StartAsync(caller.TenantId, input.PipelineId, input.StageKey, cancellationToken);
         var currency = input.Currency ?? (await tenants.FindAsync(caller.TenantId, cancellationToken))?.Currency ?? "CNY";
-        var write = caller.Write(clock);
+        var write = seed?.Write(caller.Write(clock)) ?? caller.Write(clock);
         var opportunity = OpportunityRules.EnterStage(Apply(new Opportunity
         {
             CustomerId = customer.Id,
@@ -50,7 +46,22 @@ internal sealed class OpportunityService(RecordStore<Opportunity> store, RecordS
             OwnerId = input.OwnerId ?? caller.UserId,
             CustomFields = input.CustomFields ?? [],
         }, input, opportunityContacts) with { Currency = currency }, stage, caller.UserId, write.Now);
-        return await store.CreateAsync(write, opportunity, cancellationToken: cancellationToken);
+        return await store.CreateAsync(write, seed?.Apply(opportunity) ?? opportunity, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>The pipeline (the tenant's default when not named) and the open stage a new opportunity starts in (its first when not named).</summary>
+    public async Task<(Pipeline Pipeline, PipelineStage Stage)> StartAsync(string tenantId, string? pipelineId, string? stageKey, CancellationToken cancellationToken)
+    {
+        var pipeline = pipelineId is not null ? await PipelineAsync(tenantId, pipelineId, cancellationToken)
+            : await pipelineService.DefaultAsync(tenantId, cancellationToken);
+        var stage = stageKey is not null
+            ? pipeline.Stage(stageKey) ?? throw new ValidationException("stageKey", $"The pipeline '{pipeline.Name}' has no stage '{stageKey}'.", PipelineRules.UnknownStage)
+            : pipeline.FirstOpenStage;
+        if (PipelineRules.IsClosed(stage))
+        {
+            throw new ValidationException("stageKey", "An opportunity starts in an open stage; win or lose it with POST .../won or .../lost.", "opportunity.stage_closed");
+        }
+        return (pipeline, stage);
     }
 
     public Task<Opportunity> UpdateAsync(Caller caller, string id, string? ifMatch, JsonObject patch, CancellationToken cancellationToken)
@@ -145,7 +156,7 @@ internal sealed class OpportunityService(RecordStore<Opportunity> store, RecordS
             {
                 throw new ValidationException($"contacts[{i}].contactId", "Must be a contact of the opportunity's customer.", "opportunity.contact_invalid");
             }
-            var role = string.IsNullOrWhiteSpace(entry.Role) ? null : entry.Role.Trim();
+            var role = TextNormalizer.Trimmed(entry.Role);
             var before = held.FirstOrDefault(h => h.ContactId == entry.ContactId)?.Role;
             await dictionaries.EnsureAsync(tenantId, DataDictionaries.DecisionRole, role, before, $"contacts[{i}].role", cancellationToken);
             result.Add(new OpportunityContact(contact.Id, role));
@@ -160,9 +171,9 @@ internal sealed class OpportunityService(RecordStore<Opportunity> store, RecordS
         Amount = fields.Amount,
         ExpectedCloseDate = fields.ExpectedCloseDate,
         ProbabilityOverride = fields.ProbabilityOverride,
-        ProductLines = [.. (fields.ProductLines ?? []).Select(l => l with { Name = l.Name.Trim(), ProductId = string.IsNullOrWhiteSpace(l.ProductId) ? null : l.ProductId.Trim() })],
+        ProductLines = [.. (fields.ProductLines ?? []).Select(l => l with { Name = l.Name.Trim(), ProductId = TextNormalizer.Trimmed(l.ProductId) })],
         Competitors = [.. (fields.Competitors ?? []).Select(c => c.Trim()).Distinct(StringComparer.Ordinal)],
-        NextStep = string.IsNullOrWhiteSpace(fields.NextStep) ? null : fields.NextStep.Trim(),
+        NextStep = TextNormalizer.Trimmed(fields.NextStep),
     };
 }
 

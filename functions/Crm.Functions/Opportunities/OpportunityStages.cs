@@ -2,6 +2,7 @@ using Crm.Domain.Access;
 using Crm.Domain.Configuration;
 using Crm.Domain.Sales;
 using Crm.Functions.Access;
+using Crm.Functions.Customers;
 using Crm.Functions.Dictionaries;
 using Crm.Functions.Hosting;
 using Crm.Functions.Records;
@@ -21,6 +22,8 @@ internal sealed class OpportunityStages(OpportunityService service, RecordGuard 
     public static void Map(IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/api/v1/opportunities").WithTags("Opportunities");
+        group.MapPost("/transfer", Transfer).RequirePermission("opportunities.transfer").WithName("TransferOpportunities")
+            .WithSummary("Give up to 100 opportunities to another owner; 200, or 207 with each item's outcome");
         group.MapPost("/{id}/stage", Stage).RequirePermission("opportunities.edit").WithName("MoveOpportunityStage")
             .WithSummary("Move an opportunity to another open stage, or reopen a won or lost one (reopen: true)");
         group.MapPost("/{id}/won", Won).RequirePermission("opportunities.edit").WithName("WinOpportunity")
@@ -29,54 +32,75 @@ internal sealed class OpportunityStages(OpportunityService service, RecordGuard 
             .WithSummary("Mark an open opportunity lost, with a reason from the lossReason dictionary");
     }
 
-    public static Task<RecordJson<Opportunity>> Stage(string id, MoveStage input, OpportunityStages stages, HttpContext context)
+    /// <summary>Open and closed deals alike: who owns a won deal decides whose results it counts in.</summary>
+    public static Task<IResult> Transfer(TransferRecords input, OwnerTransfer transfer, OpportunityService opportunities, HttpContext context) =>
+        transfer.TransferAsync(context.Caller(), opportunities.Store, input, (Opportunity _) => { }, context);
+
+    public static async Task<RecordJson<Opportunity>> Stage(string id, MoveStage input, OpportunityStages stages, HttpContext context)
     {
         RequestValidation.Validate(input);
-        return stages.MoveAsync(context, id, (pipeline, current) =>
-        {
-            var target = PipelineRules.StageOf(pipeline, input.StageKey!);
-            if (PipelineRules.IsClosed(target) && !PipelineRules.IsClosed(PipelineRules.StageOf(pipeline, current.StageKey)))
-            {
-                throw new ValidationException("stageKey", "Win or lose an opportunity with POST .../won or .../lost {reason}.", "opportunity.use_won_or_lost");
-            }
-            return (PipelineRules.EnsureMove(pipeline, current.StageKey, target.Key, input.Reopen), null);
-        });
+        return await stages.AnswerAsync(context, ifMatch => stages.MoveToAsync(context.Caller(), id, ifMatch, input.StageKey!, input.Reopen, context.RequestAborted));
     }
 
     public static Task<RecordJson<Opportunity>> Won(string id, OpportunityStages stages, HttpContext context) =>
-        stages.MoveAsync(context, id, (pipeline, current) => (PipelineRules.EnsureMove(pipeline, current.StageKey, PipelineRules.WonStage(pipeline).Key), null));
+        stages.AnswerAsync(context, ifMatch => stages.WinAsync(context.Caller(), id, ifMatch, context.RequestAborted));
 
     public static async Task<RecordJson<Opportunity>> Lost(string id, LoseOpportunity input, OpportunityStages stages, HttpContext context)
     {
         RequestValidation.Validate(input);
+        return await stages.AnswerAsync(context, ifMatch => stages.LoseAsync(context.Caller(), id, ifMatch, input.Reason!, context.RequestAborted));
+    }
+
+    /// <summary>Moves an open opportunity to another open stage, or reopens a closed one.</summary>
+    public Task<Opportunity> MoveToAsync(Caller caller, string id, string? ifMatch, string stageKey, bool reopen, CancellationToken cancellationToken) =>
+        MoveAsync(caller, id, ifMatch, Activities.StageChanged, (pipeline, current) =>
+        {
+            var target = PipelineRules.StageOf(pipeline, stageKey);
+            if (PipelineRules.IsClosed(target) && !PipelineRules.IsClosed(PipelineRules.StageOf(pipeline, current.StageKey)))
+            {
+                throw new ValidationException("stageKey", "Win or lose an opportunity with POST .../won or .../lost {reason}.", "opportunity.use_won_or_lost");
+            }
+            return (PipelineRules.EnsureMove(pipeline, current.StageKey, target.Key, reopen), null);
+        }, cancellationToken);
+
+    public Task<Opportunity> WinAsync(Caller caller, string id, string? ifMatch, CancellationToken cancellationToken) =>
+        MoveAsync(caller, id, ifMatch, Activities.Won, (pipeline, current) => (PipelineRules.EnsureMove(pipeline, current.StageKey, PipelineRules.WonStage(pipeline).Key), null), cancellationToken);
+
+    public async Task<Opportunity> LoseAsync(Caller caller, string id, string? ifMatch, string reason, CancellationToken cancellationToken)
+    {
+        await EnsureReasonAsync(caller.TenantId, DataDictionaries.LossReason, reason, null, "reason", cancellationToken);
+        return await MoveAsync(caller, id, ifMatch, Activities.Lost, (pipeline, current) => (PipelineRules.EnsureMove(pipeline, current.StageKey, PipelineRules.LostStage(pipeline).Key), reason), cancellationToken);
+    }
+
+    /// <summary>The HTTP side of a move: If-Match in (required when the tenant says so), the new ETag out.</summary>
+    private async Task<RecordJson<Opportunity>> AnswerAsync(HttpContext context, Func<string?, Task<Opportunity>> move)
+    {
         var caller = context.Caller();
-        await stages.EnsureReasonAsync(caller.TenantId, DataDictionaries.LossReason, input.Reason, null, "reason", context.RequestAborted);
-        return await stages.MoveAsync(context, id, (pipeline, current) => (PipelineRules.EnsureMove(pipeline, current.StageKey, PipelineRules.LostStage(pipeline).Key), input.Reason));
+        var updated = await move(await Preconditions.RequiredIfMatchAsync(context, tenants, caller.TenantId));
+        Preconditions.SetETag(context, updated);
+        return new RecordJson<Opportunity>(RecordShape.Of(caller, service.Store.TableName, updated));
     }
 
     private Task EnsureReasonAsync(string tenantId, string dictionary, string? reason, string? held, string field, CancellationToken cancellationToken) =>
         dictionaries.EnsureAsync(tenantId, dictionary, reason, held, field, cancellationToken);
 
     /// <summary>Checks the edit right, then writes the move on the version it checked (or the one If-Match names).</summary>
-    private async Task<RecordJson<Opportunity>> MoveAsync(HttpContext context, string id, Func<Pipeline, Opportunity, (PipelineStage Stage, string? LossReason)> decide)
+    private async Task<Opportunity> MoveAsync(Caller caller, string id, string? ifMatch, string activity,
+        Func<Pipeline, Opportunity, (PipelineStage Stage, string? LossReason)> decide, CancellationToken cancellationToken)
     {
-        var caller = context.Caller();
         var store = service.Store;
-        var ifMatch = await Preconditions.RequiredIfMatchAsync(context, tenants, caller.TenantId);
         for (var attempt = 0; ; attempt++)
         {
-            var current = await store.GetAsync(caller.TenantId, id, context.RequestAborted);
-            await guard.EnsureAsync(caller, store.TypeName, store.TableName, Permissions.Actions.Edit, current, context.RequestAborted);
-            var pipeline = await service.PipelineAsync(caller.TenantId, current.PipelineId, context.RequestAborted);
+            var current = await store.GetAsync(caller.TenantId, id, cancellationToken);
+            await guard.EnsureAsync(caller, store.TypeName, store.TableName, Permissions.Actions.Edit, current, cancellationToken);
+            var pipeline = await service.PipelineAsync(caller.TenantId, current.PipelineId, cancellationToken);
             var (stage, lossReason) = decide(pipeline, current);
             try
             {
-                var write = caller.Write(clock);
-                var updated = await store.UpdateAsync(write, id, ifMatch ?? current.Version,
+                var write = caller.Write(clock).As(activity);
+                return await store.UpdateAsync(write, id, ifMatch ?? current.Version,
                     o => ValueTask.FromResult(OpportunityRules.EnterStage(o with { LossReason = lossReason }, stage, caller.UserId, write.Now)),
-                    cancellationToken: context.RequestAborted);
-                Preconditions.SetETag(context, updated);
-                return new RecordJson<Opportunity>(RecordShape.Of(caller, store.TableName, updated));
+                    cancellationToken: cancellationToken);
             }
             catch (PreconditionFailedException) when (ifMatch is null)
             {

@@ -10,4 +10,7 @@ internal interface IRestoreGuard
     string TypeName { get; }
 
     Task EnsureCanRestoreAsync(string tenantId, string id, CancellationToken cancellationToken);
+
+    /// <summary>What follows a restore (e.g. a restored follow-up's record gets its <c>lastFollowUpAt</c> back).</summary>
+    Task OnRestoredAsync(Hosting.Caller caller, Domain.Common.RecordBase restored, CancellationToken cancellationToken) => Task.CompletedTask;
 }

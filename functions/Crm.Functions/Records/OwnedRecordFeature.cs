@@ -31,6 +31,7 @@ internal static class OwnedRecordRegistration
         services.AddSingleton<ICustomFieldHolder, CustomFieldHolder<T>>();
         services.AddSingleton(PermissionModule.ForRecords(table, title));
         services.AddSingleton<IApiFeature>(new OwnedRecordRoutes<T, TCreate, TService>(table, pascalName, pascalPlural, title));
+        services.AddSingleton<Transfers.IRecordTransfer, Transfers.RecordTransfer<T, TCreate, TService>>();
         return services;
     }
 }

@@ -98,27 +98,7 @@ internal static class RecordApi<T, TCreate, TService>
     {
         var caller = context.Caller();
         var tenant = await tenants.FindAsync(caller.TenantId, context.RequestAborted);
-        if (request.Sort is { Count: > 1 } or [null])
-        {
-            throw new ValidationException("sort", "Give one sort order.");
-        }
-        if (request.Sort is [{ Field: var sortField }] && sortField?.StartsWith(FieldRules.CustomFieldsPrefix, StringComparison.Ordinal) == true)
-        {
-            // A page is one key-range read over an index (updatedAt, createdAt, name); custom fields have no index,
-            // and sorting on one would mean reading every matching record before answering the first page.
-            throw new ValidationException("sort", $"Cannot sort by '{sortField}': lists page over indexes, and custom fields are not indexed. Filter on it instead and sort by one of: {string.Join(", ", ListQuery.Sorts.Select(x => x.TrimStart('-')).Distinct())}.", "search.sort_unsupported");
-        }
-        var sort = request.Sort is [var s] ? (s.Dir == SortDirection.Desc ? "-" : "") + s.Field : ListQuery.DefaultSort;
-        var query = new ListQuery
-        {
-            FilterGroups = request.FilterGroups ?? [],
-            Sort = sort,
-            Limit = request.Limit ?? 50,
-            Cursor = request.Cursor,
-            Q = request.Q,
-            Now = clock.GetUtcNow(),
-            Zone = tenant?.Zone ?? TimeZoneInfo.Utc,
-        };
+        var query = SearchQueries.From(request, clock.GetUtcNow(), tenant?.Zone ?? TimeZoneInfo.Utc);
         var page = await RecordOperations<T, TCreate, TService>.ListAsync(caller, service, guard, query, context.RequestAborted);
         return new RecordJson<Page<T>>(RecordShape.Page(caller, Entity(service), page));
     }

@@ -56,7 +56,7 @@ internal static class RecordExportApi<T, TCreate, TService>
 
         var filters = string.Join('&', context.Request.Query.Select(p => $"{p.Key}={p.Value}"));
         await service.Store.AuditExportAsync(caller.Write(clock) with { ApiKeyId = caller.ApiKeyId }, $"{rows.Count} rows as CSV; {filters}", context.RequestAborted);
-        var columns = Columns(caller.Access.FieldRulesFor(module), rows);
+        var columns = ExportTable.Columns<T>(caller.Access.FieldRulesFor(module), rows);
         var fileName = $"{module}-{clock.GetUtcNow():yyyyMMdd-HHmmss}.csv";
         return TypedResults.Stream(async stream =>
         {
@@ -64,13 +64,17 @@ internal static class RecordExportApi<T, TCreate, TService>
             await writer.WriteAsync(CsvFormat.Line(columns));
             foreach (var row in rows)
             {
-                await writer.WriteAsync(CsvFormat.Line(columns.Select(c => CsvFormat.Cell(Value(row, c)))));
+                await writer.WriteAsync(CsvFormat.Line(columns.Select(c => CsvFormat.Cell(ExportTable.Value(row, c)))));
             }
         }, "text/csv; charset=utf-8", fileName);
     }
+}
 
+/// <summary>The columns and cells of an export, shared by the synchronous CSV export and the export jobs.</summary>
+internal static class ExportTable
+{
     /// <summary>The record's fields in their JSON order (hidden ones left out), then every custom field seen, by name.</summary>
-    private static List<string> Columns(IReadOnlyDictionary<string, FieldAccess> rules, List<JsonObject> rows)
+    public static List<string> Columns<T>(IReadOnlyDictionary<string, FieldAccess> rules, IEnumerable<JsonObject> rows) where T : RecordBase
     {
         var template = FieldRules.Apply(CrmJson.ToObject(Activator.CreateInstance<T>()), rules);
         var columns = template.Select(p => p.Key).Where(k => k != "customFields").ToList();
@@ -79,7 +83,7 @@ internal static class RecordExportApi<T, TCreate, TService>
         return columns;
     }
 
-    private static JsonNode? Value(JsonObject row, string column) =>
+    public static JsonNode? Value(JsonObject row, string column) =>
         column.StartsWith(FieldRules.CustomFieldsPrefix, StringComparison.Ordinal)
             ? (row["customFields"] as JsonObject)?[column[FieldRules.CustomFieldsPrefix.Length..]]
             : row[column];
@@ -105,7 +109,7 @@ internal static class CsvFormat
     /// Text starting like a spreadsheet formula is prefixed with an apostrophe, so opening the file cannot
     /// run what a record's author typed (CSV injection); phone numbers like "+86 138..." stay as they are.
     /// </summary>
-    private static string Defuse(string text) =>
+    public static string Defuse(string text) =>
         text.Length > 0 && (text[0] is '=' or '@' or '\t' or '\r' || (text[0] is '+' or '-' && text.Length > 1 && !char.IsAsciiDigit(text[1]) && text[1] != ' '))
             ? "'" + text
             : text;

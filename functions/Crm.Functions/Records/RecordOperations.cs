@@ -35,7 +35,14 @@ internal static class RecordOperations<T, TCreate, TService>
     /// An owned record's owner defaults to the caller; naming another owner needs a create scope
     /// covering them. Fields the caller may not write answer 403 before anything is stored.
     /// </summary>
-    public static async Task<T> CreateAsync(Caller caller, TService service, RecordGuard guard, TCreate input, CancellationToken cancellationToken)
+    public static async Task<T> CreateAsync(Caller caller, TService service, RecordGuard guard, TCreate input, CancellationToken cancellationToken) =>
+        await service.CreateAsync(caller, await PrepareCreateAsync(caller, service, guard, input, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// Every check of <see cref="CreateAsync"/> before the write, and the input as the write takes it (owner and
+    /// custom fields filled in), for a feature that checks several records before it writes the first.
+    /// </summary>
+    public static async Task<TCreate> PrepareCreateAsync(Caller caller, TService service, RecordGuard guard, TCreate input, CancellationToken cancellationToken)
     {
         var body = CrmJson.ToObject(input);
         var rebind = false;
@@ -54,11 +61,9 @@ internal static class RecordOperations<T, TCreate, TService>
                 rebind = true;
             }
         }
-        if (await guard.WriteChecks.CheckCreateAsync(caller.TenantId, Module(service), typeof(T), body, cancellationToken) || rebind)
-        {
-            input = RequestValidation.Bind<TCreate>(body);
-        }
-        return await service.CreateAsync(caller, input, cancellationToken);
+        return await guard.WriteChecks.CheckCreateAsync(caller.TenantId, Module(service), typeof(T), body, cancellationToken) || rebind
+            ? RequestValidation.Bind<TCreate>(body)
+            : input;
     }
 
     /// <summary>

@@ -36,6 +36,10 @@ internal static class RecycleBinEndpoints
             await guard.EnsureCanRestoreAsync(caller.TenantId, id, context.RequestAborted);
         }
         var restored = await store.RestoreAsync(caller.Write(clock), id, context.RequestAborted);
+        foreach (var guard in guards.Where(g => g.TypeName == type))
+        {
+            await guard.OnRestoredAsync(caller, restored, context.RequestAborted);
+        }
         Preconditions.SetETag(context, restored);
         return TypedResults.Ok<object>(restored);
     }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Crm.Domain.Tenants;
 using Crm.Functions.Hosting;
 using Crm.Storage.Records;
 using Crm.Storage.Tenants;
@@ -8,10 +9,11 @@ namespace Crm.Functions.Tenants;
 /// <summary>
 /// For the README's run command (<c>Demo:Enabled</c>): makes sure the tenant "demo" exists with the
 /// administrator "admin", whose password is <c>CRM_DEMO_PASSWORD</c> or a generated one, and prints
-/// where to start.
+/// where to start. Unless <c>CRM_DEMO_DATA=0</c>, the tenant also gets a small company's worth of data
+/// (<see cref="DemoCompany"/>) the first time; its colleagues sign in with the same password.
 /// </summary>
 internal sealed class DemoTenantSeeder(IConfiguration configuration, TenantProvisioning provisioning, TenantStore tenants, Users.UserService users,
-    TimeProvider clock, IHostApplicationLifetime lifetime, IServiceProvider services) : IHostedService
+    DemoCompany company, TimeProvider clock, IHostApplicationLifetime lifetime, IServiceProvider services, ILogger<DemoTenantSeeder> log) : IHostedService
 {
     public const string Slug = "demo";
 
@@ -22,28 +24,43 @@ internal sealed class DemoTenantSeeder(IConfiguration configuration, TenantProvi
             return;
         }
         var password = configuration["CRM_DEMO_PASSWORD"] is { Length: > 0 } given ? given : GeneratePassword();
-        var existing = await tenants.FindBySlugAsync(Slug, cancellationToken);
-        if (existing is { Provisioned: true })
+        var tenant = await tenants.FindBySlugAsync(Slug, cancellationToken);
+        if (tenant is { Provisioned: true })
         {
-            await users.SetPasswordAsync(new WriteContext(existing.Id, TenantProvisioning.SystemActor, null, clock.GetUtcNow()), existing.AdminUserId, password, cancellationToken);
+            await users.SetPasswordAsync(new WriteContext(tenant.Id, TenantProvisioning.SystemActor, null, clock.GetUtcNow()), tenant.AdminUserId, password, cancellationToken);
         }
         else
         {
-            await provisioning.ProvisionAsync(new CreateTenant
+            tenant = (await provisioning.ProvisionAsync(new CreateTenant
             {
                 Name = "Demo Company",
                 Slug = Slug,
                 AdminLogin = "admin",
                 AdminPassword = password,
                 AdminName = "Administrator",
-            }, cancellationToken);
+            }, cancellationToken)).Tenant;
         }
-        lifetime.ApplicationStarted.Register(() => Announce(password));
+        var data = configuration["CRM_DEMO_DATA"] != "0" ? await SeedDataAsync(tenant, password, cancellationToken) : null;
+        lifetime.ApplicationStarted.Register(() => Announce(password, data));
+    }
+
+    /// <summary>Once per tenant: the marker is set only after everything exists, so an interrupted seeding completes next time.</summary>
+    private async Task<DemoSummary?> SeedDataAsync(Tenant tenant, string password, CancellationToken cancellationToken)
+    {
+        if (tenant.DemoDataSeededAt is not null)
+        {
+            return null;
+        }
+        var summary = await company.SeedAsync(tenant, password, cancellationToken);
+        var (current, version) = await tenants.ReadAsync(tenant.Id, cancellationToken) ?? throw new InvalidOperationException("The demo tenant vanished.");
+        await tenants.UpdateAsync(current with { DemoDataSeededAt = clock.GetUtcNow() }, version, cancellationToken);
+        log.LogInformation("Demo data seeded: {Summary}", summary);
+        return summary;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private void Announce(string password)
+    private void Announce(string password, DemoSummary? data)
     {
         var address = services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
             .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? configuration["urls"] ?? "";
@@ -53,6 +70,10 @@ internal sealed class DemoTenantSeeder(IConfiguration configuration, TenantProvi
               API:        {{address}}/api/v1
               Reference:  {{address}}/docs   (OpenAPI: {{address}}/openapi/v1.json)
               Sign in:    POST {{address}}/api/v1/auth/token  {"tenant":"{{Slug}}","login":"admin","password":"{{password}}"}
+            """);
+        Console.WriteLine(data is null ? "" : $"""
+              Demo data:  {data.Customers} customers, {data.Contacts} contacts, {data.Opportunities} opportunities; {data.Users} colleagues
+                          (e.g. sales manager "zhou.min", sales rep "li.lei") sign in with the same password.
 
             """);
     }

@@ -40,6 +40,23 @@ public sealed class OrgChart(IReadOnlyDictionary<string, OrgPosition> users, IRe
     /// <summary>Whether the user exists in the tenant (disabled users too: they still own records).</summary>
     public bool Knows(string userId) => users.ContainsKey(userId);
 
+    /// <summary>The user's department, or null for an unknown user.</summary>
+    public string? DepartmentOf(string userId) => users.TryGetValue(userId, out var position) ? position.DepartmentId : null;
+
+    /// <summary>The department and its ancestors, nearest first (for settings that the most specific department decides).</summary>
+    public IEnumerable<string> DepartmentChain(string departmentId)
+    {
+        string? current = departmentId;
+        for (var depth = 0; current is not null && depth <= Organisation.OrganisationRules.MaxDepth; depth++)
+        {
+            yield return current;
+            current = departmentParents.TryGetValue(current, out var parent) ? parent : null;
+        }
+    }
+
+    /// <summary>Whether the department exists in the tenant.</summary>
+    public bool KnowsDepartment(string departmentId) => departmentParents.ContainsKey(departmentId);
+
     public bool CoversAny(string viewerId, IEnumerable<DataScope> scopes, string? ownerId) => scopes.Any(s => Covers(viewerId, s, ownerId));
 
     /// <summary>The owners whose records the scopes reach, or null when they reach everyone's.</summary>

@@ -86,5 +86,6 @@ public static class Permissions
         public const string Edit = "edit";
         public const string Delete = "delete";
         public const string Export = "export";
+        public const string Import = "import";
     }
 }

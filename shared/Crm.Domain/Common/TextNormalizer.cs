@@ -28,6 +28,9 @@ public static class TextNormalizer
         return builder.ToString();
     }
 
+    /// <summary>What a client wrote, trimmed; null for nothing but spaces, so an empty field reads as absent.</summary>
+    public static string? Trimmed(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+
     /// <summary>Digits only, for phone search: "+86 138-0000-5678" → "8613800005678".</summary>
     public static string Digits(string? text) =>
         string.IsNullOrEmpty(text) ? "" : new string(text.Normalize(NormalizationForm.FormKC).Where(char.IsAsciiDigit).ToArray());

@@ -7,7 +7,7 @@ namespace Crm.Domain.Sales;
 /// A person at a customer (联系人). The decision role (decision maker, influencer, user, gatekeeper)
 /// is a picklist value checked against the tenant's decisionRole dictionary.
 /// </summary>
-public sealed record Contact : OwnedRecord
+public sealed record Contact : OwnedRecord, IFollowedUp
 {
     public string CustomerId { get; init; } = "";
     public string Name { get; init; } = "";
@@ -27,4 +27,11 @@ public sealed record Contact : OwnedRecord
     public string? ReportsToId { get; init; }
     public DateOnly? Birthday { get; init; }
     public string? Notes { get; init; }
+
+    /// <summary>Set by follow-ups, never by a write to the contact itself.</summary>
+    public DateTimeOffset? LastFollowUpAt { get; init; }
+
+    public IFollowedUp WithLastFollowUpAt(DateTimeOffset? at) => this with { LastFollowUpAt = at };
+    /// <summary>The lead this contact was made from, for its timeline.</summary>
+    public string? ConvertedFromLeadId { get; init; }
 }

@@ -22,7 +22,7 @@ public sealed record Address
 /// A customer (account, 客户) of PRODUCT.md section 2. Source, level and industry are picklist
 /// values checked against the tenant's dictionaries on every write (a retired value stays where it was).
 /// </summary>
-public sealed record Customer : OwnedRecord
+public sealed record Customer : OwnedRecord, IFollowedUp
 {
     public string Name { get; init; } = "";
     public string? ShortName { get; init; }
@@ -52,9 +52,30 @@ public sealed record Customer : OwnedRecord
     public DateTimeOffset? LockedAt { get; init; }
     public string? LockedBy { get; init; }
 
+    /// <summary>The leads converted into this customer (made from one, or linked by later ones), for its timeline.</summary>
+    public IReadOnlyList<string> ConvertedFromLeadIds { get; init; } = [];
+
+    /// <summary>When the current owner got the customer (claim, assignment, transfer); pool rules count from here.</summary>
+    public DateTimeOffset? OwnedSince { get; init; }
+
+    /// <summary>
+    /// The owner it had when it last went to the public pool (released, or reclaimed by a rule), and when:
+    /// kept after a claim, so that owner waits out the cool-down before claiming it back.
+    /// </summary>
+    public string? PreviousOwnerId { get; init; }
+    public DateTimeOffset? PooledAt { get; init; }
+
+    /// <summary>Why it last went to the pool: the releaser's reason, or the rule's.</summary>
+    public string? PoolReason { get; init; }
+
+    /// <summary>The pool rule that last returned it to the pool (null when released by hand).</summary>
+    public string? PoolRuleId { get; init; }
+
     /// <summary>Set on a customer merged into another just before it goes to the recycle bin.</summary>
     public string? MergedIntoId { get; init; }
 
     [JsonIgnore]
     public bool IsLocked => LockedAt is not null;
+
+    public IFollowedUp WithLastFollowUpAt(DateTimeOffset? at) => this with { LastFollowUpAt = at };
 }

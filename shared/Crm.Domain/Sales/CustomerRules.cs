@@ -54,6 +54,7 @@ public static class CustomerRules
             Tags = [.. target.Tags.Concat(source.Tags).Distinct(StringComparer.Ordinal)],
             Description = target.Description ?? source.Description,
             LastFollowUpAt = Latest(target.LastFollowUpAt, source.LastFollowUpAt),
+            ConvertedFromLeadIds = [.. target.ConvertedFromLeadIds.Concat(source.ConvertedFromLeadIds).Distinct(StringComparer.Ordinal)],
             CustomFields = custom,
             Team = team,
         };

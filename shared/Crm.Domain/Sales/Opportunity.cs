@@ -29,7 +29,7 @@ public sealed record StageChange(string? From, string To, DateTimeOffset At, str
 /// A sales opportunity (商机) of one customer, moving along a pipeline. Stage, status, probability,
 /// closedAt and lossReason change only through the stage, won and lost actions, which keep the history.
 /// </summary>
-public sealed record Opportunity : OwnedRecord
+public sealed record Opportunity : OwnedRecord, IFollowedUp
 {
     public string Name { get; init; } = "";
     public string CustomerId { get; init; } = "";
@@ -52,4 +52,11 @@ public sealed record Opportunity : OwnedRecord
     public string? LossReason { get; init; }
     public DateTimeOffset? ClosedAt { get; init; }
     public IReadOnlyList<StageChange> StageHistory { get; init; } = [];
+
+    /// <summary>Set by follow-ups, never by a write to the opportunity itself.</summary>
+    public DateTimeOffset? LastFollowUpAt { get; init; }
+
+    public IFollowedUp WithLastFollowUpAt(DateTimeOffset? at) => this with { LastFollowUpAt = at };
+    /// <summary>The lead this opportunity was made from, for its timeline.</summary>
+    public string? ConvertedFromLeadId { get; init; }
 }

@@ -4,7 +4,7 @@ namespace Crm.Domain.Tenants;
 /// A tenant's sign-in rules: the password policy and the lockout after repeated failed sign-ins.
 /// The defaults are the rules every tenant had before they were configurable.
 /// </summary>
-public sealed record SecuritySettings
+public sealed record SecuritySettings : ITenantSettings
 {
     public const int MinPasswordLength = 8;
     public const int MaxPasswordLength = 128;

@@ -18,11 +18,17 @@ public sealed partial record Tenant
     /// <summary>Password policy and sign-in lockout (<c>/api/v1/settings/security</c>).</summary>
     public SecuritySettings Security { get; init; } = SecuritySettings.Default;
 
+    /// <summary>Claim cap and cool-down of the public pool (<c>/api/v1/settings/pool</c>).</summary>
+    public Sales.PoolSettings Pool { get; init; } = Sales.PoolSettings.Default;
+
     /// <summary>Set once the first department and administrator exist; provisioning resumes until then.</summary>
     public bool Provisioned { get; init; }
     public string OfficeDepartmentId { get; init; } = "";
     public string AdminUserId { get; init; } = "";
     public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>When the run command's demo data was seeded into this tenant (only the demo tenant has it).</summary>
+    public DateTimeOffset? DemoDataSeededAt { get; init; }
 
     public TimeZoneInfo Zone => TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out var zone) ? zone : TimeZoneInfo.Utc;
 

@@ -40,6 +40,9 @@ public sealed record ChangeEventData
 
     /// <summary>The record's team when it changed (owned records), so members see its events too.</summary>
     public IReadOnlyList<Crm.Domain.Access.TeamMember>? Team { get; init; }
+
+    /// <summary>The business action behind the change (<c>transferred</c>, <c>stageChanged</c>...), absent for plain edits.</summary>
+    public string? Activity { get; init; }
     public IReadOnlyDictionary<string, FieldChange> Changes { get; init; } = new Dictionary<string, FieldChange>();
     public bool Truncated { get; init; }
 }

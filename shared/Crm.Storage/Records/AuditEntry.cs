@@ -24,6 +24,9 @@ public sealed record AuditEntry
     public string RecordId { get; init; } = "";
     public string? RecordName { get; init; }
     public AuditAction Action { get; init; }
+
+    /// <summary>The business action behind the change when it was more than a plain edit, e.g. <c>transferred</c>.</summary>
+    public string? Activity { get; init; }
     public string ActorId { get; init; } = "";
     public string? ApiKeyId { get; init; }
     public string? SourceIp { get; init; }

@@ -87,6 +87,8 @@ public sealed partial class RecordStore<T>
         while (query.Cursor is not null);
     }
 
+    public void ValidateQuery(ListQuery query) => Validate(query);
+
     private void Validate(ListQuery query)
     {
         var errors = new Dictionary<string, string[]>();

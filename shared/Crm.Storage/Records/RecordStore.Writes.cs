@@ -27,8 +27,12 @@ public sealed partial class RecordStore<T>
         };
         actions.AddRange(IndexRows(context.TenantId, created, json).Values.Select(r => new TableTransactionAction(TableTransactionActionType.Add, r)));
         actions.AddRange(extra ?? []);
+        if (context.Mark is { } mark && mark.Type == type.Name)
+        {
+            actions.Add(new(TableTransactionActionType.Add, new TableEntity(context.TenantId, RowKeys.Mark(mark.Key)) { [IdProperty] = created.Id }));
+        }
         actions.AddRange(Trail(context, AuditAction.Created, created, FieldChanges.Diff(null, CrmJson.ToObject(created))));
-        await CommitAsync(context.TenantId, actions, cancellationToken).ConfigureAwait(false);
+        await CommitAsync(context, actions, cancellationToken).ConfigureAwait(false);
         return created;
     }
 
@@ -77,7 +81,7 @@ public sealed partial class RecordStore<T>
             }
             actions.AddRange(extra?.Invoke(before, after) ?? []);
             actions.AddRange(Trail(context, AuditAction.Updated, after, changes));
-            if (await TryCommitAsync(context.TenantId, actions, cancellationToken).ConfigureAwait(false))
+            if (await TryCommitAsync(context, actions, cancellationToken).ConfigureAwait(false))
             {
                 return after;
             }
@@ -119,7 +123,7 @@ public sealed partial class RecordStore<T>
                 ["DeletedBy"] = context.ActorId,
             }));
             actions.AddRange(Trail(context, AuditAction.Deleted, before, FieldChanges.Diff(CrmJson.ToObject(before), null)));
-            if (await TryCommitAsync(context.TenantId, actions, cancellationToken).ConfigureAwait(false))
+            if (await TryCommitAsync(context, actions, cancellationToken).ConfigureAwait(false))
             {
                 return;
             }
@@ -147,7 +151,7 @@ public sealed partial class RecordStore<T>
         actions.AddRange(IndexRows(context.TenantId, restored, json).Values.Select(r =>
             new TableTransactionAction(IsUniqueKeyRow(r.RowKey) ? TableTransactionActionType.Add : TableTransactionActionType.UpsertReplace, r)));
         actions.AddRange(Trail(context, AuditAction.Restored, restored, FieldChanges.Diff(null, CrmJson.ToObject(restored))));
-        if (!await TryCommitAsync(context.TenantId, actions, cancellationToken).ConfigureAwait(false))
+        if (!await TryCommitAsync(context, actions, cancellationToken).ConfigureAwait(false))
         {
             throw new ConflictException("record.busy", $"The {type.Name} '{id}' changed while it was being restored; retry.");
         }
@@ -165,7 +169,7 @@ public sealed partial class RecordStore<T>
             new(TableTransactionActionType.Delete, new TableEntity(context.TenantId, row.GetString(BinKeyProperty)), AnyETag),
         };
         actions.AddRange(Trail(context, AuditAction.Purged, record, new Dictionary<string, FieldChange>()));
-        if (!await TryCommitAsync(context.TenantId, actions, cancellationToken).ConfigureAwait(false))
+        if (!await TryCommitAsync(context, actions, cancellationToken).ConfigureAwait(false))
         {
             throw new ConflictException("record.busy", $"The {type.Name} '{id}' changed while it was being purged; retry.");
         }
@@ -201,9 +205,9 @@ public sealed partial class RecordStore<T>
     private TableEntity RecordRow(string tenantId, T record, string json) =>
         new(tenantId, RowKeys.Record(record.Id)) { [DataProperty] = json, ["Name"] = type.DisplayName(record), [DeletedProperty] = false };
 
-    private async Task CommitAsync(string tenantId, List<TableTransactionAction> actions, CancellationToken cancellationToken)
+    private async Task CommitAsync(WriteContext context, List<TableTransactionAction> actions, CancellationToken cancellationToken)
     {
-        if (!await TryCommitAsync(tenantId, actions, cancellationToken).ConfigureAwait(false))
+        if (!await TryCommitAsync(context, actions, cancellationToken).ConfigureAwait(false))
         {
             throw new ConflictException("record.busy", $"The {type.Name} changed while it was being written; retry.");
         }
@@ -213,11 +217,18 @@ public sealed partial class RecordStore<T>
     /// Submits one entity group transaction. False when the record row's ETag no longer matched
     /// (another writer won); a taken unique key becomes the key's own conflict.
     /// </summary>
-    private async Task<bool> TryCommitAsync(string tenantId, List<TableTransactionAction> actions, CancellationToken cancellationToken)
+    private async Task<bool> TryCommitAsync(WriteContext context, List<TableTransactionAction> actions, CancellationToken cancellationToken)
     {
+        var tenantId = context.TenantId;
         if (actions.Count > TableLimits.MaxTransactionEntities || TableLimits.EstimateBytes(actions.Select(a => a.Entity)) > TableLimits.MaxTransactionBytes)
         {
             throw new PayloadTooLargeException("record.too_large", $"This {type.Name} change needs more than one storage transaction allows (100 rows, 4 MiB).");
+        }
+        if (context.DryRun)
+        {
+            // What the commit would refuse for a taken key, without the commit.
+            await ThrowTakenUniqueKeyAsync(tenantId, actions, cancellationToken).ConfigureAwait(false);
+            return true;
         }
         try
         {
@@ -229,6 +240,7 @@ public sealed partial class RecordStore<T>
         }
         catch (TableTransactionFailedException e) when (e.Status == 409)
         {
+            await ThrowMarkedAsync(tenantId, actions, cancellationToken).ConfigureAwait(false);
             await ThrowTakenUniqueKeyAsync(tenantId, actions, cancellationToken).ConfigureAwait(false);
             return false;
         }
@@ -239,6 +251,20 @@ public sealed partial class RecordStore<T>
         }
         outbox.Notify(tenantId);
         return true;
+    }
+
+    /// <summary>A create whose mark is already stored was written before (a redelivered import row): 409 <c>record.already_written</c>.</summary>
+    private async Task ThrowMarkedAsync(string tenantId, List<TableTransactionAction> actions, CancellationToken cancellationToken)
+    {
+        foreach (var action in actions.Where(a => a.ActionType == TableTransactionActionType.Add && a.Entity.RowKey.StartsWith(RowKeys.MarkPrefix, StringComparison.Ordinal)))
+        {
+            var existing = await Table.GetEntityIfExistsAsync<TableEntity>(tenantId, action.Entity.RowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (existing.HasValue)
+            {
+                throw new ConflictException(AlreadyWritten, $"This {type.Name} was already written under the same mark.",
+                    new Dictionary<string, object?> { ["existingId"] = existing.Value!.GetString(IdProperty) });
+            }
+        }
     }
 
     private async Task ThrowTakenUniqueKeyAsync(string tenantId, List<TableTransactionAction> actions, CancellationToken cancellationToken)

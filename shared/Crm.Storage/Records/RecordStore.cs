@@ -18,6 +18,12 @@ public interface IRecordStore
     /// <summary>Whether the records have an owner and a team, so data scope applies to them.</summary>
     bool IsOwned { get; }
     TableClient Table { get; }
+
+    /// <summary>Fields a search, a simple filter or a saved view may name.</summary>
+    IReadOnlySet<string> FilterableFields { get; }
+
+    /// <summary>Answers 400 (and reads nothing) for a list query this record type cannot run.</summary>
+    void ValidateQuery(ListQuery query);
     Task<RecordBase> RestoreAsync(WriteContext context, string id, CancellationToken cancellationToken);
     Task PurgeAsync(WriteContext context, string id, CancellationToken cancellationToken);
 }
@@ -44,6 +50,7 @@ public sealed partial class RecordStore<T>(TableServiceClient service, StorageOp
     public bool CanDelete => type.CanDelete;
     public bool IsOwned { get; } = typeof(IOwnedRecord).IsAssignableFrom(typeof(T));
     public TableClient Table { get; } = service.GetTableClient(options.Table(type.Table));
+    public IReadOnlySet<string> FilterableFields => type.FilterableFields;
 
     /// <summary>The live record, or null when it does not exist or is in the recycle bin.</summary>
     public async Task<T?> FindAsync(string tenantId, string id, CancellationToken cancellationToken = default)
@@ -107,13 +114,22 @@ public sealed partial class RecordStore<T>(TableServiceClient service, StorageOp
 
     /// <summary>
     /// The rows that exist for a live record besides the record row itself: list indexes (carrying
-    /// the record as their projection, so a page is one range read), search terms and unique keys.
+    /// the record as their projection, so a page is one range read), search terms and unique keys; only
+    /// the unique keys for a record its type does not list.
     /// </summary>
     private Dictionary<string, TableEntity> IndexRows(string tenantId, T record, string json)
     {
         var rows = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
         void Projection(string key) => rows[key] = new TableEntity(tenantId, key) { [IdProperty] = record.Id, [DataProperty] = json };
 
+        foreach (var key in type.UniqueKeys(record))
+        {
+            rows[RowKeys.Unique(key.Name, key.Value)] = new TableEntity(tenantId, RowKeys.Unique(key.Name, key.Value)) { [IdProperty] = record.Id };
+        }
+        if (!type.IsListed(record))
+        {
+            return rows;
+        }
         Projection(RowKeys.ByUpdated(record.UpdatedAt, record.Id));
         Projection(RowKeys.ByCreatedDesc(record.CreatedAt, record.Id));
         Projection(RowKeys.ByName(TextNormalizer.Normalize(type.DisplayName(record)), record.Id));
@@ -129,10 +145,6 @@ public sealed partial class RecordStore<T>(TableServiceClient service, StorageOp
         foreach (var term in type.SearchTerms(record).Select(TextNormalizer.Normalize).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal))
         {
             Projection(RowKeys.SearchTerm(term, record.Id));
-        }
-        foreach (var key in type.UniqueKeys(record))
-        {
-            rows[RowKeys.Unique(key.Name, key.Value)] = new TableEntity(tenantId, RowKeys.Unique(key.Name, key.Value)) { [IdProperty] = record.Id };
         }
         return rows;
     }

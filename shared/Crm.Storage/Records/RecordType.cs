@@ -29,6 +29,12 @@ public abstract class RecordType<T> where T : RecordBase
 
     public virtual IEnumerable<UniqueKey> UniqueKeys(T record) => [];
 
+    /// <summary>
+    /// False for a record that stays readable by id but leaves every list, search and export (a converted
+    /// lead): it keeps its record row and unique keys, and gets no list, filter or search-term rows.
+    /// </summary>
+    public virtual bool IsListed(T record) => true;
+
     /// <summary>Top-level fields whose equality filters an index range answers rather than a scan.</summary>
     public virtual IReadOnlyList<string> IndexedFields => [];
 

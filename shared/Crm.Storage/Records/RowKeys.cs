@@ -46,6 +46,11 @@ internal static class RowKeys
 
     public static string History(string recordId, DateTimeOffset at, string auditId) => $"h~{recordId}~{Inverted(at)}~{auditId}";
 
+    /// <summary>A create's idempotency mark (<see cref="WriteMark"/>), holding the created record's id.</summary>
+    public static string Mark(string key) => MarkPrefix + Escape(key);
+
+    public const string MarkPrefix = "w~";
+
     public static string Outbox(string eventId) => "o~" + eventId;
 
     /// <summary>Newest first in an ascending key scan: ticks counted down from the maximum.</summary>

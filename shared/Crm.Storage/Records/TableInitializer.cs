@@ -20,7 +20,8 @@ public sealed class TableInitializer(
     TimeProvider time,
     ILogger<TableInitializer> logger) : IHostedService, IDisposable
 {
-    public static readonly string[] ExtraTables = ["idempotency", "refreshtokens", "jobruns", "signinlockouts", "loginlogs", "entraid"];
+    public static readonly string[] ExtraTables = ["idempotency", "refreshtokens", "jobruns", "signinlockouts", "loginlogs", "entraid",
+        Notifications.NotificationStore.TableName, "transferjobs"];
 
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan LongestRetry = TimeSpan.FromMinutes(1);

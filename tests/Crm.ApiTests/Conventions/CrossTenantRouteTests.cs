@@ -3,6 +3,8 @@ using System.Text;
 using Azure.Data.Tables;
 using Crm.ApiTests.Credentials;
 using Crm.ApiTests.Infrastructure;
+using Crm.Functions.Notifications;
+using Crm.ApiTests.Transfers;
 using Crm.Storage.Records;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
@@ -27,8 +29,10 @@ public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
         ["SetCustomerTeamMember"] = """{"userId":"01aaaaaaaaaaaaaaaaaaaaaaaa","access":"read"}""",
         ["SetContactTeamMember"] = """{"userId":"01aaaaaaaaaaaaaaaaaaaaaaaa","access":"read"}""",
         ["SetOpportunityTeamMember"] = """{"userId":"01aaaaaaaaaaaaaaaaaaaaaaaa","access":"read"}""",
+        ["SetFollowUpTeamMember"] = """{"userId":"01aaaaaaaaaaaaaaaaaaaaaaaa","access":"read"}""",
         ["MoveOpportunityStage"] = """{"stageKey":"proposal"}""",
         ["LoseOpportunity"] = """{"reason":"price"}""",
+        ["SetLeadTeamMember"] = """{"userId":"01aaaaaaaaaaaaaaaaaaaaaaaa","access":"read"}""",
     };
 
     private sealed record Case(string Method, string Url, string Route, string? EndpointName, string SentId);
@@ -51,11 +55,28 @@ public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
         var customer = await owner.Admin.PostJsonAsync("/api/v1/customers", new { name = names[6] }, HttpStatusCode.Created);
         await owner.Admin.PostJsonAsync($"/api/v1/customers/{customer.Id()}/team", new { userId = person.Id(), access = "read" }, HttpStatusCode.OK);
         await owner.Admin.PostJsonAsync("/api/v1/contacts", new { customerId = customer.Id(), name = names[7] }, HttpStatusCode.Created);
+        // A lead with a team, so the lead routes (convert included) are tried.
+        var lead = await owner.Admin.PostJsonAsync("/api/v1/leads", new { name = "Secret lead " + Api.Stamp(), company = "Secret lead company " + Api.Stamp() }, HttpStatusCode.Created);
+        await owner.Admin.PostJsonAsync($"/api/v1/leads/{lead.Id()}/team", new { userId = person.Id(), access = "read" }, HttpStatusCode.OK);
         // An opportunity of that customer, so the stage, won and lost actions are tried.
         await owner.Admin.PostJsonAsync("/api/v1/opportunities", new { customerId = customer.Id(), name = "Secret deal " + Api.Stamp() }, HttpStatusCode.Created);
+        // A follow-up on the customer, and a notification of the owner's admin (not a record: a user's own list).
+        var followUp = await owner.Admin.PostJsonAsync("/api/v1/followups", new { targetType = "customer", targetId = customer.Id(), channel = "phone", content = "Secret call " + Api.Stamp() }, HttpStatusCode.Created);
+        await app.Service<INotifier>().NotifyAsync(owner.Id, new Notice(owner.AdminUserId, "test.secret", "Secret notice"), "secret:" + followUp.Id(), CancellationToken.None);
+        // A customer in the public pool (so the pool's read is tried), a pool rule and a saved view.
+        var pooled = await owner.Admin.PostJsonAsync("/api/v1/customers", new { name = "Secret pooled " + Api.Stamp() }, HttpStatusCode.Created);
+        await owner.Admin.PostJsonAsync($"/api/v1/customers/{pooled.Id()}/release", new { reason = "secret" }, HttpStatusCode.OK);
+        await owner.Admin.PostJsonAsync("/api/v1/pool-rules", new { name = "Secret rule " + Api.Stamp(), daysWithoutFollowUp = 30 }, HttpStatusCode.Created);
+        await owner.Admin.PostJsonAsync("/api/v1/saved-views", new { name = "Secret view " + Api.Stamp(), entityType = "customers" }, HttpStatusCode.Created);
         await owner.DefineCustomFieldAsync("memos", "secretScore", "number");
         await owner.Admin.CreateApiKeyAsync(["departments.manage"], name: names[3]);
         await (await owner.Admin.CreateIpRuleAsync("198.51.100.0/24", "block", names[4])).ExpectAsync(HttpStatusCode.Created);
+
+        // Import and export jobs are not records: their ids come from jobs the owner starts.
+        var import = await (await owner.Admin.ImportAsync("customers", TransferSetup.Csv($"name\r\nImported {Api.Stamp()}\r\n"))).ExpectAsync(HttpStatusCode.Accepted);
+        var export = await (await owner.Admin.PostAsync("/api/v1/exports", TransferSetup.JsonContent(new { entityType = "customers" }))).ExpectAsync(HttpStatusCode.Accepted);
+        await owner.Admin.WaitForJobAsync($"/api/v1/imports/{import.Id()}");
+        await owner.Admin.WaitForJobAsync($"/api/v1/exports/{export.Id()}");
 
         var registry = app.Service<RecordTypeRegistry>();
         var ownerIds = new Dictionary<string, List<string>>(StringComparer.Ordinal);
@@ -69,6 +90,9 @@ public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
             Assert.True(ids.Count > 0, $"The fixture makes no {store.TypeName} in the owner tenant: make one above, so its routes are tried.");
             ownerIds[store.TypeName] = ids;
         }
+        ownerIds[Notifications] = [.. (await owner.Admin.GetJsonAsync("/api/v1/notifications")).Ids()];
+        ownerIds["import"] = [import.Id()];
+        ownerIds["export"] = [export.Id()];
         var stamps = await StampsAsync(registry, owner.Id);
 
         var cases = new List<Case>();
@@ -138,9 +162,18 @@ public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
         {
             return null;
         }
-        var table = literal.Content.Replace("-", "", StringComparison.Ordinal);
-        return registry.Stores.FirstOrDefault(s => string.Equals(s.TableName, table, StringComparison.OrdinalIgnoreCase))?.TypeName;
+        // The public pool holds customers; import and export jobs are not records.
+        if (literal.Content is "imports" or "exports")
+        {
+            return literal.Content[..^1];
+        }
+        var table = literal.Content == "pool" ? "customers" : literal.Content.Replace("-", "", StringComparison.Ordinal);
+        return registry.Stores.FirstOrDefault(s => string.Equals(s.TableName, table, StringComparison.OrdinalIgnoreCase))?.TypeName
+            ?? (table == Notifications ? Notifications : null);
     }
+
+    /// <summary>Notifications are not records (each user's own list), so their ids are read from the owner's list.</summary>
+    private const string Notifications = "notifications";
 
     /// <summary>The other parameters (a member's id...) get the intruder's own ids, so only the sent id is foreign.</summary>
     private static string Url(RoutePattern pattern, string type, string id, string ownId) =>

@@ -60,6 +60,11 @@ public class CrmApp : WebApplicationFactory<Program>, IAsyncLifetime
         {
             await tables.DeleteTableAsync(table.Name);
         }
+        var blobs = new Azure.Storage.Blobs.BlobServiceClient(StorageConnection);
+        await foreach (var container in blobs.GetBlobContainersAsync(prefix: Prefix.ToLowerInvariant()))
+        {
+            await blobs.DeleteBlobContainerAsync(container.Name);
+        }
         var queues = new QueueServiceClient(StorageConnection);
         await foreach (var queue in queues.GetQueuesAsync(prefix: Prefix.ToLowerInvariant()))
         {

@@ -45,10 +45,12 @@ public sealed class CustomerMergeTests(CrmApp app) : IClassFixture<CrmApp>
         Assert.Contains(source.Id(), (await tenant.Admin.GetJsonAsync("/api/v1/recycle-bin?type=customer")).Items().Select(i => i.Str("id")));
         var trail = await tenant.Admin.ListAllAsync($"/api/v1/audit-logs?recordId={source.Id()}");
         Assert.Equal(["deleted", "updated", "updated", "created"], trail.Select(e => e.Str("action")));
+        Assert.Equal("mergedInto", trail[1].Str("activity"));
         Assert.Equal(target.Id(), trail[1].GetProperty("changes").GetProperty("mergedIntoId").Str("after"));
         Assert.Equal(target.Id(), trail.Single(e => e.Str("action") == "deleted").GetProperty("changes").GetProperty("mergedIntoId").Str("before"));
         var moved = await tenant.Admin.ListAllAsync($"/api/v1/audit-logs?recordId={report.Id()}");
         Assert.Equal(target.Id(), moved[0].GetProperty("changes").GetProperty("customerId").Str("after"));
+        Assert.Equal("merged", moved[0].Str("activity"));
         // The source's name is free again.
         await tenant.Admin.CreateCustomerAsync(source.Str("name"));
     }

@@ -34,11 +34,14 @@ public sealed class CustomerTransferTests(CrmApp app) : IClassFixture<CrmApp>
         await (await old.PatchJsonAsync($"/api/v1/customers/{first.Id()}", new { level = "a" })).ExpectAsync(HttpStatusCode.OK);
 
         var audit = await tenant.Admin.ListAllAsync($"/api/v1/audit-logs?recordId={first.Id()}");
-        var change = audit.First(e => e.GetProperty("changes").TryGetProperty("ownerId", out _)).GetProperty("changes").GetProperty("ownerId");
+        var transfer = audit.First(e => e.GetProperty("changes").TryGetProperty("ownerId", out _));
+        Assert.Equal("transferred", transfer.Str("activity"));
+        var change = transfer.GetProperty("changes").GetProperty("ownerId");
         Assert.Equal(oldId, change.Str("before"));
         Assert.Equal(newId, change.Str("after"));
         await Http.EventuallyAsync(() => tenant.Admin.GetJsonAsync("/api/v1/events?types=crm.customer.updated"),
-            p => p.Items().Any(e => e.GetProperty("data").Str("recordId") == second.Id() && e.GetProperty("data").GetProperty("changes").TryGetProperty("ownerId", out _)));
+            p => p.Items().Any(e => e.GetProperty("data").Str("recordId") == second.Id() && e.GetProperty("data").Str("activity") == "transferred"
+                && e.GetProperty("data").GetProperty("changes").TryGetProperty("ownerId", out _)));
     }
 
     [Fact]

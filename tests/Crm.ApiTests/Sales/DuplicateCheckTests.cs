@@ -61,7 +61,7 @@ public sealed class DuplicateCheckTests(CrmApp app) : IClassFixture<CrmApp>
     {
         var tenant = await app.NewTenantAsync();
         await (await tenant.Admin.PostAsJsonAsync("/api/v1/duplicates/check", new { type = "customer" })).ExpectProblemAsync(HttpStatusCode.BadRequest, "duplicates.nothing_to_check");
-        await (await tenant.Admin.PostAsJsonAsync("/api/v1/duplicates/check", new { type = "lead", name = "x" })).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation.failed");
+        await (await tenant.Admin.PostAsJsonAsync("/api/v1/duplicates/check", new { type = "deal", name = "x" })).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation.failed");
         await (await tenant.Admin.PostAsJsonAsync("/api/v1/duplicates/check", new { name = "x" })).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation.failed");
         var (_, customersOnly) = await app.NewSellerAsync(tenant, rights: ["customers.view"]);
         await (await customersOnly.PostAsJsonAsync("/api/v1/duplicates/check", new { type = "contact", name = "x" })).ExpectProblemAsync(HttpStatusCode.Forbidden, "permission.denied");

@@ -132,6 +132,10 @@ public sealed class OpportunityApiTests(CrmApp app) : IClassFixture<CrmApp>
         var reopened = await tenant.Admin.PostJsonAsync($"{url}/stage", new { stageKey = "negotiation", reopen = true }, HttpStatusCode.OK);
         Assert.Equal("open", reopened.Str("status"));
         Assert.Equal(JsonValueKind.Null, reopened.GetProperty("closedAt").ValueKind);
+        // The operation log names each move, so timelines and feed consumers need not infer it from the fields.
+        var moves = await tenant.Admin.ListAllAsync($"/api/v1/audit-logs?recordId={won.Id()}");
+        Assert.Equal(["stageChanged", "won"], moves.Take(2).Select(e => e.Str("activity")));
+        Assert.Null(moves[^1].Str("activity"));
 
         await (await tenant.Admin.PostAsJsonAsync($"{url}/lost", new { })).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation.failed");
         await (await tenant.Admin.PostAsJsonAsync($"{url}/lost", new { reason = "bored" })).ExpectProblemAsync(HttpStatusCode.BadRequest, "dictionary.value_unknown");

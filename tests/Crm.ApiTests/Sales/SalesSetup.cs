@@ -27,4 +27,21 @@ public static class SalesSetup
         await client.PostJsonAsync("/api/v1/contacts", new { customerId, name, reportsToId, isPrimary, mobile, email }, HttpStatusCode.Created);
 
     public static string Unique(string name) => $"{name} {Api.Stamp()}";
+
+    /// <summary>A rep's customer and contact rights plus follow-ups.</summary>
+    public static readonly string[] FollowUpRepRights =
+        [.. RepRights, "opportunities.view", "followups.view", "followups.create", "followups.edit", "followups.delete"];
+
+    public static async Task<JsonElement> CreateFollowUpAsync(this HttpClient client, string targetId, string content = "Called about the order",
+        string targetType = "customer", string channel = "phone", DateTimeOffset? occurredAt = null, DateTimeOffset? nextContactAt = null) =>
+        await client.PostJsonAsync("/api/v1/followups", new { targetType, targetId, channel, content, occurredAt, nextContactAt }, HttpStatusCode.Created);
+
+    /// <summary>Everything a rep does with leads, and the rights a conversion needs on what it makes.</summary>
+    public static readonly string[] LeadRights =
+        ["leads.view", "leads.create", "leads.edit", "leads.delete", "leads.export", "leads.transfer", "leads.convert",
+         "customers.view", "customers.create", "contacts.view", "contacts.create", "opportunities.view", "opportunities.create"];
+
+    public static async Task<JsonElement> CreateLeadAsync(this HttpClient client, string name, string? company = null, string? ownerId = null,
+        string? phone = null, string? mobile = null, string? email = null, string? status = null, string? source = null) =>
+        await client.PostJsonAsync("/api/v1/leads", new { name, company, ownerId, phone, mobile, email, status, source }, HttpStatusCode.Created);
 }

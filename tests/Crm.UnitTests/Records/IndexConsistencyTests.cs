@@ -18,6 +18,30 @@ public sealed class IndexConsistencyTests(StorageFixture storage) : IClassFixtur
         (await Widgets.ListAsync(tenant, new ListQuery { Q = q, Limit = 200 })).Items.Select(w => w.Id).ToList();
 
     [Fact]
+    public async Task AnUnlistedRecordKeepsItsUniqueKeyAndLeavesEveryListAndSearchUntilListedAgain()
+    {
+        var tenant = NewTenant();
+        var a = await Widgets.CreateAsync(Context(tenant, T0), new Widget { Name = "Hidden", OwnerId = "u1", Email = "hidden@x.cn" });
+        await Widgets.UpdateAsync(Context(tenant, T0.AddMinutes(1)), a.Id, null, w => Set(w with { Status = "archived" }));
+        await IndexInvariants.AssertAgreeAsync(Widgets, tenant);
+        Assert.Empty((await Widgets.ListAsync(tenant, new ListQuery { Limit = 200 })).Items);
+        Assert.Empty(await IdsWhereAsync(tenant, "ownerId", "u1"));
+        Assert.Empty(await IdsWhereAsync(tenant, "status", "archived"));
+        Assert.Empty(await SearchAsync(tenant, "hidden"));
+        Assert.Equal("archived", (await Widgets.GetAsync(tenant, a.Id)).Status);
+        var taken = await Assert.ThrowsAsync<Crm.Domain.Common.ConflictException>(() => Widgets.CreateAsync(Context(tenant, T0.AddMinutes(2)), new Widget { Name = "hidden" }));
+        Assert.Equal(WidgetType.DuplicateName, taken.Code);
+
+        await Widgets.DeleteAsync(Context(tenant, T0.AddMinutes(3)), a.Id, null);
+        await Widgets.RestoreAsync(Context(tenant, T0.AddMinutes(4)), a.Id);
+        await IndexInvariants.AssertAgreeAsync(Widgets, tenant);
+        Assert.Empty(await SearchAsync(tenant, "hidden"));
+        await Widgets.UpdateAsync(Context(tenant, T0.AddMinutes(5)), a.Id, null, w => Set(w with { Status = "open" }));
+        await IndexInvariants.AssertAgreeAsync(Widgets, tenant);
+        Assert.Equal([a.Id], await SearchAsync(tenant, "hidden"));
+    }
+
+    [Fact]
     public async Task IndexesFollowTheRecordThroughItsLife()
     {
         var tenant = NewTenant();

@@ -49,6 +49,11 @@ internal static class IndexInvariants
 
     private static IEnumerable<string> ExpectedKeys(Widget w)
     {
+        if (w.Status == "archived")
+        {
+            yield return RowKeys.Unique(WidgetType.NameKey, TextNormalizer.Normalize(w.Name));
+            yield break;
+        }
         yield return RowKeys.ByUpdated(w.UpdatedAt, w.Id);
         yield return RowKeys.ByCreatedDesc(w.CreatedAt, w.Id);
         yield return RowKeys.ByName(TextNormalizer.Normalize(w.Name), w.Id);

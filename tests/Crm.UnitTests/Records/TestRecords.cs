@@ -27,6 +27,9 @@ public sealed class WidgetType : RecordType<Widget>
 
     public override IReadOnlyList<string> IndexedFields => ["ownerId", "status"];
 
+    /// <summary>An archived widget is read by id only, like a converted lead.</summary>
+    public override bool IsListed(Widget record) => record.Status != "archived";
+
     public override IEnumerable<string?> SearchTerms(Widget record) => [record.Name, record.Email];
 
     public override IReadOnlySet<string> FilterableFields { get; } =

@@ -1,0 +1,71 @@
+using Crm.Domain.Sales;
+using Crm.Functions.Notifications;
+using Crm.Functions.Tenants;
+using Crm.Storage.Records;
+using Crm.Storage.Tenants;
+using Crm.Storage.Triggers;
+
+namespace Crm.Functions.FollowUps;
+
+/// <summary>
+/// Turns due follow-up reminders into <c>followup.reminder</c> notifications for the follow-up's owner (its
+/// author unless named otherwise). Each is delivered, then marked on the follow-up (<c>remindedFor</c>), which
+/// drops it from the due index. A crash between the two delivers it again under the same dedupe key, which
+/// the notifier refuses: nothing is lost, nothing arrives twice.
+/// </summary>
+internal sealed class FollowUpReminders(RecordStore<FollowUp> store, FollowUpTargets targets, INotifier notifier)
+{
+    public const string Kind = "followup.reminder";
+
+    /// <summary>Delivers every reminder of the tenant due at <paramref name="now"/>; returns how many it handled.</summary>
+    public async Task<int> DeliverDueAsync(string tenantId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var due = new List<FollowUp>();
+        await foreach (var followUp in store.WithFieldBelowAsync(tenantId, FollowUpRecordType.ReminderIndex, FollowUpRecordType.DueValue(now.AddTicks(1)), cancellationToken))
+        {
+            due.Add(followUp);
+        }
+        foreach (var followUp in due)
+        {
+            var at = followUp.NextContactAt!.Value;
+            var userId = followUp.OwnerId ?? followUp.CreatedBy;
+            var target = targets.Find(followUp.TargetType);
+            var record = target is null ? null : await target.FindAsync(tenantId, followUp.TargetId, cancellationToken);
+            var title = record is null ? "Time to follow up" : $"Time to follow up: {target!.DisplayName(record)}";
+            await notifier.NotifyAsync(tenantId, new Notice(userId, Kind, title, Excerpt(followUp.Content), followUp.TargetType, followUp.TargetId),
+                $"{Kind}:{followUp.Id}:{FollowUpRecordType.DueValue(at)}", cancellationToken);
+            try
+            {
+                var write = new WriteContext(tenantId, TenantProvisioning.SystemActor, null, now);
+                await store.UpdateAsync(write, followUp.Id, null, f => ValueTask.FromResult(f.NextContactAt == at ? f with { RemindedFor = at } : f), cancellationToken: cancellationToken);
+            }
+            catch (Domain.Common.NotFoundException)
+            {
+                // Deleted after it was delivered: nothing left to mark.
+            }
+        }
+        return due.Count;
+    }
+
+    private static string Excerpt(string content) => content.Length <= 200 ? content : content[..200] + "…";
+}
+
+/// <summary>Every minute: the due follow-up reminders of every tenant (<c>run-job followup-reminders</c>).</summary>
+internal sealed class FollowUpReminderJob(FollowUpReminders reminders, TenantStore tenants, TimeProvider clock, ILogger<FollowUpReminderJob> logger) : ITimerJob
+{
+    public const string Name = "followup-reminders";
+    public const string Schedule = "0 * * * * ?";
+
+    public async Task RunAsync(TimerJobContext context, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        foreach (var tenant in await tenants.ListAsync(cancellationToken))
+        {
+            var delivered = await reminders.DeliverDueAsync(tenant.Id, now, cancellationToken);
+            if (delivered > 0)
+            {
+                logger.LogInformation("Delivered {Count} follow-up reminders of tenant {Tenant}", delivered, tenant.Slug);
+            }
+        }
+    }
+}

@@ -1,0 +1,158 @@
+using System.Text.Json.Nodes;
+using Crm.Domain.Common;
+using Crm.Domain.Sales;
+using Crm.Functions.Hosting;
+using Crm.Functions.Records;
+using Crm.Storage.Records;
+
+namespace Crm.Functions.FollowUps;
+
+/// <summary>
+/// A follow-up's write rules: it is recorded on a record the writer can see, stays on it (only a merge or a
+/// conversion moves it, <see cref="MoveAsync"/>), and keeps that record's <c>lastFollowUpAt</c> at the
+/// newest <c>occurredAt</c> of its follow-ups.
+/// </summary>
+internal sealed class FollowUpService(RecordStore<FollowUp> store, FollowUpTargets targets, TimeProvider clock)
+    : IRecordService<FollowUp, CreateFollowUp>, IRestoreGuard
+{
+    public const string TargetFixed = "followup.target_fixed";
+    public const string TargetDeleted = "followup.target_deleted";
+
+    public RecordStore<FollowUp> Store => store;
+
+    public string TypeName => "followup";
+
+    public async Task<FollowUp> CreateAsync(Caller caller, CreateFollowUp input, CancellationToken cancellationToken)
+    {
+        var target = targets.Get(input.TargetType);
+        await targets.VisibleAsync(caller, input.TargetType, input.TargetId, cancellationToken);
+        var write = caller.Write(clock);
+        var occurredAt = input.OccurredAt ?? write.Now;
+        FollowUpRules.Check(input.Content, occurredAt, input.NextContactAt, write.Now);
+        var created = await store.CreateAsync(write, new FollowUp
+        {
+            TargetType = target.TypeName,
+            TargetId = input.TargetId,
+            Channel = input.Channel!.Trim(),
+            Content = input.Content.Trim(),
+            OccurredAt = occurredAt,
+            NextContactAt = input.NextContactAt,
+            OwnerId = input.OwnerId ?? caller.UserId,
+            CustomFields = input.CustomFields ?? [],
+        }, cancellationToken: cancellationToken);
+        await target.SetLastFollowUpAsync(caller.Write(clock), created.TargetId, last => FollowUpRules.Advanced(last, occurredAt), cancellationToken);
+        return created;
+    }
+
+    public async Task<FollowUp> UpdateAsync(Caller caller, string id, string? ifMatch, JsonObject patch, CancellationToken cancellationToken)
+    {
+        var write = caller.Write(clock);
+        FollowUp? before = null;
+        var updated = await store.UpdateAsync(write, id, ifMatch, async current =>
+        {
+            before = current;
+            var changes = MergePatch.Apply(new FollowUpChanges
+            {
+                TargetType = current.TargetType,
+                TargetId = current.TargetId,
+                Channel = current.Channel,
+                Content = current.Content,
+                OccurredAt = current.OccurredAt,
+                NextContactAt = current.NextContactAt,
+                OwnerId = current.OwnerId,
+                CustomFields = current.CustomFields,
+            }, patch);
+            if (changes.TargetType != current.TargetType || changes.TargetId != current.TargetId)
+            {
+                throw new ValidationException("targetId", "A follow-up stays on its record; record a new one on the other record.", TargetFixed);
+            }
+            // Editing needs sight of the record too: a follow-up on a record moved out of the caller's scope is read-only to them.
+            await targets.VisibleAsync(caller, current.TargetType, current.TargetId, cancellationToken);
+            FollowUpRules.Check(changes.Content, changes.OccurredAt, changes.NextContactAt, write.Now);
+            return current with
+            {
+                Channel = changes.Channel?.Trim(),
+                Content = changes.Content.Trim(),
+                OccurredAt = changes.OccurredAt,
+                NextContactAt = changes.NextContactAt,
+                CustomFields = changes.CustomFields,
+            };
+        }, cancellationToken: cancellationToken);
+        if (before is not null && updated.OccurredAt != before.OccurredAt)
+        {
+            await RefreshTargetAsync(caller.Write(clock), updated, movedLater: updated.OccurredAt > before.OccurredAt, cancellationToken);
+        }
+        return updated;
+    }
+
+    /// <summary>The record's <c>lastFollowUpAt</c> falls back to its newest remaining follow-up.</summary>
+    public async Task DeleteAsync(Caller caller, string id, string? ifMatch, CancellationToken cancellationToken)
+    {
+        var followUp = await store.GetAsync(caller.TenantId, id, cancellationToken);
+        await store.DeleteAsync(caller.Write(clock), id, ifMatch, cancellationToken);
+        await RefreshTargetAsync(caller.Write(clock), followUp, movedLater: false, cancellationToken);
+    }
+
+    /// <summary>A follow-up comes back only to a live record (restore the record first).</summary>
+    public async Task EnsureCanRestoreAsync(string tenantId, string id, CancellationToken cancellationToken)
+    {
+        if (await store.FindInBinAsync(tenantId, id, cancellationToken) is { } followUp
+            && (targets.Find(followUp.TargetType) is not { } target || await target.FindAsync(tenantId, followUp.TargetId, cancellationToken) is null))
+        {
+            throw new ConflictException(TargetDeleted, $"The follow-up's {followUp.TargetType} '{followUp.TargetId}' is deleted; restore it first.");
+        }
+    }
+
+    public Task OnRestoredAsync(Caller caller, RecordBase restored, CancellationToken cancellationToken) =>
+        RefreshTargetAsync(caller.Write(clock), (FollowUp)restored, movedLater: true, cancellationToken);
+
+    /// <summary>
+    /// Re-points every follow-up of one record at another (a customer merge, a lead conversion), each an
+    /// audited update under <paramref name="write"/>'s activity. Idempotent and resumable: a repeat finds
+    /// only what is left to move. The receiving record's <c>lastFollowUpAt</c> advances to the newest moved.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> MoveAsync(WriteContext write, string fromType, string fromId, string toType, string toId, CancellationToken cancellationToken)
+    {
+        var target = targets.Get(toType);
+        var moving = new List<FollowUp>();
+        await foreach (var followUp in OfRecordAsync(write.TenantId, fromType, fromId, cancellationToken))
+        {
+            moving.Add(followUp);
+        }
+        foreach (var followUp in moving)
+        {
+            await store.UpdateAsync(write, followUp.Id, null, f => ValueTask.FromResult(
+                f.TargetType == fromType && f.TargetId == fromId ? f with { TargetType = toType, TargetId = toId } : f), cancellationToken: cancellationToken);
+        }
+        if (FollowUpRules.Newest(moving) is { } newest)
+        {
+            await target.SetLastFollowUpAsync(write, toId, last => FollowUpRules.Advanced(last, newest), cancellationToken);
+        }
+        return [.. moving.Select(f => f.Id)];
+    }
+
+    /// <summary>Every live follow-up of one record, whoever wrote it: one range of the targetId index.</summary>
+    public IAsyncEnumerable<FollowUp> OfRecordAsync(string tenantId, string type, string id, CancellationToken cancellationToken) =>
+        store.ListAllAsync(tenantId, new ListQuery { FieldEquals = [new("targetId", id), new("targetType", type)], Limit = 200 }, cancellationToken);
+
+    /// <summary>Forward moves only advance (cheap, and safe against a concurrent older write); anything else recomputes.</summary>
+    private async Task RefreshTargetAsync(WriteContext write, FollowUp followUp, bool movedLater, CancellationToken cancellationToken)
+    {
+        if (targets.Find(followUp.TargetType) is not { } target)
+        {
+            return;
+        }
+        if (movedLater)
+        {
+            await target.SetLastFollowUpAsync(write, followUp.TargetId, last => FollowUpRules.Advanced(last, followUp.OccurredAt), cancellationToken);
+            return;
+        }
+        var remaining = new List<FollowUp>();
+        await foreach (var f in OfRecordAsync(write.TenantId, followUp.TargetType, followUp.TargetId, cancellationToken))
+        {
+            remaining.Add(f);
+        }
+        var newest = FollowUpRules.Newest(remaining);
+        await target.SetLastFollowUpAsync(write, followUp.TargetId, _ => newest, cancellationToken);
+    }
+}

@@ -1,0 +1,49 @@
+using Crm.Domain.Sales;
+using Crm.Functions.Access;
+using Crm.Functions.Customers;
+using Crm.Functions.FollowUps;
+using Crm.Functions.Hosting;
+using Crm.Functions.Records;
+using Crm.Functions.Timeline;
+
+namespace Crm.Functions.Leads;
+
+internal static class LeadRegistration
+{
+    /// <summary>Leads as owned records, with transfer and conversion; conversion steps of other features join through <see cref="ILeadConversionStep"/>.</summary>
+    public static IServiceCollection AddLeads(this IServiceCollection services)
+    {
+        services.AddOwnedRecords<Lead, LeadRecordType, CreateLead, LeadService>("Leads", "Lead", "Leads");
+        services.AddSingleton<LeadConversion>();
+        services.AddSingleton<IApiFeature, LeadActions>();
+        // Leads take follow-ups and have a timeline; what they became shows their history too.
+        services.AddFollowUpTarget<Lead>();
+        services.AddSingleton<ITimelineLinks, ConvertedLeadLinks>();
+        return services;
+    }
+}
+
+/// <summary>What leads do besides the shared record endpoints: transfer and convert.</summary>
+internal sealed class LeadActions : IApiFeature
+{
+    public void Map(IEndpointRouteBuilder api)
+    {
+        var leads = api.MapGroup("/api/v1/leads").WithTags("Leads");
+        leads.MapPost("/transfer", Transfer).RequirePermission("leads.transfer").WithName("TransferLeads")
+            .WithSummary("Give up to 100 leads to another owner; 200, or 207 with each item's outcome");
+        leads.MapPost("/{id}/convert", Convert).RequirePermission("leads.convert").WithName("ConvertLead")
+            .WithSummary("Convert a lead into a customer (or link an existing one), a contact and optionally an opportunity; safe to retry");
+    }
+
+    /// <summary>A converted lead stays with the owner it had (409 <c>lead.converted</c>).</summary>
+    public static Task<IResult> Transfer(TransferRecords input, OwnerTransfer transfer, LeadService leads, HttpContext context) =>
+        transfer.TransferAsync(context.Caller(), leads.Store, input, (Lead l) => LeadRules.EnsureNotConverted(l), context);
+
+    public static async Task<RecordJson<Lead>> Convert(string id, ConvertLead input, LeadConversion conversion, HttpContext context)
+    {
+        var caller = context.Caller();
+        var lead = await conversion.ConvertAsync(caller, id, input, context.RequestAborted);
+        Preconditions.SetETag(context, lead);
+        return new RecordJson<Lead>(RecordShape.Of(caller, "leads", lead));
+    }
+}

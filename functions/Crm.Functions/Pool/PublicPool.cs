@@ -1,0 +1,178 @@
+using System.ComponentModel.DataAnnotations;
+using Crm.Domain.Access;
+using Crm.Domain.Common;
+using Crm.Domain.Sales;
+using Crm.Functions.Access;
+using Crm.Functions.Customers;
+using Crm.Functions.Hosting;
+using Crm.Functions.Records;
+using Crm.Storage.Records;
+using Crm.Storage.Tenants;
+using ValidationException = Crm.Domain.Common.ValidationException;
+
+namespace Crm.Functions.Pool;
+
+public sealed record ClaimCustomers([property: Required] IReadOnlyList<string>? Ids);
+
+public sealed record AssignCustomers(
+    [property: Required] IReadOnlyList<string>? Ids,
+    [property: Required, StringLength(26)] string? OwnerId);
+
+public sealed record ReleaseCustomer([property: StringLength(500)] string? Reason = null);
+
+/// <summary>
+/// The public pool (seed 4 "公海"): customers without an owner. Anyone who may create customers claims
+/// them, within the tenant's cap and cool-down; a manager assigns them; an owner (or whoever's edit scope
+/// covers the owner) releases one. Every move is one versioned write of <c>ownerId</c>, named by its
+/// activity, so it is audited, in the change feed and on the timeline, and two claims of one customer
+/// cannot both win.
+/// </summary>
+internal sealed class PublicPool(RecordStore<Customer> customers, AccessDirectory directory, SalesAccess access, RecordGuard guard,
+    TenantStore tenants, TimeProvider clock)
+{
+    public const string AlreadyClaimed = "pool.already_claimed";
+    public const string CapReached = "pool.claim_cap_reached";
+    public const string Cooldown = "pool.cooldown";
+    public const string AlreadyInPool = "pool.already_in_pool";
+    private const string Module = "customers";
+
+    public RecordStore<Customer> Store => customers;
+
+    public async Task<Customer> GetAsync(string tenantId, string id, CancellationToken cancellationToken) =>
+        await customers.FindAsync(tenantId, id, cancellationToken) is { OwnerId: null } customer
+            ? customer : throw new NotFoundException("customer", id);
+
+    /// <summary>Owner-less customers: the owner index's empty range, so a page costs the page, not the tenant.</summary>
+    public Task<Page<Customer>> ListAsync(string tenantId, ListQuery query, CancellationToken cancellationToken)
+    {
+        if (query.FieldEquals.Any(f => f.Key == RecordStore<Customer>.OwnerField))
+        {
+            throw new ValidationException(RecordStore<Customer>.OwnerField, "Pool customers have no owner.");
+        }
+        // First, so that under the default sort the store reads this index range.
+        return customers.ListAsync(tenantId, query with { FieldEquals = [new(RecordStore<Customer>.OwnerField, ""), .. query.FieldEquals] }, cancellationToken);
+    }
+
+    public async Task<IResult> ClaimAsync(Caller caller, ClaimCustomers input, HttpContext context)
+    {
+        caller.Require($"{Module}.{Permissions.Actions.View}");
+        var ids = Ids(RequestValidation.Validate(input).Ids);
+        var settings = (await tenants.FindAsync(caller.TenantId, context.RequestAborted))?.Pool ?? PoolSettings.Default;
+        if (settings.ClaimCap is { } cap)
+        {
+            // One range read of the owner index, stopping past the cap: what matters is whether the claim fits.
+            var owned = await customers.CountWithFieldAsync(caller.TenantId, RecordStore<Customer>.OwnerField, caller.UserId, cap + 1, context.RequestAborted);
+            if (owned + ids.Count > cap)
+            {
+                throw new ConflictException(CapReached, $"You own {owned} customers; claiming {ids.Count} more would pass the cap of {cap}.",
+                    new Dictionary<string, object?> { ["claimCap"] = cap, ["owned"] = owned });
+            }
+        }
+        return await Batch.RunAsync(new BatchRequest<string>(ids), context, async (id, index) =>
+        {
+            var claimed = await TakeAsync(caller, id, caller.UserId, Activities.Claimed, settings.ReclaimCooldownDays, context.RequestAborted);
+            return new BatchResult(index, 200, claimed.Id, RecordShape.Of(caller, Module, claimed));
+        });
+    }
+
+    /// <summary>A manager hands pool customers to a user their <c>customers.assign</c> scope covers; no cap or cool-down applies.</summary>
+    public async Task<IResult> AssignAsync(Caller caller, AssignCustomers input, HttpContext context)
+    {
+        var ids = Ids(RequestValidation.Validate(input).Ids);
+        var ownerId = input.OwnerId!;
+        await access.EnsureActiveUserAsync(caller.TenantId, ownerId, "ownerId", context.RequestAborted);
+        var org = await directory.OrgChartAsync(caller.TenantId, context.RequestAborted);
+        var permission = $"{Module}.assign";
+        if (!caller.IsSuperAdmin && !org.CoversAny(caller.UserId, caller.Access.ScopesFor(permission), ownerId))
+        {
+            throw new ForbiddenException(RecordGuard.OutOfScope, $"Your permission '{permission}' does not reach the user '{ownerId}'.");
+        }
+        return await Batch.RunAsync(new BatchRequest<string>(ids), context, async (id, index) =>
+        {
+            var assigned = await TakeAsync(caller, id, ownerId, Activities.Assigned, 0, context.RequestAborted);
+            return new BatchResult(index, 200, assigned.Id, RecordShape.Of(caller, Module, assigned));
+        });
+    }
+
+    public async Task<Customer> ReleaseAsync(Caller caller, string id, string? ifMatch, ReleaseCustomer input, CancellationToken cancellationToken)
+    {
+        RequestValidation.Validate(input);
+        var reason = TextNormalizer.Trimmed(input.Reason);
+        for (var attempt = 0; ; attempt++)
+        {
+            var current = await customers.GetAsync(caller.TenantId, id, cancellationToken);
+            await guard.EnsureAsync(caller, customers.TypeName, Module, Permissions.Actions.View, current, cancellationToken);
+            if (current.OwnerId is not { } owner)
+            {
+                throw new ConflictException(AlreadyInPool, $"The customer '{id}' is already in the public pool.");
+            }
+            await EnsureMayReleaseAsync(caller, owner, cancellationToken);
+            CustomerLocks.EnsureUnlocked(current);
+            try
+            {
+                var write = caller.Write(clock).As(Activities.Released);
+                return await customers.UpdateAsync(write, id, ifMatch ?? current.Version,
+                    c => ValueTask.FromResult(PoolRules.ToPool(c, write.Now, reason, null)), cancellationToken: cancellationToken);
+            }
+            catch (PreconditionFailedException) when (ifMatch is null)
+            {
+                RecordOperations<Customer, CreateCustomer, CustomerService>.ThrowIfTooBusy(attempt, id);
+            }
+        }
+    }
+
+    /// <summary>The owner, or someone whose <c>customers.edit</c> scope covers the owner; a team seat is not enough.</summary>
+    private async Task EnsureMayReleaseAsync(Caller caller, string ownerId, CancellationToken cancellationToken)
+    {
+        var permission = $"{Module}.{Permissions.Actions.Edit}";
+        if (caller.UserId == ownerId || caller.IsSuperAdmin)
+        {
+            return;
+        }
+        var org = await directory.OrgChartAsync(caller.TenantId, cancellationToken);
+        if (!org.CoversAny(caller.UserId, caller.Access.ScopesFor(permission), ownerId))
+        {
+            throw new ForbiddenException(RecordGuard.OutOfScope, $"Only the owner, or someone whose '{permission}' reaches the owner, releases this customer.");
+        }
+    }
+
+    /// <summary>
+    /// Takes one pool customer for <paramref name="ownerId"/>. The version read is the version written, so of
+    /// two concurrent takes exactly one stores its owner; the other re-reads, finds an owner and answers 409.
+    /// </summary>
+    private async Task<Customer> TakeAsync(Caller caller, string id, string ownerId, string activity, int cooldownDays, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var current = await customers.FindAsync(caller.TenantId, id, cancellationToken) ?? throw new NotFoundException("customer", id);
+            if (current.OwnerId is not null)
+            {
+                throw new ConflictException(AlreadyClaimed, $"The customer '{id}' is no longer in the public pool.");
+            }
+            var write = caller.Write(clock).As(activity);
+            if (PoolRules.CooldownEndsAt(current, ownerId, cooldownDays, write.Now) is { } ends)
+            {
+                throw new ConflictException(Cooldown, $"You gave this customer up on {current.PooledAt:yyyy-MM-dd}; you may claim it again from {ends:O}.",
+                    new Dictionary<string, object?> { ["availableAt"] = ends });
+            }
+            try
+            {
+                return await customers.UpdateAsync(write, id, current.Version, c => ValueTask.FromResult(PoolRules.FromPool(c, ownerId, write.Now)),
+                    cancellationToken: cancellationToken);
+            }
+            catch (PreconditionFailedException)
+            {
+                RecordOperations<Customer, CreateCustomer, CustomerService>.ThrowIfTooBusy(attempt, id);
+            }
+        }
+    }
+
+    private static List<string> Ids(IReadOnlyList<string>? ids)
+    {
+        if (ids is not { Count: > 0 and <= Batch.MaxItems } || ids.Any(string.IsNullOrEmpty))
+        {
+            throw new ValidationException("ids", $"Give 1 to {Batch.MaxItems} ids.");
+        }
+        return [.. ids.Distinct(StringComparer.Ordinal)];
+    }
+}

@@ -1,0 +1,212 @@
+using Crm.Domain.Access;
+using Crm.Domain.Common;
+using Crm.Domain.Organisation;
+using Crm.Domain.Sales;
+using Crm.Domain.Tenants;
+using Crm.Functions.Access;
+using Crm.Functions.Contacts;
+using Crm.Functions.Customers;
+using Crm.Functions.Departments;
+using Crm.Functions.Hosting;
+using Crm.Functions.Opportunities;
+using Crm.Functions.Records;
+using Crm.Functions.Roles;
+using Crm.Functions.Users;
+using Crm.Storage.Records;
+
+namespace Crm.Functions.Tenants;
+
+/// <summary>What the demo seeding made (or found made already).</summary>
+public sealed record DemoSummary(int Departments, int Users, int Customers, int Contacts, int Opportunities);
+
+/// <summary>
+/// A realistic small company for the README's run command (issue 4 "Demo data"): sales departments with
+/// a manager and reps each, a service agent, ~50 customers with contacts, and opportunities across every
+/// stage. Everything is written through the same services and checks as the API, each record by the
+/// colleague who owns it, so the audit log and data scope look as they would in real use. Rerunning
+/// after an interruption completes what is missing without duplicating anything (unique names and
+/// logins find what exists).
+/// </summary>
+internal sealed class DemoCompany(AccessDirectory access, RecordGuard guard, DepartmentService departments, UserService users, RecordStore<Role> roles,
+    CustomerService customers, ContactService contacts, OpportunityService opportunities, OpportunityStages stages, TimeProvider clock)
+{
+    private sealed record Staff(string Login, string Name, string Department, string Position, string Role, string? Superior);
+
+    private static readonly (string Name, string? Parent)[] Departments =
+        [("Sales East", null), ("Sales North", null), ("Customer Service", null)];
+
+    private static readonly Staff[] People =
+    [
+        new("zhou.min", "Zhou Min", "Sales East", "Sales Manager", "salesManager", null),
+        new("li.lei", "Li Lei", "Sales East", "Account Executive", "salesRep", "zhou.min"),
+        new("han.mei", "Han Mei", "Sales East", "Account Executive", "salesRep", "zhou.min"),
+        new("chen.hao", "Chen Hao", "Sales North", "Sales Manager", "salesManager", null),
+        new("lin.tao", "Lin Tao", "Sales North", "Account Executive", "salesRep", "chen.hao"),
+        new("gao.yan", "Gao Yan", "Customer Service", "Service Agent", "serviceAgent", null),
+    ];
+
+    private static readonly string[] Cities = ["Shanghai", "Hangzhou", "Suzhou", "Nanjing", "Beijing", "Tianjin", "Qingdao", "Shenzhen", "Guangzhou", "Chengdu"];
+    private static readonly string[] Brands = ["Huaxin", "Jinding", "Tianyi", "Hengtai", "Xinghe", "Ruifeng", "Dongfang", "Lianchuang", "Zhongtian", "Boyuan"];
+    private static readonly (string Trade, string Industry)[] Trades =
+    [
+        ("Precision Machinery", "manufacturing"), ("Textiles", "manufacturing"), ("Software", "it"), ("Retail Chain", "retail"),
+        ("Medical Devices", "healthcare"), ("Education Technology", "education"), ("Securities", "finance"), ("Electronics", "manufacturing"),
+    ];
+    private static readonly string[] Sources = ["website", "referral", "exhibition", "coldCall", "advertising", "partner"];
+    private static readonly string[] People1 = ["Zhang Wei", "Wang Fang", "Liu Yang", "Chen Jing", "Yang Lei", "Zhao Min", "Huang Qiang", "Zhou Jie", "Wu Xia", "Xu Ming", "Sun Li", "Ma Chao"];
+    private static readonly (string Title, string Role)[] Titles =
+        [("General Manager", "decisionMaker"), ("Purchasing Manager", "influencer"), ("IT Director", "champion"), ("Finance Director", "gatekeeper"), ("Engineer", "user")];
+    private static readonly (string Name, decimal Price)[] Products =
+        [("CRM subscription (seat/year)", 1_200m), ("Implementation service (day)", 3_000m), ("Premium support (year)", 20_000m), ("Data migration", 15_000m)];
+    private static readonly string[] Stages = ["qualification", "needsAnalysis", "proposal", "negotiation", "won", "lost"];
+
+    public const int CustomerCount = 50;
+
+    public async Task<DemoSummary> SeedAsync(Tenant tenant, string password, CancellationToken cancellationToken)
+    {
+        var random = new Random(2026);
+        var admin = await CallerAsync(tenant.Id, tenant.AdminUserId, cancellationToken);
+        var departmentIds = new Dictionary<string, string>();
+        foreach (var (name, _) in Departments)
+        {
+            departmentIds[name] = await DepartmentAsync(admin, tenant.OfficeDepartmentId, name, cancellationToken);
+        }
+        var staff = new Dictionary<string, string>();
+        foreach (var person in People)
+        {
+            staff[person.Login] = await UserAsync(admin, person, password, departmentIds[person.Department], person.Superior is { } s ? staff[s] : null, cancellationToken);
+        }
+        var sellers = await Task.WhenAll(People.Where(p => p.Role != "serviceAgent").Select(p => CallerAsync(tenant.Id, staff[p.Login], cancellationToken)));
+
+        int customerCount = 0, contactCount = 0, opportunityCount = 0;
+        for (var i = 0; i < CustomerCount; i++)
+        {
+            var seller = sellers[i % sellers.Length];
+            var (trade, industry) = Trades[i % Trades.Length];
+            var name = $"{Cities[i % Cities.Length]} {Brands[(i / Cities.Length + i) % Brands.Length]} {trade} Co., Ltd.";
+            var (customerId, fresh) = await CustomerAsync(seller, new CreateCustomer
+            {
+                Name = name,
+                Source = Sources[random.Next(Sources.Length)],
+                Level = random.Next(10) switch { < 2 => "a", < 7 => "b", _ => "c" },
+                Industry = industry,
+                Kind = "direct",
+                Phone = $"021-{random.Next(5000_0000, 9999_9999)}",
+                Website = $"https://www.{Brands[(i / Cities.Length + i) % Brands.Length].ToLowerInvariant()}{i}.example.cn",
+                Address = new AddressInput { Country = "China", City = Cities[i % Cities.Length] },
+                Tags = i % 4 == 0 ? ["key-account"] : [],
+            }, cancellationToken);
+            customerCount++;
+            // A customer found already seeded keeps what it has; one made just now gets its people and deals.
+            if (!fresh)
+            {
+                continue;
+            }
+            var people = new List<(string Id, string Role)>();
+            for (var c = 0; c < 1 + random.Next(3); c++)
+            {
+                var (title, role) = Titles[(i + c) % Titles.Length];
+                var contact = await RecordOperations<Contact, CreateContact, ContactService>.CreateAsync(seller, contacts, guard, new CreateContact
+                {
+                    CustomerId = customerId,
+                    Name = People1[(i * 3 + c) % People1.Length],
+                    Title = title,
+                    DecisionRole = role,
+                    IsPrimary = c == 0,
+                    Mobile = $"139{random.Next(1000_0000, 9999_9999)}",
+                    Email = $"contact{c}.{i}@example.cn",
+                    ReportsToId = c > 0 ? people[0].Id : null,
+                }, cancellationToken);
+                people.Add((contact.Id, role));
+                contactCount++;
+            }
+            if (i % 5 < 3)
+            {
+                await OpportunityAsync(seller, customerId, name, people, Stages[i % Stages.Length], random, cancellationToken);
+                opportunityCount++;
+            }
+        }
+        return new DemoSummary(departmentIds.Count, staff.Count, customerCount, contactCount, opportunityCount);
+    }
+
+    private async Task OpportunityAsync(Caller seller, string customerId, string customerName, List<(string Id, string Role)> people, string stage, Random random, CancellationToken cancellationToken)
+    {
+        var product = Products[random.Next(Products.Length)];
+        var opportunity = await RecordOperations<Opportunity, CreateOpportunity, OpportunityService>.CreateAsync(seller, opportunities, guard, new CreateOpportunity
+        {
+            Name = $"{customerName.Split(' ')[1]} {product.Name.Split(' ')[0]} deal",
+            CustomerId = customerId,
+            Contacts = [.. people.Take(2).Select(p => new OpportunityContact(p.Id, p.Role))],
+            Amount = random.Next(2, 80) * 10_000m,
+            Currency = "CNY",
+            ExpectedCloseDate = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(random.Next(-30, 120)),
+            ProductLines = [new ProductLine(null, product.Name, random.Next(1, 50), product.Price, random.Next(3) * 5)],
+            Competitors = random.Next(2) == 0 ? ["Salesforce"] : [],
+            NextStep = "Send the revised proposal",
+            StageKey = stage is "won" or "lost" ? "negotiation" : stage,
+        }, cancellationToken);
+        // Closed deals get there through the actions, so their stage history reads like a real one.
+        if (stage == "won")
+        {
+            await stages.WinAsync(seller, opportunity.Id, null, cancellationToken);
+        }
+        else if (stage == "lost")
+        {
+            await stages.LoseAsync(seller, opportunity.Id, null, "competitor", cancellationToken);
+        }
+    }
+
+    private async Task<(string Id, bool Fresh)> CustomerAsync(Caller seller, CreateCustomer input, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return ((await RecordOperations<Customer, CreateCustomer, CustomerService>.CreateAsync(seller, customers, guard, input, cancellationToken)).Id, true);
+        }
+        catch (ConflictException e) when (e.Code == CustomerRecordType.DuplicateName)
+        {
+            return ((string)e.Extensions["existingId"]!, false);
+        }
+    }
+
+    private async Task<string> DepartmentAsync(Caller admin, string parentId, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await departments.CreateAsync(admin, new CreateDepartment { Name = name, ParentId = parentId }, cancellationToken)).Id;
+        }
+        catch (ConflictException e) when (e.Code == "department.duplicate_name")
+        {
+            return (string)e.Extensions["existingId"]!;
+        }
+    }
+
+    private async Task<string> UserAsync(Caller admin, Staff person, string password, string departmentId, string? superiorId, CancellationToken cancellationToken)
+    {
+        var roleId = await roles.FindIdByUniqueKeyAsync(admin.TenantId, RoleRecordType.BuiltInKey, person.Role, cancellationToken)
+            ?? throw new InvalidOperationException($"The built-in role '{person.Role}' is missing.");
+        try
+        {
+            return (await users.CreateAsync(admin, new CreateUser
+            {
+                Login = person.Login,
+                Password = password,
+                Name = person.Name,
+                Email = $"{person.Login}@demo.example.cn",
+                DepartmentId = departmentId,
+                Position = person.Position,
+                SuperiorId = superiorId,
+                RoleIds = [roleId],
+            }, cancellationToken)).Id;
+        }
+        catch (ConflictException e) when (e.Code == "user.duplicate_login")
+        {
+            return (string)e.Extensions["existingId"]!;
+        }
+    }
+
+    private async Task<Caller> CallerAsync(string tenantId, string userId, CancellationToken cancellationToken)
+    {
+        var user = await users.Store.GetAsync(tenantId, userId, cancellationToken);
+        return new Caller(tenantId, userId, await access.ProfileAsync(tenantId, user, cancellationToken), null);
+    }
+}

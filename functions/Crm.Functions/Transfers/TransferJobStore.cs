@@ -1,0 +1,61 @@
+using System.Globalization;
+using System.Text.Json;
+using Azure.Data.Tables;
+using Crm.Domain.Common;
+using Crm.Domain.Transfers;
+using Crm.Storage;
+
+namespace Crm.Functions.Transfers;
+
+/// <summary>
+/// Import and export jobs and the rows an import rejected, in the <c>transferjobs</c> table: one partition per
+/// tenant, so another tenant's job id is simply not found.
+/// </summary>
+internal sealed class TransferJobStore(TableServiceClient service, StorageOptions options)
+{
+    public const string TableName = "transferjobs";
+
+    private const string DataProperty = "D";
+    private readonly TableClient _table = service.GetTableClient(options.Table(TableName));
+
+    public async Task SaveAsync(string tenantId, TransferJob job, CancellationToken cancellationToken) =>
+        await _table.UpsertEntityAsync(new TableEntity(tenantId, Key(job.Kind, job.Id)) { [DataProperty] = CrmJson.Serialize(job) },
+            TableUpdateMode.Replace, cancellationToken);
+
+    public async Task<TransferJob?> FindAsync(string tenantId, string kind, string id, CancellationToken cancellationToken)
+    {
+        if (!Ids.IsWellFormed(id))
+        {
+            return null;
+        }
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(tenantId, Key(kind, id), cancellationToken: cancellationToken);
+        return row.HasValue ? JsonSerializer.Deserialize<TransferJob>(row.Value!.GetString(DataProperty), CrmJson.Options) : null;
+    }
+
+    /// <summary>Upserts by row number, so a chunk processed again after a crash writes the same rows, not more.</summary>
+    public async Task SaveErrorsAsync(string tenantId, string jobId, IReadOnlyList<ImportRowError> errors, CancellationToken cancellationToken)
+    {
+        foreach (var batch in errors.Chunk(100))
+        {
+            await _table.SubmitTransactionAsync(batch.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
+                new TableEntity(tenantId, ErrorKey(jobId, e.Row)) { [DataProperty] = CrmJson.Serialize(e) })), cancellationToken);
+        }
+    }
+
+    public async IAsyncEnumerable<ImportRowError> ErrorsAsync(string tenantId, string jobId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var from = ErrorPrefix(jobId);
+        var to = from[..^1] + (char)(from[^1] + 1);
+        await foreach (var row in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RowKey ge {from} and RowKey lt {to}"),
+            cancellationToken: cancellationToken))
+        {
+            yield return JsonSerializer.Deserialize<ImportRowError>(row.GetString(DataProperty), CrmJson.Options)!;
+        }
+    }
+
+    private static string Key(string kind, string id) => $"{kind}~{id}";
+
+    private static string ErrorPrefix(string jobId) => $"{TransferJob.Import}~{jobId}~e~";
+
+    private static string ErrorKey(string jobId, int row) => ErrorPrefix(jobId) + row.ToString("D7", CultureInfo.InvariantCulture);
+}

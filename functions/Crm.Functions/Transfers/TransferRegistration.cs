@@ -1,0 +1,34 @@
+using Crm.Functions.Records;
+using Crm.Storage.Triggers;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Crm.Functions.Transfers;
+
+internal static class TransferRegistration
+{
+    /// <summary>Import and export jobs for every owned record type; their queues, their file expiry job and their routes.</summary>
+    public static IServiceCollection AddTransfers(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<TransferOptions>(configuration.GetSection(TransferOptions.Section));
+        services.AddSingleton<TransferJobStore>();
+        services.AddSingleton<TransferFiles>();
+        services.AddSingleton<TransferCatalogue>();
+        services.AddSingleton<JobCallers>();
+        services.TryAddSingleton<IImportObserver, NoImportObserver>();
+        services.AddQueueHandler<RunImport, ImportRunner>(RunImport.QueueName);
+        services.AddQueueHandler<RunExport, ExportRunner>(RunExport.QueueName);
+        services.AddTimerJob<TransferFileExpiryJob>(TransferFileExpiryJob.Name, "0 30 4 * * ?");
+        services.AddSingleton<IApiFeature, TransferRoutes>();
+        return services;
+    }
+}
+
+internal sealed class TransferRoutes : IApiFeature
+{
+    public void Map(IEndpointRouteBuilder api)
+    {
+        ImportEndpoints.Map(api, api.ServiceProvider.GetRequiredService<IOptions<TransferOptions>>().Value);
+        ExportEndpoints.Map(api);
+    }
+}

@@ -1,0 +1,47 @@
+using System.Net;
+using Crm.ApiTests.Infrastructure;
+using Crm.Functions.Tenants;
+using Crm.Storage.Tenants;
+
+namespace Crm.ApiTests.Tenants;
+
+/// <summary>The run command's demo data: a meaningful first call for a newcomer, and safe to run again.</summary>
+public sealed class DemoCompanyTests(CrmApp app) : IClassFixture<CrmApp>
+{
+    private const string Password = "Demo-Password-2026";
+
+    [Fact]
+    public async Task SeedsASmallCompanyThatColleaguesSeeThroughTheirOwnScopeAndRerunsWithoutDuplicates()
+    {
+        var tenant = await app.NewTenantAsync();
+        var stored = await app.Service<TenantStore>().FindAsync(tenant.Id, CancellationToken.None);
+        var summary = await app.Service<DemoCompany>().SeedAsync(stored!, Password, CancellationToken.None);
+        Assert.Equal(DemoCompany.CustomerCount, summary.Customers);
+        Assert.True(summary.Contacts >= summary.Customers);
+
+        var customers = await tenant.Admin.ListAllAsync("/api/v1/customers?limit=100");
+        Assert.Equal(DemoCompany.CustomerCount, customers.Count);
+        var opportunities = await tenant.Admin.ListAllAsync("/api/v1/opportunities?limit=100");
+        Assert.Equal(summary.Opportunities, opportunities.Count);
+        Assert.Equal(["lost", "open", "won"], opportunities.Select(o => o.Str("status")).Distinct().Order());
+        Assert.All(opportunities.Where(o => o.Str("status") == "won"), o => Assert.True(o.GetProperty("stageHistory").GetArrayLength() >= 2));
+
+        // A rep signs in with the demo password and sees only their own customers; their manager sees the team's.
+        var rep = await tenant.SignInAsync("li.lei", Password);
+        var mine = await rep.ListAllAsync("/api/v1/customers?limit=100");
+        Assert.InRange(mine.Count, 1, DemoCompany.CustomerCount / 3);
+        Assert.Single(mine.Select(c => c.Str("ownerId")).Distinct());
+        var manager = await tenant.SignInAsync("zhou.min", Password);
+        var team = await manager.ListAllAsync("/api/v1/customers?limit=100");
+        Assert.True(team.Count > mine.Count && team.Count < DemoCompany.CustomerCount);
+        Assert.Contains(mine[0].Id(), team.Select(c => c.Id()));
+        var colleagues = customers.First(c => c.Str("ownerId") != mine[0].Str("ownerId"));
+        await (await rep.GetAsync($"/api/v1/customers/{colleagues.Id()}")).ExpectProblemAsync(HttpStatusCode.NotFound, "customer.not_found");
+
+        var again = await app.Service<DemoCompany>().SeedAsync(stored!, Password, CancellationToken.None);
+        Assert.Equal(summary with { Contacts = 0, Opportunities = 0 }, again);
+        Assert.Equal(DemoCompany.CustomerCount, (await tenant.Admin.ListAllAsync("/api/v1/customers?limit=100")).Count);
+        Assert.Equal(summary.Contacts, (await tenant.Admin.ListAllAsync("/api/v1/contacts?limit=100")).Count);
+        Assert.Equal(1 + summary.Users, (await tenant.Admin.ListAllAsync("/api/v1/users?limit=100")).Count);
+    }
+}
