@@ -34,7 +34,7 @@ start_azurite() {
   local log node
   log=$(mktemp -t azurite.XXXXXX.log)
   node=$(azurite_node) || exit 1
-  "$node" node_modules/azurite/dist/src/azurite.js --inMemoryPersistence --disableTelemetry --skipApiVersionCheck --loose \
+  "$node" node_modules/azurite/dist/src/azurite.js --inMemoryPersistence --silent --disableTelemetry --skipApiVersionCheck --loose \
     --blobHost 127.0.0.1 --blobPort "$blob" --queueHost 127.0.0.1 --queuePort "$queue" \
     --tableHost 127.0.0.1 --tablePort "$table" >"$log" 2>&1 &
   AZURITE_PID=$!

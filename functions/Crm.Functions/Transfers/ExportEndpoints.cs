@@ -37,6 +37,8 @@ internal static class ExportEndpoints
         // The permission depends on the entity type in the body ({type}.export), so the handler checks it.
         group.MapPost("", Start).AnyCaller().WithName("StartExport").WithSummary("Export records by id or by a search, as CSV or XLSX, as a background job; 202 with the job");
         group.MapGet("/{id}", Get).AnyCaller().WithName("GetExport").WithSummary("An export job's status (its creator, or settings.manage)");
+        group.MapPost("/{id}/cancel", Cancel).AnyCaller().WithName("CancelExport")
+            .WithSummary("Stop a queued or running export; its file is not kept (409 transfer.finished once it has ended)");
         group.MapGet("/{id}/file", Download).AnyCaller().WithName("DownloadExport")
             .WithSummary("The exported file once the job has succeeded (409 export.not_ready before)")
             .Produces(StatusCodes.Status200OK, contentType: "text/csv").Produces(StatusCodes.Status200OK, contentType: XlsxFormat.ContentType);
@@ -81,13 +83,20 @@ internal static class ExportEndpoints
     public static async Task<Ok<TransferJob>> Get(string id, TransferJobStore jobs, HttpContext context) =>
         TypedResults.Ok(await ImportEndpoints.FindOwnAsync(context, jobs, TransferJob.Export, id));
 
+    public static async Task<Ok<TransferJob>> Cancel(string id, TransferJobStore jobs, TimeProvider clock, HttpContext context) =>
+        TypedResults.Ok(await ImportEndpoints.CancelOwnAsync(context, jobs, clock, TransferJob.Export, id));
+
     public static async Task<IResult> Download(string id, TransferJobStore jobs, TransferFiles files, HttpContext context)
     {
         var job = await ImportEndpoints.FindOwnAsync(context, jobs, TransferJob.Export, id);
         if (job.Status != TransferStatus.Succeeded || job.FileName is null)
         {
-            throw new ConflictException(job.Status == TransferStatus.Failed ? "export.failed" : "export.not_ready",
-                job.Status == TransferStatus.Failed ? $"The export failed: {job.Error}" : $"The export is {job.Status.ToString().ToLowerInvariant()}; try again when it has succeeded.");
+            throw job.Status switch
+            {
+                TransferStatus.Failed => new ConflictException("export.failed", $"The export failed: {job.Error}"),
+                TransferStatus.Cancelled => new ConflictException("export.cancelled", "The export was cancelled; it has no file."),
+                _ => new ConflictException("export.not_ready", $"The export is {job.Status.ToString().ToLowerInvariant()}; try again when it has succeeded."),
+            };
         }
         var blob = files.Exports.GetBlobClient(TransferFiles.ExportFile(context.Caller().TenantId, job.Id, job.FileName));
         if (!await blob.ExistsAsync(context.RequestAborted))

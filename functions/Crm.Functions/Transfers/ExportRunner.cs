@@ -23,27 +23,31 @@ internal sealed class ExportRunner(TransferJobStore jobs, TransferFiles files, T
 {
     public async Task HandleAsync(RunExport message, QueueMessageContext context, CancellationToken cancellationToken)
     {
-        var job = await jobs.FindAsync(message.TenantId, TransferJob.Export, message.JobId, cancellationToken);
-        if (job is null || job.IsFinished)
+        var read = await jobs.ReadAsync(message.TenantId, TransferJob.Export, message.JobId, cancellationToken);
+        if (read is null || read.Job.IsFinished)
         {
-            return;
+            return; // done already, or cancelled before it started
         }
         try
         {
-            await RunAsync(message.TenantId, job, cancellationToken);
+            await RunAsync(message.TenantId, read, cancellationToken);
         }
         catch (DomainException e)
         {
-            await jobs.SaveAsync(message.TenantId, job with { Status = TransferStatus.Failed, Error = $"{e.Code}: {e.Message}", FinishedAt = clock.GetUtcNow() }, cancellationToken);
+            await jobs.FailAsync(message.TenantId, TransferJob.Export, message.JobId, $"{e.Code}: {e.Message}", clock.GetUtcNow(), cancellationToken);
         }
     }
 
-    private async Task RunAsync(string tenantId, TransferJob job, CancellationToken cancellationToken)
+    private async Task RunAsync(string tenantId, StoredJob read, CancellationToken cancellationToken)
     {
+        var job = read.Job;
         var transfer = types.FindOrNull(job.EntityType) ?? throw new ConflictException("transfer.unknown_entity_type", $"'{job.EntityType}' can no longer be exported.");
         var caller = await callers.ForAsync(tenantId, job, cancellationToken);
         var started = clock.GetUtcNow();
-        await jobs.SaveAsync(tenantId, job = job with { Status = TransferStatus.Running, StartedAt = started }, cancellationToken);
+        if (await jobs.UpdateAsync(tenantId, read, job = job with { Status = TransferStatus.Running, StartedAt = started }, cancellationToken) is not { } running)
+        {
+            return; // cancelled (or taken by another delivery) since it was read
+        }
 
         var rows = await transfer.ReadAsync(caller, job.Ids, job.Search, options.Value.MaxExportRows, cancellationToken);
         var visible = transfer.Columns(caller, rows);
@@ -54,16 +58,23 @@ internal sealed class ExportRunner(TransferJobStore jobs, TransferFiles files, T
         var content = xlsx
             ? XlsxFormat.Write(job.EntityType, columns, rows.Select(r => columns.Select(c => ExportTable.Value(r, c))))
             : Csv(columns, rows);
-        await files.UploadAsync(files.Exports, TransferFiles.ExportFile(tenantId, job.Id, fileName), BinaryData.FromBytes(content),
-            xlsx ? XlsxFormat.ContentType : "text/csv; charset=utf-8", cancellationToken);
+        var file = files.Exports.GetBlobClient(TransferFiles.ExportFile(tenantId, job.Id, fileName));
+        await files.UploadAsync(files.Exports, file.Name, BinaryData.FromBytes(content), xlsx ? XlsxFormat.ContentType : "text/csv; charset=utf-8", cancellationToken);
+        // Audited before the file can be downloaded: a crash or a cancellation in between may leave an audit entry for a
+        // file nobody gets (a retry audits again), never a downloadable file without one.
         var what = job.Ids is not null ? $"{job.Ids.Count} ids" : $"search {CrmJson.Serialize(job.Search)}";
         await transfer.AuditExportAsync(caller, $"{rows.Count} rows as {(xlsx ? "XLSX" : "CSV")} (export job {job.Id}); {what}", cancellationToken);
         var now = clock.GetUtcNow();
-        await jobs.SaveAsync(tenantId, job with
+        var done = await jobs.UpdateAsync(tenantId, running, job with
         {
             Status = TransferStatus.Succeeded, Total = rows.Count, Processed = rows.Count, FileName = fileName,
             FinishedAt = now, ExpiresAt = now.AddDays(options.Value.ExportFileDays),
         }, cancellationToken);
+        if (done is null)
+        {
+            // Cancelled while the file was being made: nobody may download it.
+            await file.DeleteIfExistsAsync(cancellationToken: cancellationToken);
+        }
     }
 
     private static byte[] Csv(List<string> columns, List<System.Text.Json.Nodes.JsonObject> rows)

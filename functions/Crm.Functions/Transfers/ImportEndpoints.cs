@@ -30,6 +30,8 @@ internal static class ImportEndpoints
             .WithName("StartImport").WithSummary("Import a CSV or XLSX file of records as a background job; 202 with the job")
             .Accepts<IFormFile>("multipart/form-data");
         group.MapGet("/{id}", Get).AnyCaller().WithName("GetImport").WithSummary("An import job's status and counts (its creator, or settings.manage)");
+        group.MapPost("/{id}/cancel", Cancel).AnyCaller().WithName("CancelImport")
+            .WithSummary("Stop a queued or running import; rows already written stay (409 transfer.finished once it has ended)");
         group.MapGet("/{id}/errors", Errors).AnyCaller().WithName("GetImportErrors")
             .WithSummary("The rows an import rejected, as CSV: row number, the row's cells, the problem code, field and reason")
             .Produces(StatusCodes.Status200OK, contentType: "text/csv");
@@ -104,6 +106,9 @@ internal static class ImportEndpoints
     public static async Task<Ok<TransferJob>> Get(string id, TransferJobStore jobs, HttpContext context) =>
         TypedResults.Ok(await FindOwnAsync(context, jobs, TransferJob.Import, id));
 
+    public static async Task<Ok<TransferJob>> Cancel(string id, TransferJobStore jobs, TimeProvider clock, HttpContext context) =>
+        TypedResults.Ok(await CancelOwnAsync(context, jobs, clock, TransferJob.Import, id));
+
     public static async Task<IResult> Errors(string id, TransferJobStore jobs, HttpContext context)
     {
         var job = await FindOwnAsync(context, jobs, TransferJob.Import, id);
@@ -127,6 +132,15 @@ internal static class ImportEndpoints
         var job = await jobs.FindAsync(caller.TenantId, kind, id, context.RequestAborted);
         return job is not null && (job.CreatedBy == caller.UserId || caller.Access.Has(Permissions.SettingsManage))
             ? job : throw new NotFoundException(kind, id);
+    }
+
+    /// <summary>Cancels a job its caller may see; cancelling a cancelled job again answers it as it is.</summary>
+    public static async Task<TransferJob> CancelOwnAsync(HttpContext context, TransferJobStore jobs, TimeProvider clock, string kind, string id)
+    {
+        await FindOwnAsync(context, jobs, kind, id);
+        var job = await jobs.CancelAsync(context.Caller().TenantId, kind, id, clock.GetUtcNow(), context.RequestAborted) ?? throw new NotFoundException(kind, id);
+        return job.Status == TransferStatus.Cancelled ? job
+            : throw new ConflictException("transfer.finished", $"The {kind} has already {job.Status.ToString().ToLowerInvariant()}; only a queued or running job can be cancelled.");
     }
 
     private static CellTable Read(IFormFile file, int maxRows)

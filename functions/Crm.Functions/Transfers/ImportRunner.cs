@@ -40,30 +40,32 @@ internal sealed class ImportRunner(TransferJobStore jobs, TransferFiles files, T
 {
     public async Task HandleAsync(RunImport message, QueueMessageContext context, CancellationToken cancellationToken)
     {
-        var job = await jobs.FindAsync(message.TenantId, TransferJob.Import, message.JobId, cancellationToken);
-        if (job is null || job.IsFinished)
+        var read = await jobs.ReadAsync(message.TenantId, TransferJob.Import, message.JobId, cancellationToken);
+        if (read is null || read.Job.IsFinished)
         {
-            return; // a repeat of a finished job's message
+            return; // a repeat of a finished job's message, or a job cancelled before it started
         }
         try
         {
-            await RunAsync(message.TenantId, job, cancellationToken);
+            await RunAsync(message.TenantId, read, cancellationToken);
         }
         catch (DomainException e)
         {
             // Nothing a retry would change (the creator was disabled, the columns no longer match): the job fails now.
-            await FailAsync(message.TenantId, message.JobId, $"{e.Code}: {e.Message}", cancellationToken);
+            await jobs.FailAsync(message.TenantId, TransferJob.Import, message.JobId, $"{e.Code}: {e.Message}", clock.GetUtcNow(), cancellationToken);
         }
         catch (Exception e) when (context.DequeueCount >= queueOptions.Value.MaxDequeueCount && e is not OperationCanceledException)
         {
             // The last attempt: the message goes to the poison queue, and the job says it failed rather than running forever.
-            await FailAsync(message.TenantId, message.JobId, "import.crashed: The import stopped repeatedly; rows up to the last checkpoint are written.", CancellationToken.None);
+            await jobs.FailAsync(message.TenantId, TransferJob.Import, message.JobId, "import.crashed: The import stopped repeatedly; rows up to the last checkpoint are written.",
+                clock.GetUtcNow(), CancellationToken.None);
             throw;
         }
     }
 
-    private async Task RunAsync(string tenantId, TransferJob job, CancellationToken cancellationToken)
+    private async Task RunAsync(string tenantId, StoredJob stored, CancellationToken cancellationToken)
     {
+        var job = stored.Job;
         var transfer = types.FindOrNull(job.EntityType) ?? throw new ConflictException("transfer.unknown_entity_type", $"'{job.EntityType}' can no longer be imported.");
         var caller = await callers.ForAsync(tenantId, job, cancellationToken) with { DryRun = job.DryRun };
         var source = files.Imports.GetBlobClient(TransferFiles.ImportSource(tenantId, job.Id));
@@ -71,7 +73,11 @@ internal sealed class ImportRunner(TransferJobStore jobs, TransferFiles files, T
         var upload = (await source.DownloadContentAsync(cancellationToken)).Value.Content.ToObjectFromJson<ImportUpload>(CrmJson.Options)!;
         var (cells, mapping) = (upload.Cells, upload.Columns);
         job = job with { Status = TransferStatus.Running, StartedAt = job.StartedAt ?? clock.GetUtcNow(), Total = cells.Rows.Count };
-        await jobs.SaveAsync(tenantId, job, cancellationToken);
+        if (await CheckpointAsync(tenantId, stored, job, cancellationToken) is not { } running)
+        {
+            return;
+        }
+        stored = running;
 
         var markPrefix = $"import:{job.Id}:";
         var marks = job.DryRun ? new Dictionary<string, string>() : await transfer.MarksAsync(tenantId, markPrefix, cancellationToken);
@@ -119,13 +125,46 @@ internal sealed class ImportRunner(TransferJobStore jobs, TransferFiles files, T
                 Skipped = job.Skipped + outcomes.Count(o => o == ImportOutcome.Skipped),
                 Failed = job.Failed + errors.Count,
             };
-            await jobs.SaveAsync(tenantId, job, cancellationToken);
+            if (await CheckpointAsync(tenantId, stored, job, cancellationToken) is not { } saved)
+            {
+                await source.DeleteIfExistsAsync(cancellationToken: cancellationToken);
+                logger.LogInformation("Import {JobId} cancelled after {Processed} rows", job.Id, job.Processed);
+                return;
+            }
+            stored = saved;
             logger.LogDebug("Import {JobId}: rows {Start} to {End} in {Elapsed}", job.Id, start + 1, end, clock.GetElapsedTime(chunkStarted));
         }
-        await jobs.SaveAsync(tenantId, job with { Status = TransferStatus.Succeeded, FinishedAt = clock.GetUtcNow() }, cancellationToken);
+        if (await CheckpointAsync(tenantId, stored, job with { Status = TransferStatus.Succeeded, FinishedAt = clock.GetUtcNow() }, cancellationToken) is null)
+        {
+            return;
+        }
         await source.DeleteIfExistsAsync(cancellationToken: cancellationToken);
         logger.LogInformation("Import {JobId} of {Type}: {Created} created, {Updated} updated, {Skipped} skipped, {Failed} failed",
             job.Id, job.EntityType, job.Created, job.Updated, job.Skipped, job.Failed);
+    }
+
+    /// <summary>
+    /// Saves the job's progress unless it was cancelled meanwhile: then the counts so far go onto the cancelled job
+    /// (rows already written stay) and null tells the runner to stop. Any other change means a second delivery of
+    /// the same message is running the job; this one gives way, and a later retry resumes from the checkpoint.
+    /// </summary>
+    private async Task<StoredJob?> CheckpointAsync(string tenantId, StoredJob read, TransferJob progress, CancellationToken cancellationToken)
+    {
+        if (await jobs.UpdateAsync(tenantId, read, progress, cancellationToken) is { } saved)
+        {
+            return saved;
+        }
+        var now = await jobs.ReadAsync(tenantId, TransferJob.Import, progress.Id, cancellationToken);
+        if (now?.Job.Status != TransferStatus.Cancelled)
+        {
+            throw new InvalidOperationException($"Import {progress.Id} was changed by another delivery of its message.");
+        }
+        await jobs.UpdateAsync(tenantId, now, now.Job with
+        {
+            StartedAt = progress.StartedAt, Total = progress.Total, Processed = progress.Processed,
+            Created = progress.Created, Updated = progress.Updated, Skipped = progress.Skipped, Failed = progress.Failed,
+        }, cancellationToken);
+        return null;
     }
 
     private static ImportRowError Rejected(int row, string[] values, DomainException e)
@@ -134,13 +173,5 @@ internal sealed class ImportRunner(TransferJobStore jobs, TransferFiles files, T
             ? (f, string.Join(" ", v.Errors.SelectMany(kv => kv.Value.Select(m => $"{kv.Key}: {m}"))))
             : ((string?)null, e.Message);
         return new ImportRowError(row, values, e.Code, field, reason);
-    }
-
-    private async Task FailAsync(string tenantId, string jobId, string error, CancellationToken cancellationToken)
-    {
-        if (await jobs.FindAsync(tenantId, TransferJob.Import, jobId, cancellationToken) is { IsFinished: false } job)
-        {
-            await jobs.SaveAsync(tenantId, job with { Status = TransferStatus.Failed, Error = error, FinishedAt = clock.GetUtcNow() }, cancellationToken);
-        }
     }
 }

@@ -1,11 +1,15 @@
 using System.Globalization;
 using System.Text.Json;
+using Azure;
 using Azure.Data.Tables;
 using Crm.Domain.Common;
 using Crm.Domain.Transfers;
 using Crm.Storage;
 
 namespace Crm.Functions.Transfers;
+
+/// <summary>A job as read, with the version a conditional save must present.</summary>
+internal sealed record StoredJob(TransferJob Job, ETag ETag);
 
 /// <summary>
 /// Import and export jobs and the rows an import rejected, in the <c>transferjobs</c> table: one partition per
@@ -22,14 +26,64 @@ internal sealed class TransferJobStore(TableServiceClient service, StorageOption
         await _table.UpsertEntityAsync(new TableEntity(tenantId, Key(job.Kind, job.Id)) { [DataProperty] = CrmJson.Serialize(job) },
             TableUpdateMode.Replace, cancellationToken);
 
-    public async Task<TransferJob?> FindAsync(string tenantId, string kind, string id, CancellationToken cancellationToken)
+    public async Task<TransferJob?> FindAsync(string tenantId, string kind, string id, CancellationToken cancellationToken) =>
+        (await ReadAsync(tenantId, kind, id, cancellationToken))?.Job;
+
+    public async Task<StoredJob?> ReadAsync(string tenantId, string kind, string id, CancellationToken cancellationToken)
     {
         if (!Ids.IsWellFormed(id))
         {
             return null;
         }
         var row = await _table.GetEntityIfExistsAsync<TableEntity>(tenantId, Key(kind, id), cancellationToken: cancellationToken);
-        return row.HasValue ? JsonSerializer.Deserialize<TransferJob>(row.Value!.GetString(DataProperty), CrmJson.Options) : null;
+        return row.HasValue ? new StoredJob(JsonSerializer.Deserialize<TransferJob>(row.Value!.GetString(DataProperty), CrmJson.Options)!, row.Value.ETag) : null;
+    }
+
+    /// <summary>
+    /// Saves <paramref name="changed"/> only if the job is still as <paramref name="read"/> found it: a runner's progress
+    /// never overwrites a cancellation. Null when the job changed meanwhile; the caller reads it again to see why.
+    /// </summary>
+    public async Task<StoredJob?> UpdateAsync(string tenantId, StoredJob read, TransferJob changed, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await _table.UpdateEntityAsync(new TableEntity(tenantId, Key(changed.Kind, changed.Id)) { [DataProperty] = CrmJson.Serialize(changed) },
+                read.ETag, TableUpdateMode.Replace, cancellationToken);
+            return new StoredJob(changed, response.Headers.ETag ?? ETag.All);
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Marks an unfinished job failed, re-reading it so that the latest progress is kept and a cancellation stays.</summary>
+    public async Task FailAsync(string tenantId, string kind, string id, string error, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        while (await ReadAsync(tenantId, kind, id, cancellationToken) is { Job.IsFinished: false } read)
+        {
+            if (await UpdateAsync(tenantId, read, read.Job with { Status = TransferStatus.Failed, Error = error, FinishedAt = now }, cancellationToken) is not null)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Marks a queued or running job cancelled; a finished job is left as it is. Null when there is no such job.</summary>
+    public async Task<TransferJob?> CancelAsync(string tenantId, string kind, string id, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        while (await ReadAsync(tenantId, kind, id, cancellationToken) is { } read)
+        {
+            if (read.Job.IsFinished)
+            {
+                return read.Job;
+            }
+            if (await UpdateAsync(tenantId, read, read.Job with { Status = TransferStatus.Cancelled, FinishedAt = now }, cancellationToken) is { } saved)
+            {
+                return saved.Job;
+            }
+        }
+        return null;
     }
 
     /// <summary>Upserts by row number, so a chunk processed again after a crash writes the same rows, not more.</summary>
