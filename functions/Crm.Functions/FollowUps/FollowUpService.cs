@@ -25,7 +25,11 @@ internal sealed class FollowUpService(RecordStore<FollowUp> store, FollowUpTarge
     public async Task<FollowUp> CreateAsync(Caller caller, CreateFollowUp input, CancellationToken cancellationToken)
     {
         var target = targets.Get(input.TargetType);
-        await targets.VisibleAsync(caller, input.TargetType, input.TargetId, cancellationToken);
+        if (await targets.VisibleAsync(caller, input.TargetType, input.TargetId, cancellationToken) is Lead { ConvertedTo: { } convertedTo })
+        {
+            // Its follow-ups moved to the customer at conversion; a new one here would be stranded on a read-only lead.
+            throw new ConflictException("lead.converted", $"This lead was converted to customer {convertedTo.CustomerId}; record the follow-up there.");
+        }
         var write = caller.Write(clock);
         var occurredAt = input.OccurredAt ?? write.Now;
         FollowUpRules.Check(input.Content, occurredAt, input.NextContactAt, write.Now);
