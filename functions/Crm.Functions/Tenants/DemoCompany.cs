@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Crm.Domain.Access;
 using Crm.Domain.Common;
 using Crm.Domain.Organisation;
@@ -7,8 +8,11 @@ using Crm.Functions.Access;
 using Crm.Functions.Contacts;
 using Crm.Functions.Customers;
 using Crm.Functions.Departments;
+using Crm.Functions.FollowUps;
 using Crm.Functions.Hosting;
+using Crm.Functions.Leads;
 using Crm.Functions.Opportunities;
+using Crm.Functions.Pool;
 using Crm.Functions.Records;
 using Crm.Functions.Roles;
 using Crm.Functions.Users;
@@ -17,18 +21,21 @@ using Crm.Storage.Records;
 namespace Crm.Functions.Tenants;
 
 /// <summary>What the demo seeding made (or found made already).</summary>
-public sealed record DemoSummary(int Departments, int Users, int Customers, int Contacts, int Opportunities);
+public sealed record DemoSummary(int Departments, int Users, int Customers, int Contacts, int Opportunities, int Leads, int ConvertedLeads,
+    int FollowUps, int Released);
 
 /// <summary>
 /// A realistic small company for the README's run command (issue 4 "Demo data"): sales departments with
-/// a manager and reps each, a service agent, ~50 customers with contacts, and opportunities across every
-/// stage. Everything is written through the same services and checks as the API, each record by the
+/// a manager and reps each, a service agent, ~50 customers with contacts, opportunities across every stage,
+/// follow-ups (some with a reminder due in the coming days), leads in every status (a few converted) and a few
+/// customers released to the public pool. Everything is written through the same services and checks as the API, each record by the
 /// colleague who owns it, so the audit log and data scope look as they would in real use. Rerunning
 /// after an interruption completes what is missing without duplicating anything (unique names and
-/// logins find what exists).
+/// logins find what exists; leads, which have no unique name, carry an idempotency mark).
 /// </summary>
 internal sealed class DemoCompany(AccessDirectory access, RecordGuard guard, DepartmentService departments, UserService users, RecordStore<Role> roles,
-    CustomerService customers, ContactService contacts, OpportunityService opportunities, OpportunityStages stages, TimeProvider clock)
+    CustomerService customers, ContactService contacts, OpportunityService opportunities, OpportunityStages stages,
+    LeadService leads, LeadConversion conversion, FollowUpService followUps, PublicPool pool, TimeProvider clock)
 {
     private sealed record Staff(string Login, string Name, string Department, string Position, string Role, string? Superior);
 
@@ -59,8 +66,21 @@ internal sealed class DemoCompany(AccessDirectory access, RecordGuard guard, Dep
     private static readonly (string Name, decimal Price)[] Products =
         [("CRM subscription (seat/year)", 1_200m), ("Implementation service (day)", 3_000m), ("Premium support (year)", 20_000m), ("Data migration", 15_000m)];
     private static readonly string[] Stages = ["qualification", "needsAnalysis", "proposal", "negotiation", "won", "lost"];
+    private static readonly string[] Channels = ["phone", "visit", "email", "wechat", "meeting"];
+    private static readonly string[] Notes =
+    [
+        "Introduced our product line; they are comparing three vendors.", "Visited the plant; the IT director wants a pilot for one team.",
+        "Sent the pricing sheet and two reference cases.", "Call about the renewal date; budget approval expected next month.",
+        "Demo for the purchasing team; questions about data migration.", "WeChat follow-up: they asked for an on-site workshop.",
+    ];
+    private static readonly string[] LeadStatuses = ["new", "new", "contacted", "qualified", "unqualified"];
+    private static readonly string[] LeadCompanies =
+        ["Pudong Logistics", "Lakeside Hotels", "Greenfield Agritech", "Harbor Shipping", "Summit Pharma", "Riverside Schools", "Golden Bridge Finance",
+         "Northstar Robotics", "Bluewave Media", "Redwood Furniture", "Silk Road Trading", "Jade Mountain Tea", "Crystal Optics", "Pearl Delta Foods",
+         "Phoenix Motors", "Evergreen Clinics", "Skyline Property", "Orchid Cosmetics", "Granite Construction", "Lotus Software"];
 
     public const int CustomerCount = 50;
+    public const int LeadCount = 20;
 
     public async Task<DemoSummary> SeedAsync(Tenant tenant, string password, CancellationToken cancellationToken)
     {
@@ -78,7 +98,7 @@ internal sealed class DemoCompany(AccessDirectory access, RecordGuard guard, Dep
         }
         var sellers = await Task.WhenAll(People.Where(p => p.Role != "serviceAgent").Select(p => CallerAsync(tenant.Id, staff[p.Login], cancellationToken)));
 
-        int customerCount = 0, contactCount = 0, opportunityCount = 0;
+        int customerCount = 0, contactCount = 0, opportunityCount = 0, followUpsMade = 0, releasedCount = 0;
         for (var i = 0; i < CustomerCount; i++)
         {
             var seller = sellers[i % sellers.Length];
@@ -125,8 +145,90 @@ internal sealed class DemoCompany(AccessDirectory access, RecordGuard guard, Dep
                 await OpportunityAsync(seller, customerId, name, people, Stages[i % Stages.Length], random, cancellationToken);
                 opportunityCount++;
             }
+            for (var f = 0; f < i % 3; f++)
+            {
+                await FollowUpAsync(seller, "customer", customerId, random, cancellationToken);
+                followUpsMade++;
+            }
+            if (i % 10 == 9)
+            {
+                // No deal, no interest this year: back to the public pool for a colleague to claim.
+                await pool.ReleaseAsync(seller, customerId, null, new ReleaseCustomer("No budget this year; worth another try in spring."), cancellationToken);
+                releasedCount++;
+            }
         }
-        return new DemoSummary(departmentIds.Count, staff.Count, customerCount, contactCount, opportunityCount);
+        var followUpCount = followUpsMade;
+        var (leadCount, convertedCount, leadFollowUps) = await LeadsAsync(sellers, random, cancellationToken);
+        return new DemoSummary(departmentIds.Count, staff.Count, customerCount, contactCount, opportunityCount, leadCount, convertedCount,
+            followUpCount + leadFollowUps, releasedCount);
+    }
+
+    /// <summary>
+    /// Leads in every status, each by the colleague who owns it, some followed up; every seventh is qualified and
+    /// converted with an opportunity, so the lead list, a conversion and its timeline all have something to show.
+    /// </summary>
+    private async Task<(int Leads, int Converted, int FollowUps)> LeadsAsync(Caller[] sellers, Random random, CancellationToken cancellationToken)
+    {
+        int made = 0, converted = 0, followedUp = 0;
+        for (var n = 0; n < LeadCount; n++)
+        {
+            var seller = sellers[n % sellers.Length];
+            var company = LeadCompanies[n % LeadCompanies.Length];
+            var convert = n % 7 == 3;
+            Lead lead;
+            try
+            {
+                lead = await RecordOperations<Lead, CreateLead, LeadService>.CreateAsync(seller with { Mark = new WriteMark("lead", $"demo:lead:{n:D3}") }, leads, guard, new CreateLead
+                {
+                    Name = People1[(n * 5 + 1) % People1.Length],
+                    Company = company,
+                    Title = Titles[n % Titles.Length].Title,
+                    Mobile = $"138{random.Next(1000_0000, 9999_9999)}",
+                    Email = $"lead{n}@{company.Split(' ')[0].ToLowerInvariant()}.example.cn",
+                    Source = Sources[n % Sources.Length],
+                    Industry = Trades[n % Trades.Length].Industry,
+                    Status = convert ? "qualified" : LeadStatuses[n % LeadStatuses.Length],
+                    Address = new AddressInput { Country = "China", City = Cities[(n + 3) % Cities.Length] },
+                }, cancellationToken);
+            }
+            catch (ConflictException e) when (e.Code == RecordStore<Lead>.AlreadyWritten)
+            {
+                made++;
+                continue; // seeded by an earlier run, with what followed it
+            }
+            made++;
+            if (n % 2 == 0)
+            {
+                await FollowUpAsync(seller, "lead", lead.Id, random, cancellationToken);
+                followedUp++;
+            }
+            if (convert)
+            {
+                await conversion.ConvertAsync(seller, lead.Id, new ConvertLead(CreateOpportunity: new JsonObject
+                {
+                    ["name"] = $"{company} pilot",
+                    ["amount"] = random.Next(5, 40) * 10_000,
+                    ["currency"] = "CNY",
+                }), cancellationToken);
+                converted++;
+            }
+        }
+        return (made, converted, followedUp);
+    }
+
+    /// <summary>A follow-up some days ago; every other one asks for a next contact in the coming days, which becomes a reminder.</summary>
+    private async Task FollowUpAsync(Caller seller, string targetType, string targetId, Random random, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        await RecordOperations<FollowUp, CreateFollowUp, FollowUpService>.CreateAsync(seller, followUps, guard, new CreateFollowUp
+        {
+            TargetType = targetType,
+            TargetId = targetId,
+            Channel = Channels[random.Next(Channels.Length)],
+            Content = Notes[random.Next(Notes.Length)],
+            OccurredAt = now.AddDays(-random.Next(1, 20)).AddHours(-random.Next(8)),
+            NextContactAt = random.Next(2) == 0 ? now.AddDays(random.Next(1, 8)).AddHours(random.Next(8)) : null,
+        }, cancellationToken);
     }
 
     private async Task OpportunityAsync(Caller seller, string customerId, string customerName, List<(string Id, string Role)> people, string stage, Random random, CancellationToken cancellationToken)
@@ -164,7 +266,8 @@ internal sealed class DemoCompany(AccessDirectory access, RecordGuard guard, Dep
         }
         catch (ConflictException e) when (e.Code == CustomerRecordType.DuplicateName)
         {
-            return ((string)e.Extensions["existingId"]!, false);
+            // Seeded by an earlier run; its id is only told to a seller who can see it (one released to the pool is not).
+            return ("", false);
         }
     }
 

@@ -72,7 +72,8 @@ internal sealed class DemoTenantSeeder(IConfiguration configuration, TenantProvi
               Sign in:    POST {{address}}/api/v1/auth/token  {"tenant":"{{Slug}}","login":"admin","password":"{{password}}"}
             """);
         Console.WriteLine(data is null ? "" : $"""
-              Demo data:  {data.Customers} customers, {data.Contacts} contacts, {data.Opportunities} opportunities; {data.Users} colleagues
+              Demo data:  {data.Customers} customers ({data.Released} in the public pool), {data.Contacts} contacts, {data.Opportunities} opportunities,
+                          {data.Leads} leads ({data.ConvertedLeads} converted), {data.FollowUps} follow-ups; {data.Users} colleagues
                           (e.g. sales manager "zhou.min", sales rep "li.lei") sign in with the same password.
 
             """);

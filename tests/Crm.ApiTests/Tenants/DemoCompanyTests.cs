@@ -20,9 +20,20 @@ public sealed class DemoCompanyTests(CrmApp app) : IClassFixture<CrmApp>
         Assert.True(summary.Contacts >= summary.Customers);
 
         var customers = await tenant.Admin.ListAllAsync("/api/v1/customers?limit=100");
-        Assert.Equal(DemoCompany.CustomerCount, customers.Count);
+        Assert.Equal(DemoCompany.CustomerCount + summary.ConvertedLeads, customers.Count);
+        Assert.Equal(summary.Released, (await tenant.Admin.ListAllAsync("/api/v1/pool?limit=100")).Count);
+        Assert.InRange(summary.Released, 1, 10);
+
+        // Leads in several statuses; the converted ones left the list and became customers with an opportunity.
+        Assert.Equal(DemoCompany.LeadCount, summary.Leads);
+        Assert.InRange(summary.ConvertedLeads, 1, 5);
+        var leads = await tenant.Admin.ListAllAsync("/api/v1/leads?limit=100");
+        Assert.Equal(DemoCompany.LeadCount - summary.ConvertedLeads, leads.Count);
+        Assert.True(leads.Select(l => l.Str("status")).Distinct().Count() >= 3);
+        Assert.Equal(summary.FollowUps, (await tenant.Admin.ListAllAsync("/api/v1/followups?limit=100")).Count);
+        Assert.True(summary.FollowUps >= 20);
         var opportunities = await tenant.Admin.ListAllAsync("/api/v1/opportunities?limit=100");
-        Assert.Equal(summary.Opportunities, opportunities.Count);
+        Assert.Equal(summary.Opportunities + summary.ConvertedLeads, opportunities.Count);
         Assert.Equal(["lost", "open", "won"], opportunities.Select(o => o.Str("status")).Distinct().Order());
         Assert.All(opportunities.Where(o => o.Str("status") == "won"), o => Assert.True(o.GetProperty("stageHistory").GetArrayLength() >= 2));
 
@@ -39,9 +50,11 @@ public sealed class DemoCompanyTests(CrmApp app) : IClassFixture<CrmApp>
         await (await rep.GetAsync($"/api/v1/customers/{colleagues.Id()}")).ExpectProblemAsync(HttpStatusCode.NotFound, "customer.not_found");
 
         var again = await app.Service<DemoCompany>().SeedAsync(stored!, Password, CancellationToken.None);
-        Assert.Equal(summary with { Contacts = 0, Opportunities = 0 }, again);
-        Assert.Equal(DemoCompany.CustomerCount, (await tenant.Admin.ListAllAsync("/api/v1/customers?limit=100")).Count);
-        Assert.Equal(summary.Contacts, (await tenant.Admin.ListAllAsync("/api/v1/contacts?limit=100")).Count);
+        Assert.Equal(summary with { Contacts = 0, Opportunities = 0, ConvertedLeads = 0, FollowUps = 0, Released = 0 }, again);
+        Assert.Equal(customers.Count, (await tenant.Admin.ListAllAsync("/api/v1/customers?limit=100")).Count);
+        Assert.Equal(leads.Count, (await tenant.Admin.ListAllAsync("/api/v1/leads?limit=100")).Count);
+        Assert.Equal(summary.FollowUps, (await tenant.Admin.ListAllAsync("/api/v1/followups?limit=100")).Count);
+        Assert.Equal(summary.Contacts + summary.ConvertedLeads, (await tenant.Admin.ListAllAsync("/api/v1/contacts?limit=100")).Count);
         Assert.Equal(1 + summary.Users, (await tenant.Admin.ListAllAsync("/api/v1/users?limit=100")).Count);
     }
 }
