@@ -155,6 +155,33 @@ public sealed class SortRowTests(StorageFixture storage) : IClassFixture<Storage
     }
 
     [Fact]
+    public async Task AScopedListSortedByACustomFieldShowsTheVisibleRecordsInOrder()
+    {
+        var tenant = NewTenant();
+        var visible = new List<(decimal? Score, string Id)>();
+        for (var i = 0; i < 15; i++)
+        {
+            decimal? score = i % 5 == 4 ? null : (i * 7 % 10) - 4;
+            var owner = i % 3 == 0 ? "other" : "me";
+            var w = await Widgets.CreateAsync(Context(tenant, T0.AddMinutes(i)), Scored($"w{i}", score) with { OwnerId = owner });
+            if (owner == "me")
+            {
+                visible.Add((score, w.Id));
+            }
+        }
+        var ids = new List<string>();
+        var query = new ListQuery { Sort = "-customFields.score", Limit = 3, Visibility = new ListVisibility(new HashSet<string> { "me" }, "me") };
+        do
+        {
+            var page = await Widgets.ListAsync(tenant, query);
+            ids.AddRange(page.Items.Select(w => w.Id));
+            query = query with { Cursor = page.NextCursor };
+        }
+        while (query.Cursor is not null);
+        Assert.Equal(visible.OrderBy(v => v.Score is null).ThenByDescending(v => v.Score).ThenBy(v => v.Id, StringComparer.Ordinal).Select(v => v.Id), ids);
+    }
+
+    [Fact]
     public async Task OnlyASortableFieldWhoseIndexIsReadySortsAList()
     {
         var tenant = NewTenant();
