@@ -211,6 +211,28 @@ public sealed class CustomFieldSortTests(CrmApp app) : IClassFixture<CrmApp>
     }
 
     [Fact]
+    public async Task AFieldDeletedOrRetypedWhileItsIndexIsBuildingLeavesTheJobsWorking()
+    {
+        var tenant = await app.NewTenantAsync();
+        var first = await tenant.Admin.CreateMemoAsync("first");
+        await DefineSortableAsync(tenant, "memos", "gone", "text");
+        var gone = await tenant.Admin.GetAsync("/api/v1/custom-fields/memos/gone");
+        await (await tenant.Admin.DeleteAsync("/api/v1/custom-fields/memos/gone", gone.Headers.ETag!.ToString())).ExpectAsync(HttpStatusCode.NoContent);
+        await DefineSortableAsync(tenant, "memos", "kind", "text");
+        var retyped = await (await tenant.Admin.PatchJsonAsync("/api/v1/custom-fields/memos/kind", new { type = "number" })).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("building", retyped.Str("sortIndex"));
+
+        // The same key defined again, as another type, is built and sorts like any field.
+        await DefineSortableAsync(tenant, "memos", "gone", "number");
+        await WaitUntilReadyAsync(tenant, "memos", "gone");
+        await WaitUntilReadyAsync(tenant, "memos", "kind");
+        var second = await tenant.Admin.CreateMemoAsync("second", customFields: new { gone = 2, kind = 1 });
+        Assert.Equal([second, first], await SearchAllAsync(tenant.Admin, "memos", "customFields.gone"));
+        Assert.Equal([second, first], await SearchAllAsync(tenant.Admin, "memos", "customFields.kind", "desc"));
+        Assert.Equal(4, await SortRowCountAsync(tenant, "gone"));
+    }
+
+    [Fact]
     public async Task AtMostFiveSortableFieldsAndNeverAMultiPicklist()
     {
         var tenant = await app.NewTenantAsync();
