@@ -67,6 +67,7 @@ internal sealed class CustomFieldService(CustomFieldDirectory directory, IQueueS
         var holder = directory.Holder(entityType);
         var field = await GetAsync(caller.TenantId, entityType, key, cancellationToken);
         var context = caller.Write(clock);
+        var indexChanged = false;
         var updated = await directory.Store.UpdateAsync(context, field.Id, ifMatch, async current =>
         {
             var changes = MergePatch.Apply(new CustomFieldChanges
@@ -101,10 +102,13 @@ internal sealed class CustomFieldService(CustomFieldDirectory directory, IQueueS
             {
                 EnsureSortableRoom(await directory.ForEntityAsync(caller.TenantId, entityType, cancellationToken), key);
             }
-            return WithSortIndex(current, changed, context.Now);
+            changed = WithSortIndex(current, changed, context.Now);
+            // Decided on the version written (the change may be applied again after a concurrent write).
+            indexChanged = changed.SortIndexChangedAt != current.SortIndexChangedAt;
+            return changed;
         }, cancellationToken: cancellationToken);
         directory.Changed(caller.TenantId);
-        if (updated.SortIndexChangedAt != field.SortIndexChangedAt && updated.SortIndexChangedAt is not null)
+        if (indexChanged)
         {
             // Made sortable (or its type changed): build. Made unsortable: the same walk removes its rows.
             await RequestBuildAsync(caller.TenantId, updated, cancellationToken);
