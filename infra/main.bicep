@@ -39,6 +39,7 @@ param workQueues string[] = [
   'outbox' // change events waiting to be moved into the change feed
   'imports' // import jobs (RunImport)
   'exports' // export jobs (RunExport)
+  'sort-indexes' // backfills of custom fields made sortable (BuildSortIndex)
 ]
 
 @description('Visible messages per replica the queue rules aim for (the listener fetches 16 at a time).')

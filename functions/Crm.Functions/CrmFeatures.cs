@@ -90,6 +90,9 @@ internal static class CrmFeatures
         services.AddSingleton<DictionaryService>();
         services.AddSingleton<CustomFieldDirectory>();
         services.AddSingleton<CustomFieldService>();
+        // The record engine writes custom-field sort rows for the fields the definitions make sortable.
+        services.AddSingleton<ISortableFieldSource, CustomFieldSortSource>();
+        services.AddQueueHandler<BuildSortIndex, SortIndexBuilder>(BuildSortIndex.QueueName);
         // Users carry custom fields too; owned record types declare themselves through AddOwnedRecords.
         services.AddSingleton<ICustomFieldHolder, CustomFieldHolder<User>>();
         services.AddSingleton<RecordWriteChecks>();

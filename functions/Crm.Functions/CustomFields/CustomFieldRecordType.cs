@@ -17,5 +17,5 @@ internal sealed class CustomFieldRecordType : RecordType<CustomFieldDefinition>
         [new UniqueKey(KeyName, KeyOf(record.EntityType, record.Key), "customField.duplicate_key", $"The {record.EntityType} already have a custom field '{record.Key}'.")];
 
     public override IReadOnlySet<string> FilterableFields { get; } =
-        new HashSet<string>(["entityType", "key", "label", "type", "required", "active", "createdAt", "updatedAt"]);
+        new HashSet<string>(["entityType", "key", "label", "type", "required", "active", "sortable", "createdAt", "updatedAt"]);
 }

@@ -27,6 +27,9 @@ public abstract record CustomFieldSettings
 
     [Range(0, 1_000_000)]
     public int SortOrder { get; init; }
+
+    /// <summary>Lists and searches may sort by it; existing records are indexed in the background (<c>sortIndex</c>).</summary>
+    public bool Sortable { get; init; }
 }
 
 public sealed record CreateCustomField : CustomFieldSettings

@@ -37,6 +37,7 @@ internal sealed class PoolEndpoints : IApiFeature
     {
         var caller = context.Caller();
         var query = await ListParameters.ReadAsync(context, tenants, caller.TenantId, clock);
+        RecordGuard.EnsureQueryable(caller, pool.Store.TableName, query);
         return new RecordJson<Page<Customer>>(RecordShape.Page(caller, pool.Store.TableName, await pool.ListAsync(caller.TenantId, query, context.RequestAborted)));
     }
 

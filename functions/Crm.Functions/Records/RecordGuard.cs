@@ -16,6 +16,7 @@ internal sealed class RecordGuard(AccessDirectory directory, RecordWriteChecks w
     public RecordWriteChecks WriteChecks => writeChecks;
 
     public const string FieldReadOnly = "field.read_only";
+    public const string FieldHidden = "field.hidden";
     public const string OutOfScope = "permission.out_of_scope";
 
     /// <summary>404 when the caller may not know the record, 403 when they may not do this to it; others pass.</summary>
@@ -64,6 +65,27 @@ internal sealed class RecordGuard(AccessDirectory directory, RecordWriteChecks w
         var org = await directory.OrgChartAsync(caller.TenantId, cancellationToken);
         var owners = org.OwnersCoveredBy(caller.UserId, caller.Access.ScopesFor($"{module}.{Permissions.Actions.View}"));
         return owners is null ? null : new ListVisibility(owners, caller.UserId);
+    }
+
+    /// <summary>
+    /// A list may not be sorted or filtered by a field hidden from the caller: the order, or which records match,
+    /// would tell its values. 403 naming the field, before anything is read.
+    /// </summary>
+    public static void EnsureQueryable(Caller caller, string entity, ListQuery query)
+    {
+        var rules = caller.Access.FieldRulesFor(entity);
+        if (rules.Count == 0)
+        {
+            return;
+        }
+        var named = query.FilterGroups.SelectMany(g => g.Filters).Select(f => f.Field)
+            .Concat(query.FieldEquals.Select(f => f.Key))
+            .Prepend(query.Sort.TrimStart('-'));
+        if (named.FirstOrDefault(f => FieldRules.IsHidden(f, rules)) is { } field)
+        {
+            throw new ForbiddenException(FieldHidden, $"You may not sort or filter by the field '{field}': it is hidden from you.",
+                new Dictionary<string, object?> { ["field"] = field, ["errors"] = new Dictionary<string, string[]> { [field] = ["This field is hidden from you."] } });
+        }
     }
 
     /// <summary>A write naming a field the caller may not write (hidden, read-only or masked) answers 403 and changes nothing.</summary>

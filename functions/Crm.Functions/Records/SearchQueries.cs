@@ -1,4 +1,3 @@
-using Crm.Domain.Access;
 using Crm.Domain.Common;
 using Crm.Domain.Querying;
 using Crm.Storage.Records;
@@ -14,12 +13,7 @@ internal static class SearchQueries
         {
             throw new ValidationException("sort", "Give one sort order.");
         }
-        if (request.Sort is [{ Field: var sortField }] && sortField?.StartsWith(FieldRules.CustomFieldsPrefix, StringComparison.Ordinal) == true)
-        {
-            // A page is one key-range read over an index (updatedAt, createdAt, name); custom fields have no index,
-            // and sorting on one would mean reading every matching record before answering the first page.
-            throw new ValidationException("sort", $"Cannot sort by '{sortField}': lists page over indexes, and custom fields are not indexed. Filter on it instead and sort by one of: {string.Join(", ", ListQuery.Sorts.Select(x => x.TrimStart('-')).Distinct())}.", "search.sort_unsupported");
-        }
+        // A custom field is sortable only when the tenant made it so: the store answers the rest (400 or 409).
         return new ListQuery
         {
             FilterGroups = request.FilterGroups ?? [],

@@ -87,8 +87,8 @@ internal sealed class SavedViewService(RecordStore<SavedView> store, RecordTypeR
         var target = owned.FirstOrDefault(s => s.TableName == view.EntityType)
             ?? throw new ValidationException("entityType", $"Must be one of: {string.Join(", ", owned.Select(s => s.TableName).Order(StringComparer.Ordinal))}.", UnknownEntityType);
         var tenant = await tenants.FindAsync(caller.TenantId, cancellationToken);
-        target.ValidateQuery(SearchQueries.From(new SearchRequest { FilterGroups = view.FilterGroups, Sort = view.Sort },
-            clock.GetUtcNow(), tenant?.Zone ?? TimeZoneInfo.Utc));
+        await target.ValidateQueryAsync(caller.TenantId, SearchQueries.From(new SearchRequest { FilterGroups = view.FilterGroups, Sort = view.Sort },
+            clock.GetUtcNow(), tenant?.Zone ?? TimeZoneInfo.Utc), cancellationToken);
         var unknown = view.Columns.Where(c => c != "id" && !target.FilterableFields.Contains(c)
             && !(c.StartsWith(FieldRules.CustomFieldsPrefix, StringComparison.Ordinal) && c.Length > FieldRules.CustomFieldsPrefix.Length)).ToList();
         if (unknown.Count > 0)

@@ -57,6 +57,9 @@ public static class FieldRules
     public static string? FirstUnwritable(IEnumerable<string> fields, IReadOnlyDictionary<string, FieldAccess> rules) =>
         rules.Count == 0 ? null : fields.FirstOrDefault(f => AccessOf(f, rules) is not null);
 
+    /// <summary>Whether the caller sees nothing of the field (a rule on it, or on <c>customFields</c> as a whole).</summary>
+    public static bool IsHidden(string field, IReadOnlyDictionary<string, FieldAccess> rules) => AccessOf(field, rules) == FieldAccess.Hidden;
+
     /// <summary>The fields a JSON body names with a value: top-level names, and each custom field as <c>customFields.x</c>.</summary>
     public static IEnumerable<string> Named(JsonObject body, bool includeNulls)
     {

@@ -31,4 +31,22 @@ public sealed record CustomFieldDefinition : RecordBase
     public bool Active { get; init; } = true;
 
     public int SortOrder { get; init; }
+
+    /// <summary>Lists and searches may sort by the field (single-valued types only; a few per record type).</summary>
+    public bool Sortable { get; init; }
+
+    /// <summary>
+    /// Read-only: where the sort index of a sortable field stands. <c>building</c> while its rows are written for
+    /// the records that existed when it was made sortable, then <c>ready</c>; null when it is not sortable.
+    /// </summary>
+    public SortIndexState? SortIndex { get; init; }
+
+    /// <summary>Read-only: when <see cref="SortIndex"/> last changed; identifies the build that may declare it ready.</summary>
+    public DateTimeOffset? SortIndexChangedAt { get; init; }
+}
+
+public enum SortIndexState
+{
+    Building,
+    Ready,
 }

@@ -10,6 +10,14 @@ public static partial class CustomFieldRules
     public const int MaxOptions = 200;
     public const int MaxFieldsPerEntity = 100;
 
+    /// <summary>Each sortable field costs two more rows on every write of every record of the type (ADR 0002).</summary>
+    public const int MaxSortablePerEntity = 5;
+
+    public const string SortableLimitReached = "customField.sortable_limit_reached";
+
+    /// <summary>A sort needs one value per record; a multi-picklist holds several.</summary>
+    public static bool CanBeSortable(CustomFieldType type) => type != CustomFieldType.MultiPicklist;
+
     public static bool IsText(CustomFieldType type) => type is CustomFieldType.Text or CustomFieldType.Email or CustomFieldType.Phone or CustomFieldType.Url;
 
     public static bool IsPicklist(CustomFieldType type) => type is CustomFieldType.Picklist or CustomFieldType.MultiPicklist;
@@ -51,6 +59,10 @@ public static partial class CustomFieldRules
         else if (field.Options is { Count: > 0 } || field.Dictionary is not null)
         {
             errors[field.Dictionary is null ? "options" : "dictionary"] = ["Only picklist and multiPicklist fields have options or a dictionary."];
+        }
+        if (field.Sortable && !CanBeSortable(field.Type))
+        {
+            errors["sortable"] = ["A multiPicklist field holds several values and cannot be sortable; only single-valued fields can."];
         }
         if (errors.Count > 0)
         {

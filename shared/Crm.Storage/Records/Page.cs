@@ -14,6 +14,18 @@ public sealed record ListQuery
     public const string DefaultSort = "-updatedAt";
     public static readonly IReadOnlyList<string> Sorts = ["-updatedAt", "-createdAt", "createdAt", "name"];
 
+    /// <summary>A sort by a custom field: <c>customFields.{key}</c>, or <c>-customFields.{key}</c> for descending.</summary>
+    public const string CustomFieldSortPrefix = "customFields.";
+
+    /// <summary>The custom field a sort names, if it names one (whether that field is sortable is the tenant's to say).</summary>
+    public static bool IsCustomFieldSort(string sort, out string key, out bool descending)
+    {
+        descending = sort.StartsWith('-');
+        var field = descending ? sort[1..] : sort;
+        key = field.StartsWith(CustomFieldSortPrefix, StringComparison.Ordinal) ? field[CustomFieldSortPrefix.Length..] : "";
+        return key.Length > 0;
+    }
+
     public string Sort { get; init; } = DefaultSort;
     public IReadOnlyList<KeyValuePair<string, string>> FieldEquals { get; init; } = [];
     public string? Q { get; init; }

@@ -21,6 +21,7 @@ public sealed partial class RecordStore<T>
     public async Task<Page<T>> ListAsync(string tenantId, ListQuery query, CancellationToken cancellationToken = default)
     {
         Validate(query);
+        await EnsureSortableAsync(tenantId, query.Sort, forList: true, cancellationToken).ConfigureAwait(false);
         if (query.Visibility is not null)
         {
             return await ListVisibleAsync(tenantId, query, cancellationToken).ConfigureAwait(false);
@@ -87,8 +88,6 @@ public sealed partial class RecordStore<T>
         while (query.Cursor is not null);
     }
 
-    public void ValidateQuery(ListQuery query) => Validate(query);
-
     private void Validate(ListQuery query)
     {
         var errors = new Dictionary<string, string[]>();
@@ -96,7 +95,7 @@ public sealed partial class RecordStore<T>
         {
             errors["limit"] = ["Must be between 1 and 200."];
         }
-        if (!ListQuery.Sorts.Contains(query.Sort))
+        if (!ListQuery.Sorts.Contains(query.Sort) && !ListQuery.IsCustomFieldSort(query.Sort, out _, out _))
         {
             errors["sort"] = [$"Must be one of: {string.Join(", ", ListQuery.Sorts)}."];
         }
@@ -128,6 +127,10 @@ public sealed partial class RecordStore<T>
             var indexed = remaining[i];
             remaining.RemoveAt(i);
             return (RowKeys.FieldPrefix(indexed.Key, indexed.Value), remaining);
+        }
+        if (ListQuery.IsCustomFieldSort(query.Sort, out var key, out var descending))
+        {
+            return (RowKeys.SortPrefix(key, descending), remaining);
         }
         return (query.Sort switch
         {

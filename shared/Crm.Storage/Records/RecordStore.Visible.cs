@@ -15,8 +15,9 @@ public sealed partial class RecordStore<T>
     /// <summary>
     /// A page of the owned records a caller sees (<see cref="ListQuery.Visibility"/>). Under the default
     /// sort without a search, it merges the covered owners' <c>ownerId</c> index ranges and the caller's
-    /// <c>team</c> range, so its cost follows the page, not the tenant. Otherwise (other sorts, search,
-    /// many owners) it reads the usual range and tests each row, within the same scan budget. Either way
+    /// <c>team</c> range, so its cost follows the page, not the tenant. Otherwise (other sorts, a custom
+    /// field's sort rows included, search, many owners) it reads the usual range and tests each row, within
+    /// the same scan budget: the rows carry the record, so the test needs no further read. Either way
     /// the cursor is the row key after the range's prefix, which every range shares for one sort, so a
     /// cursor keeps working when the owners change between pages (the org chart changed).
     /// </summary>

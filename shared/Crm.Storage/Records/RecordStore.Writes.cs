@@ -21,11 +21,12 @@ public sealed partial class RecordStore<T>
             Version = NewVersion(),
         };
         var json = Serialize(created);
+        var rows = IndexRows(context.TenantId, created, json, await SortableAsync(context.TenantId, cancellationToken).ConfigureAwait(false));
         var actions = new List<TableTransactionAction>
         {
-            new(TableTransactionActionType.Add, RecordRow(context.TenantId, created, json)),
+            new(TableTransactionActionType.Add, RecordRow(context.TenantId, created, json, rows.Keys)),
         };
-        actions.AddRange(IndexRows(context.TenantId, created, json).Values.Select(r => new TableTransactionAction(TableTransactionActionType.Add, r)));
+        actions.AddRange(rows.Values.Select(r => new TableTransactionAction(TableTransactionActionType.Add, r)));
         actions.AddRange(extra ?? []);
         if (context.Mark is { } mark && mark.Type == type.Name)
         {
@@ -38,7 +39,8 @@ public sealed partial class RecordStore<T>
 
     /// <summary>
     /// Read, change, write with the stored ETag. With <paramref name="ifMatch"/> a concurrent change
-    /// answers 412; without it the change is re-applied to the fresh record (never a lost update).
+    /// answers 412; without it the change is re-applied to the fresh record (never a lost update). A row
+    /// rewritten without a new version (a sort-index backfill) is read again and the change retried either way.
     /// </summary>
     public async Task<T> UpdateAsync(WriteContext context, string id, string? ifMatch, Func<T, ValueTask<T>> change,
         Func<T, T, IEnumerable<TableTransactionAction>>? extra = null, CancellationToken cancellationToken = default)
@@ -64,9 +66,13 @@ public sealed partial class RecordStore<T>
                 return before;
             }
             var json = Serialize(after);
-            var oldRows = IndexRows(context.TenantId, before, Serialize(before));
-            var newRows = IndexRows(context.TenantId, after, json);
-            var actions = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateReplace, RecordRow(context.TenantId, after, json), row.ETag) };
+            var oldRows = IndexRows(context.TenantId, before, Serialize(before), []);
+            foreach (var (key, listed) in ListedSortRows(row))
+            {
+                oldRows[key] = listed;
+            }
+            var newRows = IndexRows(context.TenantId, after, json, await SortableAsync(context.TenantId, cancellationToken).ConfigureAwait(false));
+            var actions = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateReplace, RecordRow(context.TenantId, after, json, newRows.Keys), row.ETag) };
             actions.AddRange(oldRows.Keys.Except(newRows.Keys).Select(k => new TableTransactionAction(TableTransactionActionType.Delete, oldRows[k], AnyETag)));
             foreach (var (key, newRow) in newRows)
             {
@@ -85,10 +91,8 @@ public sealed partial class RecordStore<T>
             {
                 return after;
             }
-            if (ifMatch is not null)
-            {
-                throw new PreconditionFailedException(type.Name, id);
-            }
+            // With If-Match, the next read answers 412 if the version moved (EnsureVersion); a row rewritten at
+            // the same version only needs the change written again.
             if (attempt >= MaxConcurrencyRetries)
             {
                 throw new ConflictException("record.busy", $"The {type.Name} '{id}' is being changed by many writers at once; retry.");
@@ -109,11 +113,12 @@ public sealed partial class RecordStore<T>
             var before = Parse(row);
             EnsureVersion(ifMatch, before);
             var binKey = RowKeys.RecycleBin(context.Now, id);
-            var deletedRow = RecordRow(context.TenantId, before, row.GetString(DataProperty));
+            var deletedRow = RecordRow(context.TenantId, before, row.GetString(DataProperty), []);
             deletedRow[DeletedProperty] = true;
             deletedRow[BinKeyProperty] = binKey;
             var actions = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateReplace, deletedRow, row.ETag) };
-            actions.AddRange(IndexRows(context.TenantId, before, Serialize(before)).Values.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, AnyETag)));
+            actions.AddRange(IndexRows(context.TenantId, before, Serialize(before), []).Values.Concat(ListedSortRows(row).Values)
+                .Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, AnyETag)));
             actions.Add(new(TableTransactionActionType.Add, new TableEntity(context.TenantId, binKey)
             {
                 [IdProperty] = id,
@@ -127,10 +132,6 @@ public sealed partial class RecordStore<T>
             {
                 return;
             }
-            if (ifMatch is not null)
-            {
-                throw new PreconditionFailedException(type.Name, id);
-            }
             if (attempt >= MaxConcurrencyRetries)
             {
                 throw new ConflictException("record.busy", $"The {type.Name} '{id}' is being changed by many writers at once; retry.");
@@ -143,12 +144,13 @@ public sealed partial class RecordStore<T>
         var row = await ReadBinnedRowAsync(context.TenantId, id, cancellationToken).ConfigureAwait(false);
         var restored = Parse(row) with { UpdatedAt = context.Now, UpdatedBy = context.ActorId, Version = NewVersion() };
         var json = Serialize(restored);
+        var rows = IndexRows(context.TenantId, restored, json, await SortableAsync(context.TenantId, cancellationToken).ConfigureAwait(false));
         var actions = new List<TableTransactionAction>
         {
-            new(TableTransactionActionType.UpdateReplace, RecordRow(context.TenantId, restored, json), row.ETag),
+            new(TableTransactionActionType.UpdateReplace, RecordRow(context.TenantId, restored, json, rows.Keys), row.ETag),
             new(TableTransactionActionType.Delete, new TableEntity(context.TenantId, row.GetString(BinKeyProperty)), AnyETag),
         };
-        actions.AddRange(IndexRows(context.TenantId, restored, json).Values.Select(r =>
+        actions.AddRange(rows.Values.Select(r =>
             new TableTransactionAction(IsUniqueKeyRow(r.RowKey) ? TableTransactionActionType.Add : TableTransactionActionType.UpsertReplace, r)));
         actions.AddRange(Trail(context, AuditAction.Restored, restored, FieldChanges.Diff(null, CrmJson.ToObject(restored))));
         if (!await TryCommitAsync(context, actions, cancellationToken).ConfigureAwait(false))
@@ -202,8 +204,15 @@ public sealed partial class RecordStore<T>
         return json;
     }
 
-    private TableEntity RecordRow(string tenantId, T record, string json) =>
-        new(tenantId, RowKeys.Record(record.Id)) { [DataProperty] = json, ["Name"] = type.DisplayName(record), [DeletedProperty] = false };
+    private TableEntity RecordRow(string tenantId, T record, string json, IEnumerable<string> rowKeys)
+    {
+        var row = new TableEntity(tenantId, RowKeys.Record(record.Id)) { [DataProperty] = json, ["Name"] = type.DisplayName(record), [DeletedProperty] = false };
+        if (rowKeys.Any(IsSortRow))
+        {
+            row[SortKeysProperty] = SortKeysText(rowKeys);
+        }
+        return row;
+    }
 
     private async Task CommitAsync(WriteContext context, List<TableTransactionAction> actions, CancellationToken cancellationToken)
     {

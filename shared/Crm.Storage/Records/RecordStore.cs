@@ -22,8 +22,14 @@ public interface IRecordStore
     /// <summary>Fields a search, a simple filter or a saved view may name.</summary>
     IReadOnlySet<string> FilterableFields { get; }
 
-    /// <summary>Answers 400 (and reads nothing) for a list query this record type cannot run.</summary>
-    void ValidateQuery(ListQuery query);
+    /// <summary>Answers 400 for a list query this record type cannot run (a custom-field sort: one the tenant has not made sortable).</summary>
+    Task ValidateQueryAsync(string tenantId, ListQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Brings every record's custom-field sort rows in line with the fields sortable now, without touching the
+    /// records themselves (no new version, no audit entry, no event). Returns how many records it rewrote.
+    /// </summary>
+    Task<int> RebuildSortRowsAsync(string tenantId, CancellationToken cancellationToken);
     Task<RecordBase> RestoreAsync(WriteContext context, string id, CancellationToken cancellationToken);
     Task PurgeAsync(WriteContext context, string id, CancellationToken cancellationToken);
 }
@@ -33,10 +39,17 @@ public interface IRecordStore
 /// record, its index rows, its unique keys, its audit entries and its outbox event change in one
 /// entity group transaction, so nothing is ever half-written and no index disagrees with its record.
 /// </summary>
-public sealed partial class RecordStore<T>(TableServiceClient service, StorageOptions options, RecordType<T> type, IOutboxNotifier outbox)
+public sealed partial class RecordStore<T>(TableServiceClient service, StorageOptions options, RecordType<T> type, IOutboxNotifier outbox,
+    ISortableFieldSource? sortableFields = null)
     : IRecordStore where T : RecordBase
 {
     private const string DataProperty = "D";
+
+    /// <summary>
+    /// On the record row: the keys of the custom-field sort rows written for it. Which fields are sortable changes
+    /// without the record changing, so the rows to remove on the next write are read from here, not derived.
+    /// </summary>
+    private const string SortKeysProperty = "SortKeys";
 
     /// <summary>A projection ($select) returns only the properties it names, the keys included.</summary>
     private const string KeyProperty = "RowKey";
@@ -117,7 +130,7 @@ public sealed partial class RecordStore<T>(TableServiceClient service, StorageOp
     /// the record as their projection, so a page is one range read), search terms and unique keys; only
     /// the unique keys for a record its type does not list.
     /// </summary>
-    private Dictionary<string, TableEntity> IndexRows(string tenantId, T record, string json)
+    private Dictionary<string, TableEntity> IndexRows(string tenantId, T record, string json, IReadOnlyList<SortableField> sortable)
     {
         var rows = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
         void Projection(string key) => rows[key] = new TableEntity(tenantId, key) { [IdProperty] = record.Id, [DataProperty] = json };
@@ -146,8 +159,40 @@ public sealed partial class RecordStore<T>(TableServiceClient service, StorageOp
         {
             Projection(RowKeys.SearchTerm(term, record.Id));
         }
+        foreach (var key in SortRowKeys(record, sortable))
+        {
+            Projection(key);
+        }
         return rows;
     }
+
+    /// <summary>Two rows per sortable field, ascending and descending, for a listed record; one without a value sorts last either way.</summary>
+    private IEnumerable<string> SortRowKeys(T record, IReadOnlyList<SortableField> sortable)
+    {
+        if (!type.IsListed(record))
+        {
+            yield break;
+        }
+        foreach (var field in sortable)
+        {
+            var value = record.CustomFields[field.Key];
+            yield return RowKeys.Sorted(field.Key, descending: false, SortValues.Ascending(field.Kind, value), record.Id);
+            yield return RowKeys.Sorted(field.Key, descending: true, SortValues.Descending(field.Kind, value), record.Id);
+        }
+    }
+
+    /// <summary>The tenant's sortable custom fields of this type: every one gets rows, even while its backfill runs.</summary>
+    private Task<IReadOnlyList<SortableField>> SortableAsync(string tenantId, CancellationToken cancellationToken) =>
+        (sortableFields ?? NoSortableFields.Instance).ForTypeAsync(tenantId, type.Table, cancellationToken);
+
+    private static bool IsSortRow(string rowKey) => rowKey.StartsWith(RowKeys.SortRowPrefix, StringComparison.Ordinal);
+
+    /// <summary>The sort rows a record row lists, as entities to delete (keys only).</summary>
+    private static Dictionary<string, TableEntity> ListedSortRows(TableEntity recordRow) =>
+        (recordRow.GetString(SortKeysProperty) is { Length: > 0 } text ? JsonSerializer.Deserialize<string[]>(text) ?? [] : [])
+            .ToDictionary(k => k, k => new TableEntity(recordRow.PartitionKey, k), StringComparer.Ordinal);
+
+    private static string SortKeysText(IEnumerable<string> rowKeys) => JsonSerializer.Serialize(rowKeys.Where(IsSortRow).Order(StringComparer.Ordinal).ToArray());
 
     /// <summary>Owned records are always indexed by owner: data scopes read them by owner range.</summary>
     private IReadOnlyList<string> IndexedFields =>

@@ -36,6 +36,16 @@ internal static class RowKeys
 
     public static string SearchPrefix(string term) => "i~q~" + Escape(term);
 
+    /// <summary>
+    /// A custom field's sort row: <paramref name="value"/> is already a key part (<see cref="SortValues"/>), ascending
+    /// or descending; records with equal values follow by id in both directions.
+    /// </summary>
+    public static string Sorted(string field, bool descending, string value, string id) => $"{SortPrefix(field, descending)}{value}~{id}";
+
+    public static string SortPrefix(string field, bool descending) => $"{SortRowPrefix}{Escape(field)}~{(descending ? "d" : "a")}~";
+
+    public const string SortRowPrefix = "i~s~";
+
     public static string Unique(string name, string value) => $"k~{name}~{Escape(value)}";
 
     public static string RecycleBin(DateTimeOffset deletedAt, string id) => $"b~{Inverted(deletedAt)}~{id}";

@@ -59,7 +59,13 @@ public sealed class SavedViewTests(CrmApp app) : IClassFixture<CrmApp>
         var filter = await Refused(View("x", filterGroups: new[] { new { filters = new[] { new { field = "secret", op = "eq", value = "1" } } } }), "search.invalid_filter");
         Assert.Contains("filterGroups[0].filters[0].field", filter.ErrorFields());
         await Refused(View("x", filterGroups: new[] { new { filters = new[] { new { field = "level", op = "in", value = "a" } } } }), "search.invalid_filter");
+        // A custom field sorts a view only once the tenant made it sortable.
         await Refused(View("x", sort: new[] { new { field = "customFields.score", dir = "asc" } }), "search.sort_unsupported");
+        await tenant.DefineCustomFieldAsync("customers", "score", "number");
+        await Refused(View("x", sort: new[] { new { field = "customFields.score", dir = "asc" } }), "search.sort_unsupported");
+        await (await tenant.Admin.PatchJsonAsync("/api/v1/custom-fields/customers/score", new { sortable = true })).ExpectAsync(HttpStatusCode.OK);
+        var sorted = await rep.PostJsonAsync("/api/v1/saved-views", View("By score", sort: new[] { new { field = "customFields.score", dir = "desc" } }), HttpStatusCode.Created);
+        await (await rep.DeleteAsync($"/api/v1/saved-views/{sorted.Id()}", null)).ExpectAsync(HttpStatusCode.NoContent);
         Assert.Contains("sort", (await Refused(View("x", sort: new[] { new { field = "phone", dir = "asc" } }), "validation.failed")).ErrorFields());
         Assert.Contains("columns", (await Refused(View("x", columns: new[] { "name", "nope" }), "validation.failed")).ErrorFields());
         Assert.Contains("name", (await Refused(View("   "), "validation.failed")).ErrorFields());
