@@ -23,22 +23,28 @@ public sealed class CrashingImportObserver : IImportObserver
     }
 }
 
-/// <summary>Small chunks and a short retry delay, so a crash and its redelivery happen within a test.</summary>
-public sealed class ResumingImportApp : CrmApp
+/// <summary>An app whose imports report each row to <typeparamref name="TObserver"/>, in chunks of 100 rows.</summary>
+public abstract class ObservedImportApp<TObserver> : CrmApp where TObserver : class, new()
 {
-    public CrashingImportObserver Observer { get; } = new();
+    public TObserver Observer { get; } = new();
 
-    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
-    {
-        ["Transfers:ImportChunkSize"] = "100",
-        ["AzureFunctionsJobHost:extensions:queues:visibilityTimeout"] = "00:00:01",
-    };
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Transfers:ImportChunkSize"] = "100" };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.ConfigureServices(services => services.AddSingleton<IImportObserver>(Observer));
+        // The observer interface is internal, so it cannot constrain this public fixture's type parameter.
+        builder.ConfigureServices(services => services.AddSingleton(typeof(IImportObserver), Observer));
     }
+}
+
+/// <summary>A short retry delay besides, so a crash and its redelivery happen within a test.</summary>
+public sealed class ResumingImportApp : ObservedImportApp<CrashingImportObserver>
+{
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings)
+    {
+        ["AzureFunctionsJobHost:extensions:queues:visibilityTimeout"] = "00:00:01",
+    };
 }
 
 public sealed class ImportResumeTests(ResumingImportApp app) : IClassFixture<ResumingImportApp>

@@ -3,8 +3,6 @@ using Crm.ApiTests.Infrastructure;
 using Crm.ApiTests.Sales;
 using Crm.Domain.Access;
 using Crm.Functions.Transfers;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Crm.ApiTests.Transfers;
 
@@ -25,18 +23,7 @@ public sealed class PausingImportObserver : IImportObserver
     }
 }
 
-public sealed class PausingImportApp : CrmApp
-{
-    public PausingImportObserver Observer { get; } = new();
-
-    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Transfers:ImportChunkSize"] = "100" };
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.ConfigureServices(services => services.AddSingleton<IImportObserver>(Observer));
-    }
-}
+public sealed class PausingImportApp : ObservedImportApp<PausingImportObserver>;
 
 /// <summary>POST /api/v1/imports/{id}/cancel while a job runs: it stops at the end of its chunk and keeps what it wrote.</summary>
 public sealed class RunningImportCancelTests(PausingImportApp app) : IClassFixture<PausingImportApp>
