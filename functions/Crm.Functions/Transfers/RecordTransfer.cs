@@ -129,16 +129,8 @@ internal sealed class RecordTransfer<T, TCreate, TService>(TService service, Rec
             return rows;
         }
         var tenant = await tenants.FindAsync(caller.TenantId, cancellationToken);
-        var sort = search?.Sort is [var s] ? (s.Dir == SortDirection.Desc ? "-" : "") + s.Field : ListQuery.DefaultSort;
-        var query = new ListQuery
-        {
-            FilterGroups = search?.FilterGroups ?? [],
-            Sort = sort,
-            Limit = 200,
-            Q = search?.Q,
-            Now = clock.GetUtcNow(),
-            Zone = tenant?.Zone ?? TimeZoneInfo.Utc,
-        };
+        // The search as POST /{type}/search reads it, from its first page, in the largest pages a list allows.
+        var query = SearchQueries.From((search ?? new SearchRequest()) with { Limit = 200, Cursor = null }, clock.GetUtcNow(), tenant?.Zone ?? TimeZoneInfo.Utc);
         do
         {
             var page = await RecordOperations<T, TCreate, TService>.ListAsync(caller, service, guard, query, cancellationToken);
