@@ -45,6 +45,7 @@ internal static class ApiHosting
             .Validate(o => o.SigningKey.Length >= 32, "Auth:SigningKey must have at least 32 characters.")
             .Validate(o => o.PasswordHashIterations >= 1_000, "Auth:PasswordHashIterations must be at least 1000.").ValidateOnStart();
         services.AddSingleton<TokenService>();
+        services.AddSingleton<ValidatedTokens>();
         services.AddOptions<EntraIdOptions>().Bind(configuration.GetSection(EntraIdOptions.Section));
         services.AddHttpClient(EntraIdTokens.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
         services.AddSingleton<EntraIdTokens>();
@@ -69,6 +70,25 @@ internal static class ApiHosting
                 };
                 jwt.Events = new JwtBearerEvents
                 {
+                    OnMessageReceived = c =>
+                    {
+                        if (EntraIdAuthentication.BearerToken(c.Request) is { } token
+                            && c.HttpContext.RequestServices.GetRequiredService<ValidatedTokens>().Find(token) is { } principal)
+                        {
+                            c.Principal = principal;
+                            c.Success();
+                        }
+                        return Task.CompletedTask;
+                    },
+                    OnTokenValidated = c =>
+                    {
+                        if (c.SecurityToken is JsonWebToken token && c.Principal is { } principal)
+                        {
+                            c.HttpContext.RequestServices.GetRequiredService<ValidatedTokens>()
+                                .Remember(token.EncodedToken, principal, new DateTimeOffset(token.ValidTo, TimeSpan.Zero));
+                        }
+                        return Task.CompletedTask;
+                    },
                     OnChallenge = async c =>
                     {
                         c.HandleResponse();
@@ -92,6 +112,7 @@ internal static class ApiHosting
     /// <summary>
     /// <c>X-Api-Key</c> wins; a bearer token whose issuer is Entra ID's instance goes to the Entra ID
     /// scheme; anything else (the CRM's own tokens, garbage) to the CRM's JWT scheme, which refuses garbage.
+    /// A token this replica validated before is known to be the CRM's without reading it again.
     /// </summary>
     private static string SelectScheme(HttpContext context)
     {
@@ -99,7 +120,12 @@ internal static class ApiHosting
         {
             return ApiKeyAuthentication.SchemeName;
         }
-        if (EntraIdAuthentication.BearerToken(context.Request) is { } token && new JsonWebTokenHandler().CanReadToken(token))
+        if (EntraIdAuthentication.BearerToken(context.Request) is not { } token
+            || context.RequestServices.GetRequiredService<ValidatedTokens>().Find(token) is not null)
+        {
+            return JwtBearerDefaults.AuthenticationScheme;
+        }
+        if (new JsonWebTokenHandler().CanReadToken(token))
         {
             try
             {

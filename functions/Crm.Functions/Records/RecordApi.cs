@@ -52,7 +52,7 @@ internal static class RecordApi<T, TCreate, TService>
         var caller = context.Caller();
         var created = await RecordOperations<T, TCreate, TService>.CreateAsync(caller, service, guard, RequestValidation.Validate(input), context.RequestAborted);
         Preconditions.SetETag(context, created);
-        return new RecordJson<T>(RecordShape.Of(caller, Entity(service), created), StatusCodes.Status201Created,
+        return new RecordJson<T>(RecordShape.Answer(caller, Entity(service), created), StatusCodes.Status201Created,
             $"{context.Request.PathBase}{context.Request.Path.Value!.TrimEnd('/')}/{created.Id}");
     }
 
@@ -61,7 +61,7 @@ internal static class RecordApi<T, TCreate, TService>
         var caller = context.Caller();
         var record = await RecordOperations<T, TCreate, TService>.ReadAsync(caller, service, guard, id, context.RequestAborted);
         Preconditions.SetETag(context, record);
-        return new RecordJson<T>(RecordShape.Of(caller, Entity(service), record));
+        return new RecordJson<T>(RecordShape.Answer(caller, Entity(service), record));
     }
 
     public static async Task<RecordJson<T>> Update(string id, JsonObject patch, TService service, RecordGuard guard, TenantStore tenants, HttpContext context)
@@ -70,7 +70,7 @@ internal static class RecordApi<T, TCreate, TService>
         var ifMatch = await Preconditions.RequiredIfMatchAsync(context, tenants, caller.TenantId);
         var updated = await RecordOperations<T, TCreate, TService>.UpdateAsync(caller, service, guard, id, ifMatch, patch, context.RequestAborted);
         Preconditions.SetETag(context, updated);
-        return new RecordJson<T>(RecordShape.Of(caller, Entity(service), updated));
+        return new RecordJson<T>(RecordShape.Answer(caller, Entity(service), updated));
     }
 
     public static async Task<NoContent> Delete(string id, TService service, RecordGuard guard, TenantStore tenants, HttpContext context)

@@ -10,9 +10,10 @@ namespace Crm.Functions.Records;
 
 /// <summary>
 /// A record answer shaped by the caller's field rules (hidden fields left out, masked ones masked).
-/// The body is JSON built per caller; OpenAPI still shows <typeparamref name="TSchema"/>.
+/// The body is JSON built per caller, or the record itself when no rule touches it (<see cref="RecordShape.Answer"/>);
+/// OpenAPI still shows <typeparamref name="TSchema"/>.
 /// </summary>
-internal sealed class RecordJson<TSchema>(JsonNode body, int status = StatusCodes.Status200OK, string? location = null)
+internal sealed class RecordJson<TSchema>(object body, int status = StatusCodes.Status200OK, string? location = null)
     : IResult, IEndpointMetadataProvider, IStatusCodeHttpResult, IValueHttpResult
 {
     public int? StatusCode => status;
@@ -40,6 +41,13 @@ internal static class RecordShape
     /// <summary>The record as the caller may see it (the entity of field rules is the record type's table).</summary>
     public static JsonObject Of<T>(Caller caller, string entity, T record) where T : RecordBase =>
         FieldRules.Apply(CrmJson.ToObject(record), caller.Access.FieldRulesFor(entity));
+
+    /// <summary>
+    /// What a single-record answer writes: the record as it is when the caller has no field rules for it
+    /// (serialised straight to the response, without building it as a JSON tree first), else <see cref="Of"/>.
+    /// </summary>
+    public static object Answer<T>(Caller caller, string entity, T record) where T : RecordBase =>
+        caller.Access.FieldRulesFor(entity).Count == 0 ? record : Of(caller, entity, record);
 
     public static JsonObject Page<T>(Caller caller, string entity, Page<T> page) where T : RecordBase => new()
     {
