@@ -28,6 +28,10 @@ internal sealed class Report(BenchOptions options)
     public string Render(string storage, TimeSpan took)
     {
         Line($"CRM benchmark  {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC  .NET {Environment.Version}  {Environment.ProcessorCount} CPUs  storage: {storage}");
+        // scripts/azurite.sh starts Azurite with its range-seek shim unless CRM_AZURITE_SEEK=off; this process shares that setting.
+        Line(Environment.GetEnvironmentVariable("CRM_AZURITE_SEEK") is "off"
+            ? "Azurite as published: every query filters every row of its table (CRM_AZURITE_SEEK=off)"
+            : "Azurite started by scripts/azurite.sh seeks to a query's key range like Azure Tables (scripts/azurite-seek.js; CRM_AZURITE_SEEK=off for the published behaviour)");
         Line($"load average (1/5/15 min) at start {LoadAtStart}, at end {LoadAverage()}: other work on this machine shares the CPUs");
         Line($"closed loop: each client sends its next request when the previous answer arrives; {F(options.Seconds)} s measured after {F(options.Warmup)} s warm-up per row");
         Line();
