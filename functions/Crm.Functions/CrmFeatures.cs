@@ -48,6 +48,7 @@ internal static class CrmFeatures
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<IpRuleDirectory>();
         services.AddSingleton<IpRuleService>();
+        services.AddSingleton<IRestoreGuard>(sp => sp.GetRequiredService<IpRuleService>());
         services.AddSingleton<PermissionCatalogue>();
         services.AddSingleton<RecordGuard>();
         services.AddConfiguration();

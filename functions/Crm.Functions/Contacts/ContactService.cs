@@ -81,10 +81,10 @@ internal sealed class ContactService(RecordStore<Contact> store, RecordStore<Cus
         store.DeleteAsync(caller.Write(clock), id, ifMatch, cancellationToken);
 
     /// <summary>A contact comes back only to a live customer, so a restore never leaves an orphan.</summary>
-    public async Task EnsureCanRestoreAsync(string tenantId, string id, CancellationToken cancellationToken)
+    public async Task EnsureCanRestoreAsync(Caller caller, string id, CancellationToken cancellationToken)
     {
-        if (await store.FindInBinAsync(tenantId, id, cancellationToken) is { } contact
-            && await customers.FindAsync(tenantId, contact.CustomerId, cancellationToken) is null)
+        if (await store.FindInBinAsync(caller.TenantId, id, cancellationToken) is { } contact
+            && await customers.FindAsync(caller.TenantId, contact.CustomerId, cancellationToken) is null)
         {
             throw new ConflictException("contact.customer_deleted", $"The contact's customer '{contact.CustomerId}' is deleted; restore it first.");
         }

@@ -85,10 +85,10 @@ internal sealed class DepartmentService(RecordStore<Department> store, RecordSto
     /// <summary>A department comes back from the recycle bin only under a live parent.</summary>
     public string TypeName => store.TypeName;
 
-    public async Task EnsureCanRestoreAsync(string tenantId, string id, CancellationToken cancellationToken)
+    public async Task EnsureCanRestoreAsync(Caller caller, string id, CancellationToken cancellationToken)
     {
-        if ((await store.FindInBinAsync(tenantId, id, cancellationToken))?.ParentId is { } parentId
-            && await store.FindAsync(tenantId, parentId, cancellationToken) is null)
+        if ((await store.FindInBinAsync(caller.TenantId, id, cancellationToken))?.ParentId is { } parentId
+            && await store.FindAsync(caller.TenantId, parentId, cancellationToken) is null)
         {
             throw new ConflictException("department.parent_deleted", "Restore the parent department first.");
         }

@@ -98,10 +98,10 @@ internal sealed class FollowUpService(RecordStore<FollowUp> store, FollowUpTarge
     }
 
     /// <summary>A follow-up comes back only to a live record (restore the record first).</summary>
-    public async Task EnsureCanRestoreAsync(string tenantId, string id, CancellationToken cancellationToken)
+    public async Task EnsureCanRestoreAsync(Caller caller, string id, CancellationToken cancellationToken)
     {
-        if (await store.FindInBinAsync(tenantId, id, cancellationToken) is { } followUp
-            && (targets.Find(followUp.TargetType) is not { } target || await target.FindAsync(tenantId, followUp.TargetId, cancellationToken) is null))
+        if (await store.FindInBinAsync(caller.TenantId, id, cancellationToken) is { } followUp
+            && (targets.Find(followUp.TargetType) is not { } target || await target.FindAsync(caller.TenantId, followUp.TargetId, cancellationToken) is null))
         {
             throw new ConflictException(TargetDeleted, $"The follow-up's {followUp.TargetType} '{followUp.TargetId}' is deleted; restore it first.");
         }

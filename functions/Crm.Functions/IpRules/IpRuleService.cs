@@ -10,10 +10,11 @@ namespace Crm.Functions.IpRules;
 
 /// <summary>
 /// The IP rules' write rules: valid CIDRs, one rule per network, and no change that would refuse the
-/// administrator making it (409 <c>ip.self_lockout</c>): they would have no way back in.
+/// administrator making it (409 <c>ip.self_lockout</c>): they would have no way back in. Restoring a
+/// rule from the recycle bin is such a change too.
 /// </summary>
 internal sealed class IpRuleService(RecordStore<IpRule> store, IpRuleDirectory directory, TimeProvider clock)
-    : IRecordService<IpRule, CreateIpRule>
+    : IRecordService<IpRule, CreateIpRule>, IRestoreGuard
 {
     /// <summary>Every request reads the whole list; a few hundred networks cover any real company.</summary>
     public const int MaxRules = 200;
@@ -23,12 +24,7 @@ internal sealed class IpRuleService(RecordStore<IpRule> store, IpRuleDirectory d
     public async Task<IpRule> CreateAsync(Caller caller, CreateIpRule input, CancellationToken cancellationToken)
     {
         var rule = new IpRule { Cidr = IpRuleSet.NormalizeCidr(input.Cidr), Kind = input.Kind!.Value, Description = input.Description };
-        var rules = await store.AllAsync(caller.TenantId, cancellationToken).ToListAsync(cancellationToken);
-        if (rules.Count >= MaxRules)
-        {
-            throw new ConflictException("ipRule.limit_reached", $"A tenant can have at most {MaxRules} IP rules.");
-        }
-        EnsureNoSelfLockout(caller, [.. rules, rule]);
+        await EnsureCanAddAsync(caller, rule, cancellationToken);
         var created = await store.CreateAsync(caller.Write(clock), rule, cancellationToken: cancellationToken);
         directory.Changed(caller.TenantId);
         return created;
@@ -57,6 +53,33 @@ internal sealed class IpRuleService(RecordStore<IpRule> store, IpRuleDirectory d
         }
         await store.DeleteAsync(caller.Write(clock), id, ifMatch, cancellationToken);
         directory.Changed(caller.TenantId);
+    }
+
+    public string TypeName => store.TypeName;
+
+    public async Task EnsureCanRestoreAsync(Caller caller, string id, CancellationToken cancellationToken)
+    {
+        if (await store.FindInBinAsync(caller.TenantId, id, cancellationToken) is { } binned)
+        {
+            await EnsureCanAddAsync(caller, binned, cancellationToken);
+        }
+    }
+
+    public Task OnRestoredAsync(Caller caller, RecordBase restored, CancellationToken cancellationToken)
+    {
+        directory.Changed(caller.TenantId);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A rule joining the live ones (created or restored): within the limit, and not refusing the caller.</summary>
+    private async Task EnsureCanAddAsync(Caller caller, IpRule rule, CancellationToken cancellationToken)
+    {
+        var rules = await store.AllAsync(caller.TenantId, cancellationToken).ToListAsync(cancellationToken);
+        if (rules.Count >= MaxRules)
+        {
+            throw new ConflictException("ipRule.limit_reached", $"A tenant can have at most {MaxRules} IP rules.");
+        }
+        EnsureNoSelfLockout(caller, [.. rules, rule]);
     }
 
     private static void EnsureNoSelfLockout(Caller caller, IReadOnlyCollection<IpRule> rules)

@@ -109,17 +109,17 @@ internal sealed class OpportunityService(RecordStore<Opportunity> store, RecordS
         store.DeleteAsync(caller.Write(clock), id, ifMatch, cancellationToken);
 
     /// <summary>An opportunity comes back only to a live customer and pipeline, so a restore never leaves it dangling.</summary>
-    public async Task EnsureCanRestoreAsync(string tenantId, string id, CancellationToken cancellationToken)
+    public async Task EnsureCanRestoreAsync(Caller caller, string id, CancellationToken cancellationToken)
     {
-        if (await store.FindInBinAsync(tenantId, id, cancellationToken) is not { } opportunity)
+        if (await store.FindInBinAsync(caller.TenantId, id, cancellationToken) is not { } opportunity)
         {
             return;
         }
-        if (await customers.FindAsync(tenantId, opportunity.CustomerId, cancellationToken) is null)
+        if (await customers.FindAsync(caller.TenantId, opportunity.CustomerId, cancellationToken) is null)
         {
             throw new ConflictException("opportunity.customer_deleted", $"The opportunity's customer '{opportunity.CustomerId}' is deleted; restore it first.");
         }
-        if (await pipelines.FindAsync(tenantId, opportunity.PipelineId, cancellationToken) is null)
+        if (await pipelines.FindAsync(caller.TenantId, opportunity.PipelineId, cancellationToken) is null)
         {
             throw new ConflictException("opportunity.pipeline_deleted", $"The opportunity's pipeline '{opportunity.PipelineId}' is deleted; restore it first.");
         }

@@ -9,7 +9,8 @@ internal interface IRestoreGuard
     /// <summary>Singular, as in the restore route's <c>{type}</c>.</summary>
     string TypeName { get; }
 
-    Task EnsureCanRestoreAsync(string tenantId, string id, CancellationToken cancellationToken);
+    /// <summary>Throws when the record may not leave the bin now; the caller is there for rules about who restores it.</summary>
+    Task EnsureCanRestoreAsync(Hosting.Caller caller, string id, CancellationToken cancellationToken);
 
     /// <summary>What follows a restore (e.g. a restored follow-up's record gets its <c>lastFollowUpAt</c> back).</summary>
     Task OnRestoredAsync(Hosting.Caller caller, Domain.Common.RecordBase restored, CancellationToken cancellationToken) => Task.CompletedTask;

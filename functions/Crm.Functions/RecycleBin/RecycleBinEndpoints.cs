@@ -33,7 +33,7 @@ internal static class RecycleBinEndpoints
         var store = Find(registry, type, id);
         foreach (var guard in guards.Where(g => g.TypeName == type))
         {
-            await guard.EnsureCanRestoreAsync(caller.TenantId, id, context.RequestAborted);
+            await guard.EnsureCanRestoreAsync(caller, id, context.RequestAborted);
         }
         var restored = await store.RestoreAsync(caller.Write(clock), id, context.RequestAborted);
         foreach (var guard in guards.Where(g => g.TypeName == type))

@@ -4,6 +4,7 @@ using Crm.Functions.Access;
 using Crm.Functions.Hosting;
 using Crm.Functions.Records;
 using Crm.Functions.SignIn;
+using Crm.Storage.Records;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Crm.Functions.Users;
@@ -39,10 +40,18 @@ internal static class UserEndpoints
         return TypedResults.Ok(updated);
     }
 
-    public static async Task<NoContent> UnlockUser(string id, UserService users, LockoutStore lockouts, HttpContext context)
+    /// <summary>Ends a lockout (and forgets counted failures); audited in the user's history, locked or not, as an administrator's act.</summary>
+    public static async Task<NoContent> UnlockUser(string id, UserService users, LockoutStore lockouts, TimeProvider clock, HttpContext context)
     {
-        var user = await users.Store.GetAsync(context.Caller().TenantId, id, context.RequestAborted);
-        await lockouts.ClearAsync(context.Caller().TenantId, user.Id, context.RequestAborted);
+        var caller = context.Caller();
+        var user = await users.Store.GetAsync(caller.TenantId, id, context.RequestAborted);
+        var before = await lockouts.FindAsync(caller.TenantId, user.Id, context.RequestAborted);
+        await lockouts.ClearAsync(caller.TenantId, user.Id, context.RequestAborted);
+        var write = caller.Write(clock);
+        var note = before.IsLocked(write.Now)
+            ? $"Lockout until {before.LockedUntil!.Value.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'} ended."
+            : $"No lockout was in force; {before.Failures} counted failed sign-in(s) forgotten.";
+        await users.Store.AuditActionAsync(write, AuditAction.Unlocked, note, user, context.RequestAborted);
         return TypedResults.NoContent();
     }
 

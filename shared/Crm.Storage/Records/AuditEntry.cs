@@ -13,6 +13,9 @@ public enum AuditAction
 
     /// <summary>Records were exported (no record changed; <see cref="AuditEntry.Note"/> says how many and how).</summary>
     Exported,
+
+    /// <summary>An administrator ended a user's sign-in lockout (the user record did not change; the note says what was in force).</summary>
+    Unlocked,
 }
 
 /// <summary>One line of the operation log: who changed which fields of which record, from where.</summary>

@@ -66,27 +66,48 @@ public sealed partial class RecordStore<T>
     /// Records in the operation log that the caller exported records of this type. Only the log row is
     /// written: no record changed, so there is no history row and no change event.
     /// </summary>
-    public async Task AuditExportAsync(WriteContext context, string note, CancellationToken cancellationToken = default)
+    public Task AuditExportAsync(WriteContext context, string note, CancellationToken cancellationToken = default) =>
+        AuditActionAsync(context, AuditAction.Exported, note, null, cancellationToken);
+
+    /// <summary>
+    /// Records in the operation log an action that changed no record row: an export (no record), or an
+    /// action on one record whose state is kept elsewhere, such as ending a user's sign-in lockout, which
+    /// also goes in that record's history. There is no change event, as the record did not change.
+    /// </summary>
+    public async Task AuditActionAsync(WriteContext context, AuditAction action, string note, T? record, CancellationToken cancellationToken = default)
     {
         var id = Ids.New(context.Now);
-        var entry = new AuditEntry
+        var recordId = record?.Id ?? "";
+        var json = CrmJson.Serialize(new AuditEntry
         {
             Id = id,
             Time = context.Now,
             RecordType = type.Name,
-            RecordName = type.Table,
-            Action = AuditAction.Exported,
+            RecordId = recordId,
+            RecordName = record is null ? type.Table : type.DisplayName(record),
+            Action = action,
+            Activity = context.Activity,
             ActorId = context.ActorId,
             ApiKeyId = context.ApiKeyId,
             SourceIp = context.SourceIp,
             Note = note.Length > 1_000 ? note[..1_000] : note,
-        };
-        await Table.AddEntityAsync(new TableEntity(context.TenantId, RowKeys.Audit(context.Now, id))
+        });
+        TableEntity Row(string key) => new(context.TenantId, key)
         {
-            [DataProperty] = CrmJson.Serialize(entry),
+            [DataProperty] = json,
             ["ActorId"] = context.ActorId,
-            ["RecordId"] = "",
-        }, cancellationToken).ConfigureAwait(false);
+            ["RecordId"] = recordId,
+        };
+        if (record is null)
+        {
+            await Table.AddEntityAsync(Row(RowKeys.Audit(context.Now, id)), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        await Table.SubmitTransactionAsync(
+        [
+            new(TableTransactionActionType.Add, Row(RowKeys.Audit(context.Now, id))),
+            new(TableTransactionActionType.Add, Row(RowKeys.History(record.Id, context.Now, id))),
+        ], cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -55,6 +55,17 @@ public sealed class SignInSecurityApiTests(CrmApp app) : IClassFixture<CrmApp>
         await (await tenant.Admin.PostAsync($"/api/v1/users/{user.Id()}/unlock", null)).ExpectAsync(HttpStatusCode.NoContent);
         await (await SignInAsync(tenant, login, Api.StaffPassword)).ExpectAsync(HttpStatusCode.OK);
         await (await tenant.Admin.PostAsync("/api/v1/users/01jzzzzzzzzzzzzzzzzzzzzzzz/unlock", null)).ExpectProblemAsync(HttpStatusCode.NotFound, "user.not_found");
+
+        // The unlock is in the user's history as the administrator's act; a second one says nothing was in force.
+        await (await tenant.Admin.PostAsync($"/api/v1/users/{user.Id()}/unlock", null)).ExpectAsync(HttpStatusCode.NoContent);
+        var history = (await tenant.Admin.GetJsonAsync($"/api/v1/audit-logs?recordType=user&recordId={user.Id()}")).Items()
+            .Where(e => e.Str("action") == "unlocked").ToList();
+        Assert.Equal(2, history.Count);
+        Assert.All(history, e => Assert.Equal(tenant.AdminUserId, e.Str("actorId")));
+        Assert.StartsWith("No lockout was in force", history[0].Str("note"), StringComparison.Ordinal);
+        Assert.StartsWith("Lockout until ", history[1].Str("note"), StringComparison.Ordinal);
+        Assert.Contains((await tenant.Admin.GetJsonAsync($"/api/v1/audit-logs?actorId={tenant.AdminUserId}")).Items(),
+            e => e.Str("action") == "unlocked" && e.Str("recordId") == user.Id());
     }
 
     [Fact]

@@ -108,6 +108,17 @@ public sealed class IpRuleApiTests(CrmApp app) : IClassFixture<CrmApp>
         await (await tenant.Admin.DeleteAsync($"/api/v1/ip-rules/{branch.Id()}", null)).ExpectAsync(HttpStatusCode.NoContent);
         await (await tenant.Admin.DeleteAsync($"/api/v1/ip-rules/{office.Id()}", null)).ExpectAsync(HttpStatusCode.NoContent);
         await tenant.Admin.From("192.0.2.200").GetJsonAsync("/api/v1/me");
+
+        // Restoring from the recycle bin is the same change: the branch's allow rule alone would refuse the office.
+        tenant.Admin.From(Office);
+        await (await tenant.Admin.PostAsync($"/api/v1/recycle-bin/ipRule/{branch.Id()}/restore", null)).ExpectProblemAsync(HttpStatusCode.Conflict, "ip.self_lockout");
+        Assert.Empty((await tenant.Admin.GetJsonAsync("/api/v1/ip-rules")).Items());
+        await (await tenant.Admin.PostAsync($"/api/v1/recycle-bin/ipRule/{office.Id()}/restore", null)).ExpectAsync(HttpStatusCode.OK);
+        await (await tenant.Admin.PostAsync($"/api/v1/recycle-bin/ipRule/{branch.Id()}/restore", null)).ExpectAsync(HttpStatusCode.OK);
+        // A restored rule applies at once on this replica, like a created one.
+        await (await tenant.Admin.From("198.51.100.1").GetAsync("/api/v1/me")).ExpectProblemAsync(HttpStatusCode.Forbidden, "ip.blocked");
+        await tenant.Admin.From("192.0.2.200").GetJsonAsync("/api/v1/me");
+        await tenant.Admin.From(Office).GetJsonAsync("/api/v1/me");
     }
 
     [Fact]
