@@ -29,15 +29,10 @@ public sealed partial class RecordStore<T>
             Changes = fitted,
             Truncated = truncated,
         };
-        var auditJson = CrmJson.Serialize(entry);
-        TableEntity AuditRow(string key) => new(context.TenantId, key)
+        foreach (var row in AuditRows(context, id, record.Id, CrmJson.Serialize(entry)))
         {
-            [DataProperty] = auditJson,
-            ["ActorId"] = context.ActorId,
-            ["RecordId"] = record.Id,
-        };
-        yield return new(TableTransactionActionType.Add, AuditRow(RowKeys.Audit(context.Now, id)));
-        yield return new(TableTransactionActionType.Add, AuditRow(RowKeys.History(record.Id, context.Now, id)));
+            yield return row;
+        }
 
         var change = new ChangeEvent
         {
@@ -92,22 +87,26 @@ public sealed partial class RecordStore<T>
             SourceIp = context.SourceIp,
             Note = note.Length > 1_000 ? note[..1_000] : note,
         });
+        await Table.SubmitTransactionAsync(AuditRows(context, id, recordId, json), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// An audit entry's rows: by time for the operation log, and by record for its history when it is
+    /// about one record.
+    /// </summary>
+    private static IEnumerable<TableTransactionAction> AuditRows(WriteContext context, string id, string recordId, string json)
+    {
         TableEntity Row(string key) => new(context.TenantId, key)
         {
             [DataProperty] = json,
             ["ActorId"] = context.ActorId,
             ["RecordId"] = recordId,
         };
-        if (record is null)
+        yield return new(TableTransactionActionType.Add, Row(RowKeys.Audit(context.Now, id)));
+        if (recordId.Length > 0)
         {
-            await Table.AddEntityAsync(Row(RowKeys.Audit(context.Now, id)), cancellationToken).ConfigureAwait(false);
-            return;
+            yield return new(TableTransactionActionType.Add, Row(RowKeys.History(recordId, context.Now, id)));
         }
-        await Table.SubmitTransactionAsync(
-        [
-            new(TableTransactionActionType.Add, Row(RowKeys.Audit(context.Now, id))),
-            new(TableTransactionActionType.Add, Row(RowKeys.History(record.Id, context.Now, id))),
-        ], cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
