@@ -49,7 +49,7 @@ internal static class CustomerLocks
             }
             catch (PreconditionFailedException) when (ifMatch is null)
             {
-                RecordOperations<Customer, CreateCustomer, CustomerService>.ThrowIfTooBusy(attempt, id);
+                await Contention.WaitAsync(attempt, "customer", id, context.RequestAborted);
             }
         }
     }

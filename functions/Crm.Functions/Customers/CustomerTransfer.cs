@@ -112,7 +112,7 @@ internal static class Ownership
             }
             catch (PreconditionFailedException)
             {
-                RecordOperations<Customer, CreateCustomer, CustomerService>.ThrowIfTooBusy(attempt, id);
+                await Contention.WaitAsync(attempt, "customer", id, cancellationToken);
             }
         }
     }

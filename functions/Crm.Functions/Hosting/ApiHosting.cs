@@ -21,6 +21,9 @@ internal static class ApiHosting
         var services = builder.Services;
         services.AddCrmStorageClients(builder.Configuration);
         builder.AddCrmAzureHosting();
+        // Kestrel refuses a header value that is not UTF-8 with an empty 400 the app never sees; decoded with
+        // replacement characters it reaches the app, which answers as for any bad credential (a 401 problem).
+        builder.WebHost.ConfigureKestrel(o => o.RequestHeaderEncodingSelector = _ => LenientUtf8);
         services.ConfigureHttpJsonOptions(o => CrmJson.Configure(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c => ProblemWriter.Decorate(c.HttpContext, c.ProblemDetails));
@@ -109,6 +112,8 @@ internal static class ApiHosting
 
     private const string CredentialScheme = "Credentials";
 
+    private static readonly System.Text.Encoding LenientUtf8 = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
+
     /// <summary>
     /// <c>X-Api-Key</c> wins; a bearer token whose issuer is Entra ID's instance goes to the Entra ID
     /// scheme; anything else (the CRM's own tokens, garbage) to the CRM's JWT scheme, which refuses garbage.
@@ -154,6 +159,7 @@ internal static class ApiHosting
         app.UseMiddleware<RequestLimitMiddleware>();
         app.UseMiddleware<CallerMiddleware>();
         app.UseMiddleware<Access.PermissionMiddleware>();
+        app.UseMiddleware<JsonTextMiddleware>();
         app.UseMiddleware<IdempotencyMiddleware>();
         app.UseAuthorization();
         return app;

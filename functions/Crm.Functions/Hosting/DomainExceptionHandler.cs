@@ -22,6 +22,7 @@ internal sealed class DomainExceptionHandler(ILogger<DomainExceptionHandler> log
             PayloadTooLargeException t => (413, t.Code, "Too large", t.Message, null),
             ForbiddenException f => (403, f.Code, "Forbidden", f.Message, null),
             UnauthorizedException u => (401, u.Code, "Not authenticated", u.Message, null),
+            BusyException b => (503, b.Code, "Busy", b.Message, null),
             BadHttpRequestException b => FromBadRequest(b),
             _ => (500, ProblemCodes.Internal, "Unexpected error", "The server failed to complete the request; the trace id identifies it in the logs.", (IReadOnlyDictionary<string, string[]>?)null),
         };
@@ -46,6 +47,10 @@ internal sealed class DomainExceptionHandler(ILogger<DomainExceptionHandler> log
             {
                 problem.Extensions[key] = value;
             }
+        }
+        if (exception is BusyException busy)
+        {
+            context.Response.Headers.RetryAfter = busy.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
         context.Response.StatusCode = status;
         return await context.RequestServices.GetRequiredService<IProblemDetailsService>()

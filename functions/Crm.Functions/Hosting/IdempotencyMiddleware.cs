@@ -20,10 +20,6 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next, TableServiceCl
     private static readonly TimeSpan Keep = TimeSpan.FromHours(24);
     private static readonly TimeSpan InFlightTimeout = TimeSpan.FromMinutes(2);
 
-    /// <summary>Responses are kept in chunks of one table property each; larger ones are not replayable.</summary>
-    private const int ChunkChars = 30_000;
-    private const int MaxChunks = 15;
-
     private readonly TableClient _table = service.GetTableClient(storage.Table("idempotency"));
 
     public async Task InvokeAsync(HttpContext context)
@@ -106,7 +102,7 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next, TableServiceCl
         buffer.Position = 0;
         await buffer.CopyToAsync(original, context.RequestAborted);
         var body = Encoding.UTF8.GetString(buffer.ToArray());
-        if (context.Response.StatusCode >= 500 || body.Length > ChunkChars * MaxChunks)
+        if (context.Response.StatusCode >= 500 || !ChunkedText.Fits(body))
         {
             await ForgetAsync(claim);
             return;
@@ -116,10 +112,8 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next, TableServiceCl
         claim["ContentType"] = context.Response.ContentType;
         claim["Location"] = context.Response.Headers.Location.ToString();
         claim["ETag"] = context.Response.Headers.ETag.ToString();
-        for (var i = 0; i * ChunkChars < body.Length; i++)
-        {
-            claim[$"Body{i}"] = body.Substring(i * ChunkChars, Math.Min(ChunkChars, body.Length - (i * ChunkChars)));
-        }
+        // Responses are kept in chunks of one table property each; larger ones are not replayable.
+        ChunkedText.Write(claim, "Body", body);
         await _table.UpsertEntityAsync(claim, TableUpdateMode.Replace, CancellationToken.None);
     }
 
@@ -151,12 +145,7 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next, TableServiceCl
         {
             response.ContentType = contentType;
         }
-        var body = new StringBuilder();
-        for (var i = 0; row.GetString($"Body{i}") is { } chunk; i++)
-        {
-            body.Append(chunk);
-        }
-        await response.WriteAsync(body.ToString(), context.RequestAborted);
+        await response.WriteAsync(ChunkedText.Read(row, "Body") ?? "", context.RequestAborted);
     }
 
     private static async Task<bool> HandleAsync(HttpContext context, Exception exception)

@@ -99,7 +99,7 @@ internal sealed class LeadConversion(LeadService leads, CustomerService customer
             }
             catch (PreconditionFailedException)
             {
-                RecordOperations<Lead, CreateLead, LeadService>.ThrowIfTooBusy(attempt, lead.Id);
+                await Contention.WaitAsync(attempt, "lead", lead.Id, cancellationToken);
                 lead = await store.GetAsync(caller.TenantId, lead.Id, cancellationToken);
             }
         }
@@ -131,7 +131,7 @@ internal sealed class LeadConversion(LeadService leads, CustomerService customer
         {
             await create();
         }
-        catch (ConflictException e) when (e.Code == "record.busy")
+        catch (BusyException)
         {
             // The record row with this id was added by a concurrent attempt between the check and the write.
             if (await store.FindAsync(tenantId, id, cancellationToken) is null)

@@ -104,7 +104,7 @@ internal sealed class OpportunityStages(OpportunityService service, RecordGuard 
             }
             catch (PreconditionFailedException) when (ifMatch is null)
             {
-                RecordOperations<Opportunity, CreateOpportunity, OpportunityService>.ThrowIfTooBusy(attempt, id);
+                await Contention.WaitAsync(attempt, "opportunity", id, cancellationToken);
             }
         }
     }

@@ -116,7 +116,7 @@ internal sealed class PublicPool(RecordStore<Customer> customers, AccessDirector
             }
             catch (PreconditionFailedException) when (ifMatch is null)
             {
-                RecordOperations<Customer, CreateCustomer, CustomerService>.ThrowIfTooBusy(attempt, id);
+                await Contention.WaitAsync(attempt, "customer", id, cancellationToken);
             }
         }
     }
@@ -162,7 +162,7 @@ internal sealed class PublicPool(RecordStore<Customer> customers, AccessDirector
             }
             catch (PreconditionFailedException)
             {
-                RecordOperations<Customer, CreateCustomer, CustomerService>.ThrowIfTooBusy(attempt, id);
+                await Contention.WaitAsync(attempt, "customer", id, cancellationToken);
             }
         }
     }

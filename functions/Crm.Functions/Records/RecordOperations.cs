@@ -18,9 +18,6 @@ internal static class RecordOperations<T, TCreate, TService>
 
     public static readonly bool IsOwned = typeof(IOwnedRecord).IsAssignableFrom(typeof(T));
 
-    /// <summary>Without If-Match, a record changed between the scope check and the write is checked again this often.</summary>
-    private const int ScopeRetries = 3;
-
     /// <summary>The permission module and field-rule entity of the record type: its table name (e.g. <c>customers</c>).</summary>
     public static string Module(TService service) => service.Store.TableName;
 
@@ -95,7 +92,7 @@ internal static class RecordOperations<T, TCreate, TService>
             }
             catch (PreconditionFailedException) when (ifMatch is null)
             {
-                ThrowIfTooBusy(attempt, id);
+                await Contention.WaitAsync(attempt, service.Store.TypeName, id, cancellationToken);
             }
         }
     }
@@ -118,7 +115,7 @@ internal static class RecordOperations<T, TCreate, TService>
             }
             catch (PreconditionFailedException) when (ifMatch is null)
             {
-                ThrowIfTooBusy(attempt, id);
+                await Contention.WaitAsync(attempt, service.Store.TypeName, id, cancellationToken);
             }
         }
     }
@@ -132,15 +129,6 @@ internal static class RecordOperations<T, TCreate, TService>
             query = query with { Visibility = await guard.VisibilityAsync(caller, Module(service), cancellationToken) };
         }
         return await service.Store.ListAsync(caller.TenantId, query, cancellationToken);
-    }
-
-    /// <summary>A caller who sent no If-Match never gets a 412: many concurrent changes end as 409 like the engine's own retries.</summary>
-    public static void ThrowIfTooBusy(int attempt, string id)
-    {
-        if (attempt >= ScopeRetries)
-        {
-            throw new ConflictException("record.busy", $"The record '{id}' is being changed by many writers at once; retry.");
-        }
     }
 
     private static void EnsureSameOwner(JsonObject patch, IOwnedRecord current)

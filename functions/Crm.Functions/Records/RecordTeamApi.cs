@@ -103,7 +103,7 @@ internal static class RecordTeamApi<T, TCreate, TService>
             }
             catch (PreconditionFailedException) when (ifMatch is null)
             {
-                RecordOperations<T, TCreate, TService>.ThrowIfTooBusy(attempt, id);
+                await Contention.WaitAsync(attempt, service.Store.TypeName, id, context.RequestAborted);
             }
         }
     }

@@ -15,6 +15,12 @@ namespace Crm.Functions.Transfers;
 /// <summary>The body of <c>POST /api/v1/exports</c>: the records by id, or a search (the shape of <c>POST /{type}/search</c>).</summary>
 public sealed record StartExport
 {
+    /// <summary>A selection from lists in a front end; more records are exported by a search.</summary>
+    public const int MaxIds = 10_000;
+
+    /// <summary>More than any record type has, custom fields included.</summary>
+    public const int MaxFields = 500;
+
     [Required]
     public string EntityType { get; init; } = "";
     public IReadOnlyList<string>? Ids { get; init; }
@@ -54,9 +60,18 @@ internal static class ExportEndpoints
         {
             throw new ValidationException("ids", "Give ids or a search, not both.");
         }
-        if (input.Ids is { } ids && (ids.Count == 0 || ids.Count > options.Value.MaxExportRows || ids.Any(id => !Ids.IsWellFormed(id))))
+        var maxIds = Math.Min(StartExport.MaxIds, options.Value.MaxExportRows);
+        if (input.Ids is { } ids && (ids.Count == 0 || ids.Count > maxIds || ids.Any(id => !Ids.IsWellFormed(id))))
         {
-            throw new ValidationException("ids", $"Give 1 to {options.Value.MaxExportRows:N0} record ids.");
+            throw new ValidationException("ids", $"Give 1 to {maxIds:N0} record ids; export more records by a search.");
+        }
+        if (input.Fields is { Count: > StartExport.MaxFields })
+        {
+            throw new ValidationException("fields", $"Give at most {StartExport.MaxFields} fields.");
+        }
+        if (input.Fields is { } fields && fields.Distinct(StringComparer.Ordinal).Count() != fields.Count)
+        {
+            throw new ValidationException("fields", "Name each field once.");
         }
         if (input.Search is { Sort: { Count: > 1 } or [null] })
         {

@@ -47,7 +47,7 @@ internal static class ImportEndpoints
             await ProblemWriter.WriteAsync(context, 415, "import.multipart_required", "Unsupported media type", "Send the file as multipart/form-data with a 'file' part.");
             return Results.Empty;
         }
-        var form = await context.Request.ReadFormAsync(cancellationToken);
+        var form = await context.Request.ReadMultipartAsync(cancellationToken);
         var transfer = types.Find(form["entityType"]);
         caller.Require($"{transfer.EntityType}.{Permissions.Actions.Import}");
         var mode = Enum<ImportMode>(form["mode"], "mode", ImportMode.Create);

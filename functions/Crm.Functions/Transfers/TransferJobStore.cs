@@ -23,8 +23,15 @@ internal sealed class TransferJobStore(TableServiceClient service, StorageOption
     private readonly TableClient _table = service.GetTableClient(options.Table(TableName));
 
     public async Task SaveAsync(string tenantId, TransferJob job, CancellationToken cancellationToken) =>
-        await _table.UpsertEntityAsync(new TableEntity(tenantId, Key(job.Kind, job.Id)) { [DataProperty] = CrmJson.Serialize(job) },
-            TableUpdateMode.Replace, cancellationToken);
+        await _table.UpsertEntityAsync(Row(tenantId, job), TableUpdateMode.Replace, cancellationToken);
+
+    /// <summary>A job names up to thousands of record ids and fields: more than one table property holds.</summary>
+    private static TableEntity Row(string tenantId, TransferJob job)
+    {
+        var row = new TableEntity(tenantId, Key(job.Kind, job.Id));
+        ChunkedText.Write(row, DataProperty, CrmJson.Serialize(job));
+        return row;
+    }
 
     public async Task<TransferJob?> FindAsync(string tenantId, string kind, string id, CancellationToken cancellationToken) =>
         (await ReadAsync(tenantId, kind, id, cancellationToken))?.Job;
@@ -36,7 +43,7 @@ internal sealed class TransferJobStore(TableServiceClient service, StorageOption
             return null;
         }
         var row = await _table.GetEntityIfExistsAsync<TableEntity>(tenantId, Key(kind, id), cancellationToken: cancellationToken);
-        return row.HasValue ? new StoredJob(JsonSerializer.Deserialize<TransferJob>(row.Value!.GetString(DataProperty), CrmJson.Options)!, row.Value.ETag) : null;
+        return row.HasValue ? new StoredJob(JsonSerializer.Deserialize<TransferJob>(ChunkedText.Read(row.Value!, DataProperty)!, CrmJson.Options)!, row.Value!.ETag) : null;
     }
 
     /// <summary>
@@ -47,7 +54,7 @@ internal sealed class TransferJobStore(TableServiceClient service, StorageOption
     {
         try
         {
-            var response = await _table.UpdateEntityAsync(new TableEntity(tenantId, Key(changed.Kind, changed.Id)) { [DataProperty] = CrmJson.Serialize(changed) },
+            var response = await _table.UpdateEntityAsync(Row(tenantId, changed),
                 read.ETag, TableUpdateMode.Replace, cancellationToken);
             return new StoredJob(changed, response.Headers.ETag ?? ETag.All);
         }

@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Crm.Domain.Common;
 
@@ -20,7 +21,28 @@ public static class CrmJson
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
         options.Converters.Add(new UtcTimeConverter());
+        options.TypeInfoResolver = (options.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(TypeCheckReadOnlyMembers);
         return options;
+    }
+
+    /// <summary>
+    /// A read-only member (a computed total, say) in a request was skipped unread, so a wrong type went
+    /// unnoticed. With a setter that discards, the value is read as its declared type, a wrong type is a 400
+    /// naming the field, and a client may still send back a record as it read it.
+    /// </summary>
+    private static void TypeCheckReadOnlyMembers(JsonTypeInfo info)
+    {
+        if (info.Kind != JsonTypeInfoKind.Object)
+        {
+            return;
+        }
+        foreach (var property in info.Properties)
+        {
+            if (property is { Set: null, Get: not null, AssociatedParameter: null } && property.ObjectCreationHandling != JsonObjectCreationHandling.Populate)
+            {
+                property.Set = static (_, _) => { };
+            }
+        }
     }
 
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);

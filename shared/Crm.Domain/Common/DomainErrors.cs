@@ -50,3 +50,12 @@ public sealed class ValidationException : DomainException
 
     public IReadOnlyDictionary<string, string[]> Errors { get; }
 }
+
+/// <summary>
+/// A change that could not get through because others kept changing the same thing first: the request was
+/// fine and may simply be sent again (503 with <c>Retry-After</c>), unlike a conflict with the record's state.
+/// </summary>
+public sealed class BusyException(string code, string message, int retryAfterSeconds = 1) : DomainException(code, message)
+{
+    public int RetryAfterSeconds { get; } = retryAfterSeconds;
+}

@@ -22,6 +22,7 @@ public sealed record Pipeline : RecordBase
     /// <summary>The stage with the key, or null.</summary>
     public PipelineStage? Stage(string key) => Stages.FirstOrDefault(s => s.Key == key);
 
-    /// <summary>The open stage a new opportunity starts in.</summary>
+    /// <summary>The open stage a new opportunity starts in (derived from the stages, so not a field of its own).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public PipelineStage FirstOpenStage => Stages.First(s => s.Kind == StageKind.Open);
 }

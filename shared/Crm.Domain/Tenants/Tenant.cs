@@ -30,6 +30,8 @@ public sealed partial record Tenant
     /// <summary>When the run command's demo data was seeded into this tenant (only the demo tenant has it).</summary>
     public DateTimeOffset? DemoDataSeededAt { get; init; }
 
+    /// <summary>Resolved from <see cref="TimeZone"/>; the id alone is what is stored and sent.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public TimeZoneInfo Zone => TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out var zone) ? zone : TimeZoneInfo.Utc;
 
     public static bool IsValidSlug(string slug) => SlugPattern().IsMatch(slug);

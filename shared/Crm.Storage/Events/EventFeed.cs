@@ -102,6 +102,11 @@ public sealed class EventFeed(TableServiceClient service, StorageOptions options
         long after = 0;
         if (afterEventId is not null)
         {
+            // A key with '/', '#' or control characters is not even a valid table key: storage would fail, not miss.
+            if (!Ids.IsWellFormed(afterEventId))
+            {
+                throw new ValidationException("after", "Not an event id: pass the id of an event, or the nextCursor of a page.", "events.unknown_event");
+            }
             var known = await Table.GetEntityIfExistsAsync<TableEntity>(tenantId, "x~" + afterEventId, cancellationToken: cancellationToken).ConfigureAwait(false);
             after = known.HasValue
                 ? known.Value!.GetInt64("Seq") ?? 0

@@ -100,10 +100,7 @@ public sealed partial class RecordStore<T>
             {
                 // The record was written (or purged) meanwhile: judge it again as it is now.
             }
-            if (attempt >= MaxConcurrencyRetries)
-            {
-                throw new ConflictException("record.busy", $"The {type.Name} '{row.RowKey[RowKeys.RecordPrefix.Length..]}' kept changing while its sort rows were rebuilt; retry.");
-            }
+            await Contention.WaitAsync(attempt, type.Name, row.RowKey[RowKeys.RecordPrefix.Length..], cancellationToken).ConfigureAwait(false);
             var fresh = await Table.GetEntityIfExistsAsync<TableEntity>(row.PartitionKey, row.RowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (!fresh.HasValue)
             {

@@ -6,9 +6,6 @@ namespace Crm.Storage.Records;
 
 public sealed partial class RecordStore<T>
 {
-    /// <summary>Concurrent writers without If-Match are retried this often before giving up with 409.</summary>
-    private const int MaxConcurrencyRetries = 8;
-
     public async Task<T> CreateAsync(WriteContext context, T record, IEnumerable<TableTransactionAction>? extra = null, CancellationToken cancellationToken = default)
     {
         var created = record with
@@ -93,10 +90,7 @@ public sealed partial class RecordStore<T>
             }
             // With If-Match, the next read answers 412 if the version moved (EnsureVersion); a row rewritten at
             // the same version only needs the change written again.
-            if (attempt >= MaxConcurrencyRetries)
-            {
-                throw new ConflictException("record.busy", $"The {type.Name} '{id}' is being changed by many writers at once; retry.");
-            }
+            await Contention.WaitAsync(attempt, type.Name, id, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -132,10 +126,7 @@ public sealed partial class RecordStore<T>
             {
                 return;
             }
-            if (attempt >= MaxConcurrencyRetries)
-            {
-                throw new ConflictException("record.busy", $"The {type.Name} '{id}' is being changed by many writers at once; retry.");
-            }
+            await Contention.WaitAsync(attempt, type.Name, id, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -155,7 +146,7 @@ public sealed partial class RecordStore<T>
         actions.AddRange(Trail(context, AuditAction.Restored, restored, FieldChanges.Diff(null, CrmJson.ToObject(restored))));
         if (!await TryCommitAsync(context, actions, cancellationToken).ConfigureAwait(false))
         {
-            throw new ConflictException("record.busy", $"The {type.Name} '{id}' changed while it was being restored; retry.");
+            throw new BusyException("record.busy", $"The {type.Name} '{id}' changed while it was being restored; send the request again.");
         }
         return restored;
     }
@@ -173,7 +164,7 @@ public sealed partial class RecordStore<T>
         actions.AddRange(Trail(context, AuditAction.Purged, record, new Dictionary<string, FieldChange>()));
         if (!await TryCommitAsync(context, actions, cancellationToken).ConfigureAwait(false))
         {
-            throw new ConflictException("record.busy", $"The {type.Name} '{id}' changed while it was being purged; retry.");
+            throw new BusyException("record.busy", $"The {type.Name} '{id}' changed while it was being purged; send the request again.");
         }
     }
 
@@ -218,7 +209,7 @@ public sealed partial class RecordStore<T>
     {
         if (!await TryCommitAsync(context, actions, cancellationToken).ConfigureAwait(false))
         {
-            throw new ConflictException("record.busy", $"The {type.Name} changed while it was being written; retry.");
+            throw new BusyException("record.busy", $"The {type.Name} changed while it was being written; send the request again.");
         }
     }
 

@@ -46,9 +46,11 @@ public class CrmApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        _ = Server; // starts the host: tables are created before the first test runs
+        Start(); // starts the host: tables are created before the first test runs
         return Task.CompletedTask;
     }
+
+    protected virtual void Start() => _ = Server;
 
     private int _hostDisposed;
 
