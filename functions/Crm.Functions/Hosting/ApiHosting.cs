@@ -159,9 +159,10 @@ internal static class ApiHosting
         app.UseMiddleware<RequestLimitMiddleware>();
         app.UseMiddleware<CallerMiddleware>();
         app.UseMiddleware<Access.PermissionMiddleware>();
-        app.UseMiddleware<JsonTextMiddleware>();
         app.UseMiddleware<IdempotencyMiddleware>();
         app.UseAuthorization();
+        // After authorization, so that a caller without a credential hears 401 whatever the body.
+        app.UseMiddleware<JsonTextMiddleware>();
         return app;
     }
 }

@@ -131,7 +131,7 @@ internal sealed class LeadConversion(LeadService leads, CustomerService customer
         {
             await create();
         }
-        catch (BusyException)
+        catch (ConflictException e) when (e.Code == "record.exists")
         {
             // The record row with this id was added by a concurrent attempt between the check and the write.
             if (await store.FindAsync(tenantId, id, cancellationToken) is null)

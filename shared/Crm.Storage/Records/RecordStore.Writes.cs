@@ -209,7 +209,8 @@ public sealed partial class RecordStore<T>
     {
         if (!await TryCommitAsync(context, actions, cancellationToken).ConfigureAwait(false))
         {
-            throw new BusyException("record.busy", $"The {type.Name} changed while it was being written; send the request again.");
+            // Only a create commits this way: its rows were refused because a record with its id exists.
+            throw new ConflictException("record.exists", $"A {type.Name} with this id exists already.");
         }
     }
 

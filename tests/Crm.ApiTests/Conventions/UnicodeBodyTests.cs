@@ -89,6 +89,13 @@ public sealed class UnicodeBodyTests(CrmApp app) : IClassFixture<CrmApp>
     }
 
     [Fact]
+    public async Task ACallerWithoutACredentialHears401WhateverTheBody()
+    {
+        var response = await app.CreateClient().SendAsync(Raw(HttpMethod.Patch, "/api/v1/customers/01jzzzzzzzzzzzzzzzzzzzzzzz", Utf8($"{{\"name\":{LoneSurrogate}}}")));
+        await response.ExpectProblemAsync(HttpStatusCode.Unauthorized, "auth.not_authenticated");
+    }
+
+    [Fact]
     public async Task AnInvalidMemberNameIsRefusedToo()
     {
         var tenant = await app.NewTenantAsync();
