@@ -99,4 +99,23 @@ public sealed class SearchFieldRuleTests(CrmApp app) : IClassFixture<CrmApp>
         Assert.Equal([named.Id()], await ListAsync(rep, "customers", CustomerPhone[..5] + " trading"));
         Assert.Equal([named.Id()], await SearchAsync(rep, "customers", CustomerPhone[..5]));
     }
+
+    [Fact]
+    public async Task TheDuplicateCheckOnlyCountsAVisibleRecordMatchedByAPhoneHiddenFromTheCaller()
+    {
+        var (tenant, rep, s, customer, _, contact, _) = await SetUpAsync();
+        var byPhone = await rep.PostJsonAsync("/api/v1/duplicates/check", new { type = "customer", phone = CustomerPhone }, HttpStatusCode.OK);
+        Assert.Empty(byPhone.GetProperty("matches").EnumerateArray());
+        Assert.Equal(2, byPhone.GetProperty("hiddenCount").GetInt32()); // the rep's customer and the pooled one
+        var byMobile = await rep.PostJsonAsync("/api/v1/duplicates/check", new { type = "contact", phone = ContactMobile }, HttpStatusCode.OK);
+        Assert.Empty(byMobile.GetProperty("matches").EnumerateArray());
+        Assert.Equal(1, byMobile.GetProperty("hiddenCount").GetInt32());
+
+        var byName = await rep.PostJsonAsync("/api/v1/duplicates/check", new { type = "customer", name = $"Zircon {s}", phone = CustomerPhone }, HttpStatusCode.OK);
+        var match = Assert.Single(byName.GetProperty("matches").EnumerateArray());
+        Assert.Equal((customer, "[\"name\"]"), (match.Id(), match.GetProperty("matchedOn").GetRawText()));
+
+        var admin = await tenant.Admin.PostJsonAsync("/api/v1/duplicates/check", new { type = "contact", phone = ContactMobile }, HttpStatusCode.OK);
+        Assert.Equal((contact, "[\"phone\"]"), (admin.GetProperty("matches")[0].Id(), admin.GetProperty("matches")[0].GetProperty("matchedOn").GetRawText()));
+    }
 }
