@@ -62,9 +62,10 @@ internal sealed class LockoutStore(TableServiceClient service, StorageOptions st
                 }
                 return null;
             }
-            catch (RequestFailedException e) when (e.Status is 409 or 412)
+            catch (RequestFailedException e) when (e.Status is 404 or 409 or 412)
             {
-                // Another attempt of the same user reserved first: reserve on top of it, or find the lock it set.
+                // Another attempt of the same user reserved first (or a right password cleared the row, 404):
+                // reserve on top of what is there now, or find the lock it set.
                 if (attempt >= settings.LockoutThreshold + ExtraRetries)
                 {
                     // Fail closed: an attempt that cannot be counted is not checked.

@@ -91,4 +91,19 @@ public sealed class SignInBurstTests(CrmApp app) : IClassFixture<CrmApp>
         Assert.All(answers, a => Assert.Equal((HttpStatusCode.Unauthorized, "auth.invalid_credentials"), a));
         Assert.Equal((HttpStatusCode.Unauthorized, "auth.locked_out"), await SignInAsync(tenant, login, Api.StaffPassword));
     }
+
+    [Fact]
+    public async Task RightPasswordsAmongConcurrentWrongOnesSignInWhileTheirClearsRaceTheCount()
+    {
+        // A right password clears the lockout row while wrong ones are writing to it: they count again on what is there now.
+        var (tenant, _, login) = await UserWithThresholdAsync(100);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, Burst)
+            .Select(i => i % 3 == 0 ? SignInAsync(tenant, login, Api.StaffPassword) : SignInAsync(tenant, login, "Wrong-Password-" + i)));
+
+        for (var i = 0; i < Burst; i++)
+        {
+            Assert.Equal(i % 3 == 0 ? (HttpStatusCode.OK, null) : (HttpStatusCode.Unauthorized, "auth.invalid_credentials"), answers[i]);
+        }
+    }
 }
