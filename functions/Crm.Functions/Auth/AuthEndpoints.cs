@@ -31,7 +31,7 @@ internal static class AuthEndpoints
 
     /// <summary>
     /// Every attempt against a known tenant is logged (one write). A user locked out after repeated
-    /// failures is refused even with the right password until the lockout ends or an administrator unlocks them.
+    /// failures is refused even with the right password, unchecked, until the lockout ends or an administrator unlocks them.
     /// </summary>
     public static async Task<Ok<TokenResponse>> IssueToken(TokenRequest request, TenantStore tenants, RecordStore<User> users, Credentials credentials,
         TokenService tokens, LockoutStore lockouts, LoginLog log, IpRuleDirectory ipRules, TimeProvider clock, HttpContext context)
@@ -59,26 +59,23 @@ internal static class AuthEndpoints
             await Log(LoginFailureReasons.InvalidCredentials);
             throw InvalidCredentials();
         }
-        var lockout = await lockouts.FindAsync(tenant.Id, user.Id, cancellationToken);
-        if (lockout.IsLocked(now))
+        // Reserved (counted as a failure) before the password is checked, so parallel guesses never check more than the threshold.
+        if (await lockouts.ReserveCheckAsync(tenant.Id, user.Id, now, tenant.Security, cancellationToken) is { } lockout)
         {
             await Log(LoginFailureReasons.LockedOut);
             throw LockedOut(lockout.LockedUntil!.Value);
         }
         if (!await credentials.VerifyAsync(tenant.Id, user, request.Password, cancellationToken))
         {
-            await lockouts.RecordFailureAsync(tenant.Id, user.Id, now, tenant.Security, cancellationToken);
             await Log(LoginFailureReasons.InvalidCredentials);
             throw InvalidCredentials();
         }
+        // The right password: nobody is guessing, so the reservation (and any lock it set) goes, disabled user or not.
+        await lockouts.ClearAsync(tenant.Id, user.Id, cancellationToken);
         if (user.Status != UserStatus.Active)
         {
             await Log(LoginFailureReasons.UserDisabled);
             throw new UnauthorizedException("auth.user_disabled", "This user is disabled.");
-        }
-        if (lockout.Failures > 0)
-        {
-            await lockouts.ClearAsync(tenant.Id, user.Id, cancellationToken);
         }
         await Log(null);
         return TypedResults.Ok(await tokens.IssueAsync(tenant.Id, user, null, cancellationToken));

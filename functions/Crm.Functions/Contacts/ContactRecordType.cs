@@ -23,8 +23,8 @@ internal sealed class ContactRecordType : RecordType<Contact>
     /// <summary>A customer's contacts are one index range (its contact list, its tree, its delete check).</summary>
     public override IReadOnlyList<string> IndexedFields => ["customerId"];
 
-    public override IEnumerable<string?> SearchTerms(Contact record) =>
-        [record.Name, TextNormalizer.Digits(record.Phone), TextNormalizer.Digits(record.Mobile), record.Email];
+    public override IEnumerable<SearchTerm> SearchTerms(Contact record) =>
+        [new("name", record.Name), new("phone", TextNormalizer.Digits(record.Phone)), new("mobile", TextNormalizer.Digits(record.Mobile)), new("email", record.Email)];
 
     public override IReadOnlySet<string> FilterableFields { get; } = new HashSet<string>([
         "customerId", "name", "title", "department", "phone", "mobile", "email", "wechat", "decisionRole", "isPrimary",

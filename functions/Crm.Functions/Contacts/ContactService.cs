@@ -29,7 +29,7 @@ internal sealed class ContactService(RecordStore<Contact> store, RecordStore<Cus
         var customer = await VisibleCustomerAsync(caller, input.CustomerId, cancellationToken);
         if (input.ReportsToId is { } boss)
         {
-            await EnsureColleagueAsync(caller.TenantId, customer.Id, boss, cancellationToken);
+            await EnsureColleagueAsync(caller, customer.Id, boss, cancellationToken);
         }
         var contact = Apply(new Contact
         {
@@ -68,11 +68,15 @@ internal sealed class ContactService(RecordStore<Contact> store, RecordStore<Cus
             }
             if (changes.ReportsToId is { } boss && boss != current.ReportsToId)
             {
+                // Seen first: a cycle answer for a contact out of sight would confirm that it exists.
+                if (boss != id)
+                {
+                    await EnsureColleagueAsync(caller, current.CustomerId, boss, cancellationToken);
+                }
                 if (boss == id || await ContactHierarchy.WouldCycleAsync(id, boss, async c => (await store.FindAsync(caller.TenantId, c, cancellationToken))?.ReportsToId))
                 {
                     throw new ConflictException("contact.reports_to_cycle", "This reports-to link would make a contact their own superior.");
                 }
-                await EnsureColleagueAsync(caller.TenantId, current.CustomerId, boss, cancellationToken);
             }
             return Apply(current, changes) with { CustomFields = changes.CustomFields };
         }, cancellationToken: cancellationToken), cancellationToken);
@@ -96,14 +100,13 @@ internal sealed class ContactService(RecordStore<Contact> store, RecordStore<Cus
 
     /// <summary>A customer the caller can see; any other id answers alike, so none is confirmed.</summary>
     private async Task<Customer> VisibleCustomerAsync(Caller caller, string customerId, CancellationToken cancellationToken) =>
-        await customers.FindAsync(caller.TenantId, customerId, cancellationToken) is { } customer
-            && await access.MaySeeAsync(caller, customers.TableName, customer, cancellationToken)
-            ? customer
-            : throw new ValidationException("customerId", $"No customer with id '{customerId}'.", "contact.customer_not_found");
+        await access.FindVisibleAsync(caller, customers, customerId, cancellationToken)
+            ?? throw new ValidationException("customerId", $"No customer with id '{customerId}'.", "contact.customer_not_found");
 
-    private async Task EnsureColleagueAsync(string tenantId, string customerId, string reportsToId, CancellationToken cancellationToken)
+    /// <summary>A contact of the same customer the caller can see; one out of their sight answers as an unknown id.</summary>
+    private async Task EnsureColleagueAsync(Caller caller, string customerId, string reportsToId, CancellationToken cancellationToken)
     {
-        if (await store.FindAsync(tenantId, reportsToId, cancellationToken) is not { } boss || boss.CustomerId != customerId)
+        if (await access.FindVisibleAsync(caller, store, reportsToId, cancellationToken) is not { } boss || boss.CustomerId != customerId)
         {
             throw new ValidationException("reportsToId", "Must be a contact of the same customer.", "contact.reports_to_invalid");
         }

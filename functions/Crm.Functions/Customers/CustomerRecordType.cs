@@ -21,8 +21,8 @@ internal sealed class CustomerRecordType : RecordType<Customer>
     /// <summary>The usual list filters ("my A-level customers from exhibitions"); ownerId is indexed for every owned type.</summary>
     public override IReadOnlyList<string> IndexedFields => ["level", "source", "industry"];
 
-    public override IEnumerable<string?> SearchTerms(Customer record) =>
-        [record.Name, record.ShortName, TextNormalizer.Digits(record.Phone), record.Email];
+    public override IEnumerable<SearchTerm> SearchTerms(Customer record) =>
+        [new("name", record.Name), new("shortName", record.ShortName), new("phone", TextNormalizer.Digits(record.Phone)), new("email", record.Email)];
 
     public override IReadOnlySet<string> FilterableFields { get; } = new HashSet<string>([
         "name", "shortName", "kind", "source", "level", "industry", "phone", "email", "website", "tags",

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Crm.Domain.Access;
 using Crm.Domain.Common;
 using Crm.Domain.Sales;
 using Crm.Functions.Contacts;
@@ -47,7 +48,7 @@ internal sealed class DuplicateCheck(RecordStore<Customer> customers, RecordStor
         }
         return input.Type switch
         {
-            "customer" => await CheckAsync(caller, customers, name, phone, email, [("name", c => c.Name)], c => [c.Phone], c => c.Email, _ => null, cancellationToken),
+            "customer" => await CheckAsync(caller, customers, name, phone, email, [("name", c => c.Name)], c => [("phone", c.Phone)], c => c.Email, _ => null, cancellationToken),
             "contact" => await CheckContactsAsync(caller, name, phone, email, cancellationToken),
             "lead" => await CheckLeadsAsync(caller, name, phone, email, cancellationToken),
             _ => throw new ValidationException("type", "Must be 'customer', 'contact' or 'lead'."),
@@ -57,53 +58,65 @@ internal sealed class DuplicateCheck(RecordStore<Customer> customers, RecordStor
     private Task<DuplicateReport> CheckContactsAsync(Caller caller, string name, string phone, string email, CancellationToken cancellationToken)
     {
         caller.Require($"{contacts.TableName}.view");
-        return CheckAsync(caller, contacts, name, phone, email, [("name", c => c.Name)], c => [c.Phone, c.Mobile], c => c.Email, c => c.CustomerId, cancellationToken);
+        return CheckAsync(caller, contacts, name, phone, email, [("name", c => c.Name)], c => [("phone", c.Phone), ("mobile", c.Mobile)], c => c.Email, c => c.CustomerId,
+            cancellationToken);
     }
 
     /// <summary>A lead matches a name by its person or its company (matchedOn <c>company</c>, <c>companyPrefix</c>); converted leads are not searched.</summary>
     private Task<DuplicateReport> CheckLeadsAsync(Caller caller, string name, string phone, string email, CancellationToken cancellationToken)
     {
         caller.Require($"{leads.TableName}.view");
-        return CheckAsync(caller, leads, name, phone, email, [("name", l => l.Name), ("company", l => l.Company)], l => [l.Phone, l.Mobile], l => l.Email, _ => null, cancellationToken);
+        return CheckAsync(caller, leads, name, phone, email, [("name", l => l.Name), ("company", l => l.Company)], l => [("phone", l.Phone), ("mobile", l.Mobile)], l => l.Email,
+            _ => null, cancellationToken);
     }
 
+    /// <summary>
+    /// A visible record is shown with what it matched on, but only by fields the caller may search (not hidden or
+    /// masked from them): a match by a masked phone would confirm the digits the mask leaves out. A visible record
+    /// found only by such fields is counted like one out of sight.
+    /// </summary>
     private async Task<DuplicateReport> CheckAsync<T>(Caller caller, RecordStore<T> store, string name, string phone, string email,
-        IReadOnlyList<(string Field, Func<T, string?> Of)> names, Func<T, string?[]> phonesOf, Func<T, string?> emailOf, Func<T, string?> customerOf, CancellationToken cancellationToken)
+        IReadOnlyList<(string Field, Func<T, string?> Of)> names, Func<T, (string Field, string? Value)[]> phonesOf, Func<T, string?> emailOf, Func<T, string?> customerOf,
+        CancellationToken cancellationToken)
         where T : OwnedRecord
     {
-        var found = new Dictionary<string, (T Record, SortedSet<string> On)>(StringComparer.Ordinal);
-        async Task SearchAsync(string term, Func<T, IEnumerable<string>> reasons)
+        var unsearchable = FieldRules.Unsearchable(caller.Access.FieldRulesFor(store.TableName));
+        var found = new Dictionary<string, T>(StringComparer.Ordinal);
+        var shown = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
+        async Task SearchAsync(string term, Func<T, IEnumerable<(string Why, string Field)>> reasons)
         {
             // The index is searched by the first 100 characters (the longest prefix a search takes); the comparison uses all of them.
             var page = await store.ListAsync(caller.TenantId, new ListQuery { Q = term.Length > MaxTerm ? term[..MaxTerm] : term, Limit = MaxPerCriterion }, cancellationToken);
             foreach (var record in page.Items)
             {
-                foreach (var why in reasons(record))
+                foreach (var (why, field) in reasons(record))
                 {
-                    var entry = found.TryGetValue(record.Id, out var e) ? e : found[record.Id] = (record, new SortedSet<string>(StringComparer.Ordinal));
-                    entry.On.Add(why);
+                    found[record.Id] = record;
+                    if (!unsearchable.Contains(field))
+                    {
+                        (shown.TryGetValue(record.Id, out var on) ? on : shown[record.Id] = new SortedSet<string>(StringComparer.Ordinal)).Add(why);
+                    }
                 }
             }
         }
         if (name.Length > 0)
         {
-            await SearchAsync(name, r => names.Select(f => TextNormalizer.Normalize(f.Of(r)) is var n && n == name ? f.Field
-                : n.StartsWith(name, StringComparison.Ordinal) ? f.Field + "Prefix" : null).OfType<string>());
+            await SearchAsync(name, r => names.SelectMany(f => NameMatch(f.Field, TextNormalizer.Normalize(f.Of(r)), name) is { } why ? [(why, f.Field)] : NoMatch));
         }
         if (phone.Length > 0)
         {
-            await SearchAsync(phone, r => phonesOf(r).Any(p => TextNormalizer.Digits(p) == phone) ? ["phone"] : []);
+            await SearchAsync(phone, r => phonesOf(r).Where(p => TextNormalizer.Digits(p.Value) == phone).Select(p => ("phone", p.Field)));
         }
         if (email.Length > 0)
         {
-            await SearchAsync(email, r => TextNormalizer.Normalize(emailOf(r)) == email ? ["email"] : []);
+            await SearchAsync(email, r => TextNormalizer.Normalize(emailOf(r)) == email ? [("email", "email")] : []);
         }
 
         var matches = new List<DuplicateMatch>();
         var hidden = 0;
-        foreach (var (record, on) in found.Values.OrderBy(v => v.Record.Id, StringComparer.Ordinal))
+        foreach (var record in found.Values.OrderBy(r => r.Id, StringComparer.Ordinal))
         {
-            if (!await access.MaySeeAsync(caller, store.TableName, record, cancellationToken))
+            if (!shown.TryGetValue(record.Id, out var on) || !await access.MaySeeAsync(caller, store.TableName, record, cancellationToken))
             {
                 hidden++;
                 continue;
@@ -114,6 +127,12 @@ internal sealed class DuplicateCheck(RecordStore<Customer> customers, RecordStor
         }
         return new DuplicateReport(matches, hidden);
     }
+
+    private static readonly (string, string)[] NoMatch = [];
+
+    /// <summary>The same name (matchedOn the field), a name starting with it (the field + <c>Prefix</c>), or none.</summary>
+    private static string? NameMatch(string field, string normalized, string name) =>
+        normalized == name ? field : normalized.StartsWith(name, StringComparison.Ordinal) ? field + "Prefix" : null;
 
     private static string? Text(System.Text.Json.Nodes.JsonObject shaped, string field) => shaped[field]?.ToString();
 }

@@ -2,6 +2,7 @@ using Crm.Domain.Access;
 using Crm.Domain.Common;
 using Crm.Functions.Access;
 using Crm.Functions.Hosting;
+using Crm.Storage.Records;
 
 namespace Crm.Functions.Customers;
 
@@ -23,6 +24,16 @@ internal sealed class SalesAccess(AccessDirectory directory, TimeProvider clock)
 
     public Task<bool> MaySeeAsync(Caller caller, string module, IOwnedRecord record, CancellationToken cancellationToken) =>
         MayAsync(caller, module, Permissions.Actions.View, record, cancellationToken);
+
+    /// <summary>
+    /// The record a link names (customerId, reportsToId, contacts[].contactId...) if the caller may see it, else null:
+    /// a missing id and one out of the caller's sight answer alike, so setting a link never confirms that a record exists.
+    /// </summary>
+    public async Task<T?> FindVisibleAsync<T>(Caller caller, RecordStore<T> store, string id, CancellationToken cancellationToken)
+        where T : RecordBase, IOwnedRecord =>
+        await store.FindAsync(caller.TenantId, id, cancellationToken) is { } record && await MaySeeAsync(caller, store.TableName, record, cancellationToken)
+            ? record
+            : null;
 
     /// <summary>A new owner must be a user of the tenant who can still sign in.</summary>
     public async Task EnsureActiveUserAsync(string tenantId, string userId, string field, CancellationToken cancellationToken)

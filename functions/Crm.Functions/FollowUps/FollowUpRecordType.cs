@@ -28,7 +28,7 @@ internal sealed class FollowUpRecordType : RecordType<FollowUp>
     /// <summary>Fixed-width ticks, so that text order is time order.</summary>
     public static string DueValue(DateTimeOffset at) => at.UtcTicks.ToString("D19", CultureInfo.InvariantCulture);
 
-    public override IEnumerable<string?> SearchTerms(FollowUp record) => [];
+    public override IEnumerable<SearchTerm> SearchTerms(FollowUp record) => [];
 
     public override IReadOnlySet<string> FilterableFields { get; } = new HashSet<string>([
         "targetType", "targetId", "channel", "occurredAt", "nextContactAt", "ownerId", "createdAt", "createdBy", "updatedAt", "updatedBy"]);

@@ -12,7 +12,7 @@ internal sealed class IpRuleRecordType : RecordType<IpRule>
     public override IEnumerable<UniqueKey> UniqueKeys(IpRule record) =>
         [new UniqueKey("cidr", record.Cidr, "ipRule.duplicate_cidr", $"A rule for {record.Cidr} already exists.")];
 
-    public override IEnumerable<string?> SearchTerms(IpRule record) => [record.Cidr, record.Description];
+    public override IEnumerable<SearchTerm> SearchTerms(IpRule record) => [new("cidr", record.Cidr), new("description", record.Description)];
 
     public override IReadOnlySet<string> FilterableFields { get; } =
         new HashSet<string>(["cidr", "kind", "description", "createdAt", "createdBy", "updatedAt", "updatedBy"]);

@@ -143,8 +143,6 @@ internal sealed class LeadConversion(LeadService leads, CustomerService customer
 
     /// <summary>A customer the caller can see; any other id answers alike, so none is confirmed.</summary>
     private async Task<Customer> VisibleCustomerAsync(Caller caller, string customerId, CancellationToken cancellationToken) =>
-        await customers.Store.FindAsync(caller.TenantId, customerId, cancellationToken) is { } customer
-            && await access.MaySeeAsync(caller, customers.Store.TableName, customer, cancellationToken)
-            ? customer
-            : throw new ValidationException("existingCustomerId", $"No customer with id '{customerId}'.", "lead.customer_not_found");
+        await access.FindVisibleAsync(caller, customers.Store, customerId, cancellationToken)
+            ?? throw new ValidationException("existingCustomerId", $"No customer with id '{customerId}'.", "lead.customer_not_found");
 }

@@ -19,8 +19,9 @@ internal sealed class LeadRecordType : RecordType<Lead>
     /// <summary>The usual list filters ("my new leads from the website"); ownerId is indexed for every owned type.</summary>
     public override IReadOnlyList<string> IndexedFields => ["status", "source"];
 
-    public override IEnumerable<string?> SearchTerms(Lead record) =>
-        [record.Name, record.Company, TextNormalizer.Digits(record.Phone), TextNormalizer.Digits(record.Mobile), record.Email];
+    public override IEnumerable<SearchTerm> SearchTerms(Lead record) =>
+        [new("name", record.Name), new("company", record.Company), new("phone", TextNormalizer.Digits(record.Phone)),
+            new("mobile", TextNormalizer.Digits(record.Mobile)), new("email", record.Email)];
 
     public override IReadOnlySet<string> FilterableFields { get; } = new HashSet<string>([
         "name", "company", "title", "phone", "mobile", "email", "source", "industry", "status", "tags", "nextContactAt",

@@ -14,7 +14,7 @@ internal sealed class OpportunityRecordType : RecordType<Opportunity>
     /// <summary>A customer's opportunities (transfer cascade), a pipeline's (delete check), and the usual stage and status filters.</summary>
     public override IReadOnlyList<string> IndexedFields => ["customerId", "pipelineId", "stageKey", "status"];
 
-    public override IEnumerable<string?> SearchTerms(Opportunity record) => [record.Name];
+    public override IEnumerable<SearchTerm> SearchTerms(Opportunity record) => [new("name", record.Name)];
 
     public override IReadOnlySet<string> FilterableFields { get; } = new HashSet<string>([
         "name", "customerId", "amount", "currency", "expectedCloseDate", "pipelineId", "stageKey", "probability", "status", "lossReason",

@@ -35,7 +35,7 @@ internal sealed class OpportunityService(RecordStore<Opportunity> store, RecordS
     {
         Check(input);
         var customer = await VisibleCustomerAsync(caller, input.CustomerId, cancellationToken);
-        var opportunityContacts = await ContactsAsync(caller.TenantId, customer.Id, input.Contacts ?? [], [], cancellationToken);
+        var opportunityContacts = await ContactsAsync(caller, customer.Id, input.Contacts ?? [], [], cancellationToken);
         var (pipeline, stage) = await StartAsync(caller.TenantId, input.PipelineId, input.StageKey, cancellationToken);
         var currency = input.Currency ?? (await tenants.FindAsync(caller.TenantId, cancellationToken))?.Currency ?? "CNY";
         var write = seed?.Write(caller.Write(clock)) ?? caller.Write(clock);
@@ -98,7 +98,7 @@ internal sealed class OpportunityService(RecordStore<Opportunity> store, RecordS
                 throw new ValidationException("pipelineId", "An opportunity stays on its pipeline, so its stage history keeps its meaning.", "opportunity.pipeline_fixed");
             }
             Check(changes);
-            var linked = await ContactsAsync(caller.TenantId, current.CustomerId, changes.Contacts ?? [], current.Contacts, cancellationToken);
+            var linked = await ContactsAsync(caller, current.CustomerId, changes.Contacts ?? [], current.Contacts, cancellationToken);
             var updated = Apply(current, changes, linked) with { Currency = changes.Currency ?? current.Currency, CustomFields = changes.CustomFields };
             var pipeline = await PipelineAsync(caller.TenantId, current.PipelineId, cancellationToken);
             return updated with { Probability = OpportunityRules.ProbabilityFor(pipeline, updated) };
@@ -139,20 +139,26 @@ internal sealed class OpportunityService(RecordStore<Opportunity> store, RecordS
 
     /// <summary>A customer the caller can see; any other id answers alike, so none is confirmed.</summary>
     private async Task<Customer> VisibleCustomerAsync(Caller caller, string customerId, CancellationToken cancellationToken) =>
-        await customers.FindAsync(caller.TenantId, customerId, cancellationToken) is { } customer
-            && await access.MaySeeAsync(caller, customers.TableName, customer, cancellationToken)
-            ? customer
-            : throw new ValidationException("customerId", $"No customer with id '{customerId}'.", "opportunity.customer_not_found");
+        await access.FindVisibleAsync(caller, customers, customerId, cancellationToken)
+            ?? throw new ValidationException("customerId", $"No customer with id '{customerId}'.", "opportunity.customer_not_found");
 
-    /// <summary>Each contact is one of the customer's; a role is checked only when it is new for that contact.</summary>
-    private async Task<IReadOnlyList<OpportunityContact>> ContactsAsync(string tenantId, string customerId, IReadOnlyList<OpportunityContact> wanted,
+    /// <summary>
+    /// Each contact is one of the customer's; a newly linked one must be a contact the caller can see (one out of
+    /// their sight answers as an unknown id), while links already held stay whoever set them. A role is checked
+    /// only when it is new for that contact.
+    /// </summary>
+    private async Task<IReadOnlyList<OpportunityContact>> ContactsAsync(Caller caller, string customerId, IReadOnlyList<OpportunityContact> wanted,
         IReadOnlyList<OpportunityContact> held, CancellationToken cancellationToken)
     {
+        var tenantId = caller.TenantId;
         var result = new List<OpportunityContact>();
         for (var i = 0; i < wanted.Count; i++)
         {
             var entry = wanted[i];
-            if (await contacts.FindAsync(tenantId, entry.ContactId, cancellationToken) is not { } contact || contact.CustomerId != customerId)
+            var contact = held.Any(h => h.ContactId == entry.ContactId)
+                ? await contacts.FindAsync(tenantId, entry.ContactId, cancellationToken)
+                : await access.FindVisibleAsync(caller, contacts, entry.ContactId, cancellationToken);
+            if (contact is null || contact.CustomerId != customerId)
             {
                 throw new ValidationException($"contacts[{i}].contactId", "Must be a contact of the opportunity's customer.", "opportunity.contact_invalid");
             }

@@ -36,8 +36,7 @@ internal sealed class PoolEndpoints : IApiFeature
         int? limit = null, string? cursor = null, string? sort = null, string? q = null)
     {
         var caller = context.Caller();
-        var query = await ListParameters.ReadAsync(context, tenants, caller.TenantId, clock);
-        RecordGuard.EnsureQueryable(caller, pool.Store.TableName, query);
+        var query = RecordGuard.RestrictQuery(caller, pool.Store.TableName, await ListParameters.ReadAsync(context, tenants, caller.TenantId, clock));
         return new RecordJson<Page<Customer>>(RecordShape.Page(caller, pool.Store.TableName, await pool.ListAsync(caller.TenantId, query, context.RequestAborted)));
     }
 

@@ -69,14 +69,16 @@ internal sealed class RecordGuard(AccessDirectory directory, RecordWriteChecks w
 
     /// <summary>
     /// A list may not be sorted or filtered by a field hidden from the caller: the order, or which records match,
-    /// would tell its values. 403 naming the field, before anything is read.
+    /// would tell its values. 403 naming the field, before anything is read. A prefix search (<c>q</c>) spans
+    /// several fields at once, so it is not refused: it answers as the query to run, in which the terms of
+    /// fields hidden or masked from the caller do not match.
     /// </summary>
-    public static void EnsureQueryable(Caller caller, string entity, ListQuery query)
+    public static ListQuery RestrictQuery(Caller caller, string entity, ListQuery query)
     {
         var rules = caller.Access.FieldRulesFor(entity);
         if (rules.Count == 0)
         {
-            return;
+            return query;
         }
         var named = query.FilterGroups.SelectMany(g => g.Filters).Select(f => f.Field)
             .Concat(query.FieldEquals.Select(f => f.Key))
@@ -86,6 +88,7 @@ internal sealed class RecordGuard(AccessDirectory directory, RecordWriteChecks w
             throw new ForbiddenException(FieldHidden, $"You may not sort or filter by the field '{field}': it is hidden from you.",
                 new Dictionary<string, object?> { ["field"] = field, ["errors"] = new Dictionary<string, string[]> { [field] = ["This field is hidden from you."] } });
         }
+        return query with { UnsearchableFields = FieldRules.Unsearchable(rules) };
     }
 
     /// <summary>A write naming a field the caller may not write (hidden, read-only or masked) answers 403 and changes nothing.</summary>

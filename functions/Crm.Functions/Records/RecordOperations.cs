@@ -123,7 +123,7 @@ internal static class RecordOperations<T, TCreate, TService>
     /// <summary>A list or search restricted to what the caller's scope and team seats show.</summary>
     public static async Task<Page<T>> ListAsync(Caller caller, TService service, RecordGuard guard, ListQuery query, CancellationToken cancellationToken)
     {
-        RecordGuard.EnsureQueryable(caller, Module(service), query);
+        query = RecordGuard.RestrictQuery(caller, Module(service), query);
         if (IsOwned)
         {
             query = query with { Visibility = await guard.VisibilityAsync(caller, Module(service), cancellationToken) };

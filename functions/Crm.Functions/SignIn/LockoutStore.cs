@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using Crm.Domain.Common;
 using Crm.Domain.Organisation;
 using Crm.Domain.Tenants;
 using Crm.Storage;
@@ -7,12 +8,18 @@ using Crm.Storage;
 namespace Crm.Functions.SignIn;
 
 /// <summary>
-/// Failed sign-ins per user: one row (tenant partition, user id), changed only with its ETag, so
-/// failures arriving together are each counted instead of overwriting one another.
+/// Password checks per user: one row (tenant partition, user id), changed only with its ETag. A check is
+/// reserved on the row before the password is verified (<see cref="SignInLockout.Reserve"/>), so attempts
+/// arriving together cannot all read "not locked" and all be checked: each reservation is a conditional write,
+/// and once the threshold-th lands every other attempt reads the lock.
 /// </summary>
 internal sealed class LockoutStore(TableServiceClient service, StorageOptions storage)
 {
-    private const int MaxRetries = 16;
+    /// <summary>
+    /// Conflicts one reservation may meet. Each conflict means another reservation (or a success's clear) landed,
+    /// and reservations stop at the threshold, so this is only reached if rows are cleared and refilled without end.
+    /// </summary>
+    private const int ExtraRetries = 32;
 
     public TableClient Table { get; } = service.GetTableClient(storage.Table("signinlockouts"));
 
@@ -22,14 +29,21 @@ internal sealed class LockoutStore(TableServiceClient service, StorageOptions st
         return row.HasValue ? Parse(row.Value!) : SignInLockout.None;
     }
 
-    /// <summary>Counts one failure; answers the state after it (locked once the threshold is reached).</summary>
-    public async Task<SignInLockout> RecordFailureAsync(string tenantId, string userId, DateTimeOffset now, SecuritySettings settings, CancellationToken cancellationToken)
+    /// <summary>
+    /// Counts one password check as a failure before it runs. Answers null when it may run, or the lockout in
+    /// force that refuses it (the check must then not run). A right password afterwards calls <see cref="ClearAsync"/>.
+    /// </summary>
+    public async Task<SignInLockout?> ReserveCheckAsync(string tenantId, string userId, DateTimeOffset now, SecuritySettings settings,
+        CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
         {
             var row = await Table.GetEntityIfExistsAsync<TableEntity>(tenantId, userId, cancellationToken: cancellationToken);
             var before = row.HasValue ? Parse(row.Value!) : SignInLockout.None;
-            var after = before.AfterFailure(now, settings);
+            if (before.Reserve(now, settings) is not { } after)
+            {
+                return before;
+            }
             var entity = new TableEntity(tenantId, userId)
             {
                 ["Failures"] = after.Failures,
@@ -46,11 +60,18 @@ internal sealed class LockoutStore(TableServiceClient service, StorageOptions st
                 {
                     await Table.AddEntityAsync(entity, cancellationToken);
                 }
-                return after;
+                return null;
             }
-            catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < MaxRetries)
+            catch (RequestFailedException e) when (e.Status is 404 or 409 or 412)
             {
-                // Another failure of the same user landed first: count this one on top of it.
+                // Another attempt of the same user reserved first (or a right password cleared the row, 404):
+                // reserve on top of what is there now, or find the lock it set.
+                if (attempt >= settings.LockoutThreshold + ExtraRetries)
+                {
+                    // Fail closed: an attempt that cannot be counted is not checked.
+                    throw new ConflictException("auth.busy", "Too many sign-ins of this user at once; retry in a moment.");
+                }
+                await Task.Delay(Random.Shared.Next(1, 10 + attempt), cancellationToken);
             }
         }
     }

@@ -27,8 +27,8 @@ internal sealed class UserRecordType : RecordType<User>
 
     public override IReadOnlyList<string> IndexedFields => ["status", "departmentId", "superiorId"];
 
-    public override IEnumerable<string?> SearchTerms(User record) =>
-        [record.Name, record.Login, record.Email, TextNormalizer.Digits(record.Phone)];
+    public override IEnumerable<SearchTerm> SearchTerms(User record) =>
+        [new("name", record.Name), new("login", record.Login), new("email", record.Email), new("phone", TextNormalizer.Digits(record.Phone))];
 
     public override IReadOnlySet<string> FilterableFields { get; } = new HashSet<string>(
         ["name", "login", "email", "phone", "gender", "departmentId", "position", "superiorId", "status", "isSuperAdmin", "createdAt", "createdBy", "updatedAt", "updatedBy"]);

@@ -60,6 +60,14 @@ public static class FieldRules
     /// <summary>Whether the caller sees nothing of the field (a rule on it, or on <c>customFields</c> as a whole).</summary>
     public static bool IsHidden(string field, IReadOnlyDictionary<string, FieldAccess> rules) => AccessOf(field, rules) == FieldAccess.Hidden;
 
+    /// <summary>
+    /// The fields a prefix search must not match on for the caller: hidden ones, and masked ones too, since which
+    /// records a growing prefix finds would spell out the digits the mask leaves out. A rule on <c>customFields</c>
+    /// as a whole is named as such.
+    /// </summary>
+    public static IReadOnlySet<string> Unsearchable(IReadOnlyDictionary<string, FieldAccess> rules) =>
+        rules.Where(r => r.Value is FieldAccess.Hidden or FieldAccess.Masked).Select(r => r.Key).ToHashSet(StringComparer.Ordinal);
+
     /// <summary>The fields a JSON body names with a value: top-level names, and each custom field as <c>customFields.x</c>.</summary>
     public static IEnumerable<string> Named(JsonObject body, bool includeNulls)
     {

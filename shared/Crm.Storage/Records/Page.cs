@@ -37,6 +37,12 @@ public sealed record ListQuery
 
     /// <summary>For owned records: only these are listed (data scope); null lists every record.</summary>
     public ListVisibility? Visibility { get; init; }
+
+    /// <summary>
+    /// Fields whose search terms do not match for this caller (hidden or masked from them): which records a
+    /// prefix matches would tell the value digit by digit. A record matching only by such a term is left out.
+    /// </summary>
+    public IReadOnlySet<string> UnsearchableFields { get; init; } = new HashSet<string>();
 }
 
 /// <summary>

@@ -47,7 +47,7 @@ public sealed partial class RecordStore<T>
         {
             scanned++;
             var matched = IsDeleted(row) ? null : Match(row, remaining, evaluator);
-            if (matched is not null && query.Q is not null && !IsFirstMatchingTerm(row.RowKey, matched, prefix))
+            if (matched is not null && query.Q is not null && !IsFirstMatchingTerm(row.RowKey, matched, prefix, query.UnsearchableFields))
             {
                 matched = null;
             }
@@ -143,16 +143,23 @@ public sealed partial class RecordStore<T>
 
     /// <summary>
     /// A record has a search row per term (name, login, e-mail...). A prefix search shows it at the first
-    /// of its rows in the range only, so that no later page repeats it.
+    /// of its rows in the range only, so that no later page repeats it, and only by a term of a field the
+    /// caller may search: the row itself does not say which field its term came from, the record does.
     /// </summary>
-    private bool IsFirstMatchingTerm(string rowKey, T record, string searchPrefix)
+    private bool IsFirstMatchingTerm(string rowKey, T record, string searchPrefix, IReadOnlySet<string> unsearchable)
     {
-        var first = type.SearchTerms(record).Select(TextNormalizer.Normalize).Where(t => t.Length > 0)
+        var first = NormalizedTerms(record, unsearchable)
             .Select(t => RowKeys.SearchTerm(t, record.Id))
             .Where(k => k.StartsWith(searchPrefix, StringComparison.Ordinal))
             .Min(StringComparer.Ordinal);
-        return first is null || first == rowKey;
+        return first is null ? unsearchable.Count == 0 : first == rowKey;
     }
+
+    private static readonly IReadOnlySet<string> NoFields = new HashSet<string>();
+
+    /// <summary>The record's search terms as its rows hold them, leaving out those of the given fields.</summary>
+    private IEnumerable<string> NormalizedTerms(T record, IReadOnlySet<string> leftOut) =>
+        type.SearchTerms(record).Where(t => !leftOut.Contains(t.Field)).Select(t => TextNormalizer.Normalize(t.Text)).Where(t => t.Length > 0);
 
     /// <summary>
     /// Phones are indexed as digits, so a query typed like a phone ("+86 138-0013") searches by its

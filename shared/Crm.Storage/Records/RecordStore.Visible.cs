@@ -54,7 +54,7 @@ public sealed partial class RecordStore<T>
             {
                 matched = null;
             }
-            if (matched is not null && query.Q is not null && !IsFirstMatchingTerm(row.RowKey, matched, prefix))
+            if (matched is not null && query.Q is not null && !IsFirstMatchingTerm(row.RowKey, matched, prefix, query.UnsearchableFields))
             {
                 matched = null;
             }

@@ -155,7 +155,7 @@ public sealed partial class RecordStore<T>(TableServiceClient service, StorageOp
         {
             Projection(RowKeys.ByField(field, value, record.UpdatedAt, record.Id));
         }
-        foreach (var term in type.SearchTerms(record).Select(TextNormalizer.Normalize).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal))
+        foreach (var term in NormalizedTerms(record, NoFields).Distinct(StringComparer.Ordinal))
         {
             Projection(RowKeys.SearchTerm(term, record.Id));
         }

@@ -9,6 +9,12 @@ namespace Crm.Storage.Records;
 public sealed record UniqueKey(string Name, string Value, string ConflictCode, string Message);
 
 /// <summary>
+/// A prefix-search term and the field it comes from: a caller from whom that field is hidden or masked
+/// must not find the record by it (<see cref="ListQuery.UnsearchableFields"/>).
+/// </summary>
+public readonly record struct SearchTerm(string Field, string? Text);
+
+/// <summary>
 /// Declares how one record type is stored: its table, the values it must keep unique, the fields
 /// that get an index for equality filters, and the terms its prefix search finds it by.
 /// The engine builds every index row from this, so a record type is a page of declarations.
@@ -44,8 +50,8 @@ public abstract class RecordType<T> where T : RecordBase
     /// </summary>
     public virtual IEnumerable<KeyValuePair<string, string>> MultiValuedIndex(T record) => [];
 
-    /// <summary>Prefix-search terms (already normalised by the engine): name, phone, e-mail.</summary>
-    public virtual IEnumerable<string?> SearchTerms(T record) => [DisplayName(record)];
+    /// <summary>Prefix-search terms (normalised by the engine), each with the field it comes from: name, phone, e-mail.</summary>
+    public virtual IEnumerable<SearchTerm> SearchTerms(T record) => [new("name", DisplayName(record))];
 
     /// <summary>Fields a search or a simple filter may name; others answer 400.</summary>
     public abstract IReadOnlySet<string> FilterableFields { get; }

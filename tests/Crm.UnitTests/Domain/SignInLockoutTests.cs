@@ -57,4 +57,23 @@ public sealed class SignInLockoutTests
     [Fact]
     public void ThresholdOfOneLocksOnTheFirstFailure() =>
         Assert.True(SignInLockout.None.AfterFailure(T0, Settings with { LockoutThreshold = 1 }).IsLocked(T0));
+
+    [Fact]
+    public void ReservationsGrantExactlyTheThresholdChecksThenRefuseUntilTheLockEnds()
+    {
+        var state = SignInLockout.None;
+        var granted = 0;
+        for (var i = 0; i < 10; i++)
+        {
+            if (state.Reserve(T0, Settings) is { } next)
+            {
+                granted++;
+                state = next;
+            }
+        }
+
+        Assert.Equal(Settings.LockoutThreshold, granted);
+        Assert.True(state.IsLocked(T0));
+        Assert.NotNull(state.Reserve(T0.AddMinutes(30), Settings));
+    }
 }

@@ -30,7 +30,7 @@ public sealed class WidgetType : RecordType<Widget>
     /// <summary>An archived widget is read by id only, like a converted lead.</summary>
     public override bool IsListed(Widget record) => record.Status != "archived";
 
-    public override IEnumerable<string?> SearchTerms(Widget record) => [record.Name, record.Email];
+    public override IEnumerable<SearchTerm> SearchTerms(Widget record) => [new("name", record.Name), new("email", record.Email)];
 
     public override IReadOnlySet<string> FilterableFields { get; } =
         new HashSet<string>(["name", "ownerId", "status", "amount", "email", "createdAt", "updatedAt"]);
@@ -66,6 +66,6 @@ public sealed class TaggedType : RecordType<Tagged>
     public override string Table => "tagged";
     public override bool CanDelete => false;
     public override string DisplayName(Tagged record) => record.Name;
-    public override IEnumerable<string?> SearchTerms(Tagged record) => record.Tags;
+    public override IEnumerable<SearchTerm> SearchTerms(Tagged record) => record.Tags.Select(t => new SearchTerm("tags", t));
     public override IReadOnlySet<string> FilterableFields { get; } = new HashSet<string>(["name"]);
 }

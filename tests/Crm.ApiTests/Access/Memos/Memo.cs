@@ -71,7 +71,7 @@ public sealed class MemoRecordType : RecordType<Memo>
     public override string Name => "memo";
     public override string Table => "memos";
     public override string DisplayName(Memo record) => record.Name;
-    public override IEnumerable<string?> SearchTerms(Memo record) => [record.Name, record.Email, TextNormalizer.Digits(record.Phone)];
+    public override IEnumerable<SearchTerm> SearchTerms(Memo record) => [new("name", record.Name), new("email", record.Email), new("phone", TextNormalizer.Digits(record.Phone))];
     public override IReadOnlySet<string> FilterableFields { get; } = new HashSet<string>(["name", "ownerId", "phone", "email", "amount", "level", "createdAt", "updatedAt"]);
 }
 
