@@ -45,6 +45,9 @@ param workQueues string[] = [
 @description('Visible messages per replica the queue rules aim for (the listener fetches 16 at a time).')
 param messagesPerReplica int = 16
 
+@description('Origins of browser front ends allowed to call the API (CORS), comma-separated, e.g. https://crm.example.com. Empty: none. "*" is refused at start (the API takes credentials).')
+param corsAllowedOrigins string = ''
+
 @description('Recover the soft-deleted Key Vault of this environment (after azd down, while purge protection keeps its name) instead of creating a new one.')
 param recoverKeyVault bool = false
 
@@ -258,6 +261,7 @@ var appSettings = concat(
     { name: 'Storage__QueueServiceUri', value: storage.outputs.queueEndpoint }
     { name: 'Storage__BlobServiceUri', value: storage.outputs.blobEndpoint }
     { name: 'Triggers__Timers__Enabled', value: 'false' } // the scheduled jobs below run the timers
+    { name: 'Cors__AllowedOrigins', value: corsAllowedOrigins }
     { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: monitoring.outputs.applicationInsightsConnectionString }
     { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'Authorization=AAD;ClientId=${identity.outputs.clientId}' }
   ],

@@ -37,6 +37,7 @@ internal static class ApiHosting
             o.KnownIPNetworks.Clear();
             o.KnownProxies.Clear();
         });
+        services.AddCrmCors(builder.Configuration);
         services.AddCrmAuthentication(builder.Configuration);
         services.AddCrmOpenApi();
         return builder;
@@ -154,6 +155,8 @@ internal static class ApiHosting
         app.UseStatusCodePages();
         app.UseCrmDocs();
         app.UseRouting();
+        // Before authentication and rate limits: a preflight carries no credential and must not use up the tenant's permits.
+        app.UseCors();
         app.UseAuthentication();
         app.UseMiddleware<TenantRateLimitMiddleware>();
         app.UseMiddleware<RequestLimitMiddleware>();
