@@ -8,6 +8,7 @@ internal sealed class ApiKeyRecordType : RecordType<ApiKey>
 {
     public override string Name => "apiKey";
     public override string Table => "apikeys";
+    public override string Collection => "api-keys";
     public override bool CanDelete => false;
     public override string DisplayName(ApiKey record) => record.Name;
 

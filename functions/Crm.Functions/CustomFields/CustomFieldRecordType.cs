@@ -9,6 +9,7 @@ internal sealed class CustomFieldRecordType : RecordType<CustomFieldDefinition>
 
     public override string Name => "customField";
     public override string Table => "customfields";
+    public override string Collection => "custom-fields";
     public override string DisplayName(CustomFieldDefinition record) => $"{record.EntityType}.{record.Key}";
 
     public static string KeyOf(string entityType, string key) => $"{entityType}:{key}";

@@ -9,6 +9,7 @@ internal sealed class DictionaryItemRecordType : RecordType<DictionaryItem>
 
     public override string Name => "dictionaryItem";
     public override string Table => "dictionaryitems";
+    public override string Collection => "dictionary-items";
     public override string DisplayName(DictionaryItem record) => $"{record.Dictionary}: {record.Label}";
 
     /// <summary>Items are never deleted (retired instead), so a value once used can never mean something else.</summary>

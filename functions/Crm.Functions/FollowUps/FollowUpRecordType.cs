@@ -16,7 +16,7 @@ internal sealed class FollowUpRecordType : RecordType<FollowUp>
     public override string DisplayName(FollowUp record) => record.Content.Length <= 80 ? record.Content : record.Content[..80];
 
     /// <summary>A record's follow-ups are one index range: its follow-up list, its timeline, lastFollowUpAt, a move.</summary>
-    public override IReadOnlyList<string> IndexedFields => ["targetId"];
+    public override IReadOnlyList<string> IndexedFields => ["relatedId"];
 
     /// <summary>
     /// A pending reminder is an index row keyed by its due time, kept by the engine in the follow-up's own
@@ -31,7 +31,7 @@ internal sealed class FollowUpRecordType : RecordType<FollowUp>
     public override IEnumerable<SearchTerm> SearchTerms(FollowUp record) => [];
 
     public override IReadOnlySet<string> FilterableFields { get; } = new HashSet<string>([
-        "targetType", "targetId", "channel", "occurredAt", "nextContactAt", "ownerId", "createdAt", "createdBy", "updatedAt", "updatedBy"]);
+        "relatedType", "relatedId", "channel", "occurredAt", "nextContactAt", "ownerId", "createdAt", "createdBy", "updatedAt", "updatedBy"]);
 }
 
 public abstract record FollowUpFields
@@ -50,10 +50,10 @@ public sealed record CreateFollowUp : FollowUpFields
 {
     /// <summary>customer, contact, opportunity (lead once leads exist).</summary>
     [Required, StringLength(50, MinimumLength = 1)]
-    public string TargetType { get; init; } = "";
+    public string RelatedType { get; init; } = "";
 
     [Required, StringLength(26, MinimumLength = 1)]
-    public string TargetId { get; init; } = "";
+    public string RelatedId { get; init; } = "";
 
     /// <summary>Now when left out.</summary>
     public DateTimeOffset? OccurredAt { get; init; }
@@ -67,8 +67,8 @@ public sealed record CreateFollowUp : FollowUpFields
 /// <summary>The editable view a merge patch applies to; the target moves only with its record (merge, conversion).</summary>
 public sealed record FollowUpChanges : FollowUpFields
 {
-    public string TargetType { get; init; } = "";
-    public string TargetId { get; init; } = "";
+    public string RelatedType { get; init; } = "";
+    public string RelatedId { get; init; } = "";
     public DateTimeOffset OccurredAt { get; init; }
     public string? OwnerId { get; init; }
     public JsonObject CustomFields { get; init; } = [];

@@ -29,10 +29,10 @@ internal sealed class FollowUpReminders(RecordStore<FollowUp> store, FollowUpTar
         {
             var at = followUp.NextContactAt!.Value;
             var userId = followUp.OwnerId ?? followUp.CreatedBy;
-            var target = targets.Find(followUp.TargetType);
-            var record = target is null ? null : await target.FindAsync(tenantId, followUp.TargetId, cancellationToken);
+            var target = targets.Find(followUp.RelatedType);
+            var record = target is null ? null : await target.FindAsync(tenantId, followUp.RelatedId, cancellationToken);
             var title = record is null ? "Time to follow up" : $"Time to follow up: {target!.DisplayName(record)}";
-            await notifier.NotifyAsync(tenantId, new Notice(userId, Kind, title, Excerpt(followUp.Content), followUp.TargetType, followUp.TargetId),
+            await notifier.NotifyAsync(tenantId, new Notice(userId, Kind, title, Excerpt(followUp.Content), followUp.RelatedType, followUp.RelatedId),
                 $"{Kind}:{followUp.Id}:{FollowUpRecordType.DueValue(at)}", cancellationToken);
             try
             {

@@ -15,8 +15,8 @@ namespace Crm.Functions.FollowUps;
 internal sealed class FollowUpService(RecordStore<FollowUp> store, FollowUpTargets targets, TimeProvider clock)
     : IRecordService<FollowUp, CreateFollowUp>, IRestoreGuard
 {
-    public const string TargetFixed = "followup.target_fixed";
-    public const string TargetDeleted = "followup.target_deleted";
+    public const string RelatedFixed = "followup.related_fixed";
+    public const string RelatedDeleted = "followup.related_deleted";
 
     public RecordStore<FollowUp> Store => store;
 
@@ -24,8 +24,8 @@ internal sealed class FollowUpService(RecordStore<FollowUp> store, FollowUpTarge
 
     public async Task<FollowUp> CreateAsync(Caller caller, CreateFollowUp input, CancellationToken cancellationToken)
     {
-        var target = targets.Get(input.TargetType);
-        if (await targets.VisibleAsync(caller, input.TargetType, input.TargetId, cancellationToken) is Lead { ConvertedTo: { } convertedTo })
+        var target = targets.Get(input.RelatedType);
+        if (await targets.VisibleAsync(caller, input.RelatedType, input.RelatedId, cancellationToken) is Lead { ConvertedTo: { } convertedTo })
         {
             // Its follow-ups moved to the customer at conversion; a new one here would be stranded on a read-only lead.
             throw new ConflictException("lead.converted", $"This lead was converted to customer {convertedTo.CustomerId}; record the follow-up there.");
@@ -35,8 +35,8 @@ internal sealed class FollowUpService(RecordStore<FollowUp> store, FollowUpTarge
         FollowUpRules.Check(input.Content, occurredAt, input.NextContactAt, write.Now);
         var created = await store.CreateAsync(write, new FollowUp
         {
-            TargetType = target.TypeName,
-            TargetId = input.TargetId,
+            RelatedType = target.TypeName,
+            RelatedId = input.RelatedId,
             Channel = input.Channel!.Trim(),
             Content = input.Content.Trim(),
             OccurredAt = occurredAt,
@@ -44,7 +44,7 @@ internal sealed class FollowUpService(RecordStore<FollowUp> store, FollowUpTarge
             OwnerId = input.OwnerId ?? caller.UserId,
             CustomFields = input.CustomFields ?? [],
         }, cancellationToken: cancellationToken);
-        await target.SetLastFollowUpAsync(caller.Write(clock), created.TargetId, last => FollowUpRules.Advanced(last, occurredAt), cancellationToken);
+        await target.SetLastFollowUpAsync(caller.Write(clock), created.RelatedId, last => FollowUpRules.Advanced(last, occurredAt), cancellationToken);
         return created;
     }
 
@@ -57,8 +57,8 @@ internal sealed class FollowUpService(RecordStore<FollowUp> store, FollowUpTarge
             before = current;
             var changes = MergePatch.Apply(new FollowUpChanges
             {
-                TargetType = current.TargetType,
-                TargetId = current.TargetId,
+                RelatedType = current.RelatedType,
+                RelatedId = current.RelatedId,
                 Channel = current.Channel,
                 Content = current.Content,
                 OccurredAt = current.OccurredAt,
@@ -66,12 +66,12 @@ internal sealed class FollowUpService(RecordStore<FollowUp> store, FollowUpTarge
                 OwnerId = current.OwnerId,
                 CustomFields = current.CustomFields,
             }, patch);
-            if (changes.TargetType != current.TargetType || changes.TargetId != current.TargetId)
+            if (changes.RelatedType != current.RelatedType || changes.RelatedId != current.RelatedId)
             {
-                throw new ValidationException("targetId", "A follow-up stays on its record; record a new one on the other record.", TargetFixed);
+                throw new ValidationException("relatedId", "A follow-up stays on its record; record a new one on the other record.", RelatedFixed);
             }
             // Editing needs sight of the record too: a follow-up on a record moved out of the caller's scope is read-only to them.
-            await targets.VisibleAsync(caller, current.TargetType, current.TargetId, cancellationToken);
+            await targets.VisibleAsync(caller, current.RelatedType, current.RelatedId, cancellationToken);
             FollowUpRules.Check(changes.Content, changes.OccurredAt, changes.NextContactAt, write.Now);
             return current with
             {
@@ -101,9 +101,9 @@ internal sealed class FollowUpService(RecordStore<FollowUp> store, FollowUpTarge
     public async Task EnsureCanRestoreAsync(Caller caller, string id, CancellationToken cancellationToken)
     {
         if (await store.FindInBinAsync(caller.TenantId, id, cancellationToken) is { } followUp
-            && (targets.Find(followUp.TargetType) is not { } target || await target.FindAsync(caller.TenantId, followUp.TargetId, cancellationToken) is null))
+            && (targets.Find(followUp.RelatedType) is not { } target || await target.FindAsync(caller.TenantId, followUp.RelatedId, cancellationToken) is null))
         {
-            throw new ConflictException(TargetDeleted, $"The follow-up's {followUp.TargetType} '{followUp.TargetId}' is deleted; restore it first.");
+            throw new ConflictException(RelatedDeleted, $"The follow-up's {followUp.RelatedType} '{followUp.RelatedId}' is deleted; restore it first.");
         }
     }
 
@@ -126,7 +126,7 @@ internal sealed class FollowUpService(RecordStore<FollowUp> store, FollowUpTarge
         foreach (var followUp in moving)
         {
             await store.UpdateAsync(write, followUp.Id, null, f => ValueTask.FromResult(
-                f.TargetType == fromType && f.TargetId == fromId ? f with { TargetType = toType, TargetId = toId } : f), cancellationToken: cancellationToken);
+                f.RelatedType == fromType && f.RelatedId == fromId ? f with { RelatedType = toType, RelatedId = toId } : f), cancellationToken: cancellationToken);
         }
         if (FollowUpRules.Newest(moving) is { } newest)
         {
@@ -135,28 +135,28 @@ internal sealed class FollowUpService(RecordStore<FollowUp> store, FollowUpTarge
         return [.. moving.Select(f => f.Id)];
     }
 
-    /// <summary>Every live follow-up of one record, whoever wrote it: one range of the targetId index.</summary>
+    /// <summary>Every live follow-up of one record, whoever wrote it: one range of the relatedId index.</summary>
     public IAsyncEnumerable<FollowUp> OfRecordAsync(string tenantId, string type, string id, CancellationToken cancellationToken) =>
-        store.ListAllAsync(tenantId, new ListQuery { FieldEquals = [new("targetId", id), new("targetType", type)], Limit = 200 }, cancellationToken);
+        store.ListAllAsync(tenantId, new ListQuery { FieldEquals = [new("relatedId", id), new("relatedType", type)], Limit = 200 }, cancellationToken);
 
     /// <summary>Forward moves only advance (cheap, and safe against a concurrent older write); anything else recomputes.</summary>
     private async Task RefreshTargetAsync(WriteContext write, FollowUp followUp, bool movedLater, CancellationToken cancellationToken)
     {
-        if (targets.Find(followUp.TargetType) is not { } target)
+        if (targets.Find(followUp.RelatedType) is not { } target)
         {
             return;
         }
         if (movedLater)
         {
-            await target.SetLastFollowUpAsync(write, followUp.TargetId, last => FollowUpRules.Advanced(last, followUp.OccurredAt), cancellationToken);
+            await target.SetLastFollowUpAsync(write, followUp.RelatedId, last => FollowUpRules.Advanced(last, followUp.OccurredAt), cancellationToken);
             return;
         }
         var remaining = new List<FollowUp>();
-        await foreach (var f in OfRecordAsync(write.TenantId, followUp.TargetType, followUp.TargetId, cancellationToken))
+        await foreach (var f in OfRecordAsync(write.TenantId, followUp.RelatedType, followUp.RelatedId, cancellationToken))
         {
             remaining.Add(f);
         }
         var newest = FollowUpRules.Newest(remaining);
-        await target.SetLastFollowUpAsync(write, followUp.TargetId, _ => newest, cancellationToken);
+        await target.SetLastFollowUpAsync(write, followUp.RelatedId, _ => newest, cancellationToken);
     }
 }

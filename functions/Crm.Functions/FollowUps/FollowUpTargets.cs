@@ -11,7 +11,7 @@ namespace Crm.Functions.FollowUps;
 /// <summary>A record type follow-ups may be recorded on, with the <c>lastFollowUpAt</c> they keep on it.</summary>
 internal interface IFollowUpTarget
 {
-    /// <summary>Singular, as in <c>targetType</c>: customer.</summary>
+    /// <summary>Singular, as in <c>relatedType</c>: customer.</summary>
     string TypeName { get; }
 
     /// <summary>The permission module and field-rule entity: customers.</summary>
@@ -56,14 +56,14 @@ internal sealed class FollowUpTarget<T>(RecordStore<T> store) : IFollowUpTarget 
 /// <summary>The registered target types, and the visibility rule every follow-up write meets.</summary>
 internal sealed class FollowUpTargets(IEnumerable<IFollowUpTarget> targets, SalesAccess access)
 {
-    public const string UnknownType = "followup.target_type_unknown";
+    public const string UnknownType = "followup.related_type_unknown";
 
     public IReadOnlyList<IFollowUpTarget> All { get; } = [.. targets];
 
     public IFollowUpTarget? Find(string type) => All.FirstOrDefault(t => t.TypeName == type);
 
     public IFollowUpTarget Get(string type) => Find(type)
-        ?? throw new ValidationException("targetType", $"Follow-ups are recorded on: {string.Join(", ", All.Select(t => t.TypeName))}.", UnknownType);
+        ?? throw new ValidationException("relatedType", $"Follow-ups are recorded on: {string.Join(", ", All.Select(t => t.TypeName))}.", UnknownType);
 
     /// <summary>The target as the caller may see it; a record outside their scope answers 404 as if it did not exist.</summary>
     public async Task<IFollowedUp> VisibleAsync(Caller caller, string type, string id, CancellationToken cancellationToken)

@@ -7,6 +7,7 @@ internal sealed class IpRuleRecordType : RecordType<IpRule>
 {
     public override string Name => "ipRule";
     public override string Table => "iprules";
+    public override string Collection => "ip-rules";
     public override string DisplayName(IpRule record) => $"{record.Kind.ToString().ToLowerInvariant()} {record.Cidr}";
 
     public override IEnumerable<UniqueKey> UniqueKeys(IpRule record) =>

@@ -11,6 +11,7 @@ internal sealed class PoolRuleRecordType : RecordType<PoolRule>
 
     public override string Name => "poolRule";
     public override string Table => "poolrules";
+    public override string Collection => "pool-rules";
     public override string DisplayName(PoolRule record) => record.Name;
 
     /// <summary>One rule per department and one for the tenant, so "the most specific rule" is never a tie.</summary>

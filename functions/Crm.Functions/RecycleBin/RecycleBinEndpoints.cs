@@ -14,7 +14,7 @@ internal static class RecycleBinEndpoints
     {
         var group = routes.MapGroup("/api/v1/recycle-bin").WithTags("Recycle bin").RequirePermission(Permissions.RecycleBinManage);
         group.MapGet("/", ListRecycleBin).WithName("ListRecycleBin").WithSummary("Deleted records, most recently deleted first");
-        group.MapPost("/{type}/{id}/restore", RestoreRecord).WithName("RestoreRecord").WithSummary("Restore a deleted record ({type} singular, e.g. department)");
+        group.MapPost("/{type}/{id}/restore", RestoreRecord).WithName("RestoreRecord").WithSummary("Restore a deleted record ({type} singular or plural: department or departments)");
         group.MapDelete("/{type}/{id}", PurgeRecord).WithName("PurgeRecord").WithSummary("Delete a record for good");
         return routes;
     }
@@ -31,12 +31,13 @@ internal static class RecycleBinEndpoints
     {
         var caller = context.Caller();
         var store = Find(registry, type, id);
-        foreach (var guard in guards.Where(g => g.TypeName == type))
+        var typeGuards = guards.Where(g => g.TypeName == store.TypeName).ToList();
+        foreach (var guard in typeGuards)
         {
             await guard.EnsureCanRestoreAsync(caller, id, context.RequestAborted);
         }
         var restored = await store.RestoreAsync(caller.Write(clock), id, context.RequestAborted);
-        foreach (var guard in guards.Where(g => g.TypeName == type))
+        foreach (var guard in typeGuards)
         {
             await guard.OnRestoredAsync(caller, restored, context.RequestAborted);
         }
@@ -52,5 +53,5 @@ internal static class RecycleBinEndpoints
     }
 
     private static IRecordStore Find(RecordTypeRegistry registry, string type, string id) =>
-        registry.Find(type) is { CanDelete: true } store ? store : throw new NotFoundException("recycleBin", id);
+        registry.FindNamed(type) is { CanDelete: true } store ? store : throw new NotFoundException("recycleBin", id);
 }

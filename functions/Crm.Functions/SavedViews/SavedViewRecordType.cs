@@ -11,6 +11,7 @@ internal sealed class SavedViewRecordType : RecordType<SavedView>
 
     public override string Name => "savedView";
     public override string Table => "savedviews";
+    public override string Collection => "saved-views";
     public override string DisplayName(SavedView record) => record.Name;
 
     /// <summary>An author names each of their views of one record type differently; colleagues may reuse the name.</summary>

@@ -217,13 +217,13 @@ internal sealed class DemoCompany(AccessDirectory access, RecordGuard guard, Dep
     }
 
     /// <summary>A follow-up some days ago; every other one asks for a next contact in the coming days, which becomes a reminder.</summary>
-    private async Task FollowUpAsync(Caller seller, string targetType, string targetId, Random random, CancellationToken cancellationToken)
+    private async Task FollowUpAsync(Caller seller, string relatedType, string relatedId, Random random, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         await RecordOperations<FollowUp, CreateFollowUp, FollowUpService>.CreateAsync(seller, followUps, guard, new CreateFollowUp
         {
-            TargetType = targetType,
-            TargetId = targetId,
+            RelatedType = relatedType,
+            RelatedId = relatedId,
             Channel = Channels[random.Next(Channels.Length)],
             Content = Notes[random.Next(Notes.Length)],
             OccurredAt = now.AddDays(-random.Next(1, 20)).AddHours(-random.Next(8)),

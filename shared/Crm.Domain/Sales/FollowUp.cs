@@ -11,8 +11,8 @@ namespace Crm.Domain.Sales;
 public sealed record FollowUp : OwnedRecord
 {
     /// <summary>Singular record type, as in <c>relatedType</c>: customer, contact, opportunity, lead.</summary>
-    public string TargetType { get; init; } = "";
-    public string TargetId { get; init; } = "";
+    public string RelatedType { get; init; } = "";
+    public string RelatedId { get; init; } = "";
 
     [DictionaryField(DataDictionaries.FollowUpChannel)]
     public string? Channel { get; init; }

@@ -13,6 +13,7 @@ public interface IRecordStore
 {
     string TypeName { get; }
     string TableName { get; }
+    string Collection { get; }
     bool CanDelete { get; }
 
     /// <summary>Whether the records have an owner and a team, so data scope applies to them.</summary>
@@ -60,6 +61,7 @@ public sealed partial class RecordStore<T>(TableServiceClient service, StorageOp
     public RecordType<T> Type => type;
     public string TypeName => type.Name;
     public string TableName => type.Table;
+    public string Collection => type.Collection;
     public bool CanDelete => type.CanDelete;
     public bool IsOwned { get; } = typeof(IOwnedRecord).IsAssignableFrom(typeof(T));
     public TableClient Table { get; } = service.GetTableClient(options.Table(type.Table));

@@ -24,8 +24,11 @@ public abstract class RecordType<T> where T : RecordBase
     /// <summary>Singular, as in <c>relatedType</c>: "department".</summary>
     public abstract string Name { get; }
 
-    /// <summary>Plural table and route name: "departments".</summary>
+    /// <summary>Plural table name: "departments".</summary>
     public abstract string Table { get; }
+
+    /// <summary>The plural as the record's URLs spell it ("ip-rules"); the recycle bin accepts it beside <see cref="Name"/>.</summary>
+    public virtual string Collection => Table;
 
     /// <summary>What the recycle bin, audit log and name sort show.</summary>
     public abstract string DisplayName(T record);

@@ -10,6 +10,8 @@ public sealed class RecycleBin(RecordTypeRegistry registry)
 {
     public async Task<Page<RecycleBinEntry>> ListAsync(string tenantId, string? type, int limit, string? cursor, CancellationToken cancellationToken)
     {
+        // The filter names a type as the restore URL does: singular or plural.
+        type = type is null ? null : registry.FindNamed(type)?.TypeName ?? type;
         var stores = registry.Stores.Where(s => s.CanDelete && (type is null || s.TypeName == type)).ToList();
         if (stores.Count == 0)
         {

@@ -61,7 +61,7 @@ public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
         // An opportunity of that customer, so the stage, won and lost actions are tried.
         await owner.Admin.PostJsonAsync("/api/v1/opportunities", new { customerId = customer.Id(), name = "Secret deal " + Api.Stamp() }, HttpStatusCode.Created);
         // A follow-up on the customer, and a notification of the owner's admin (not a record: a user's own list).
-        var followUp = await owner.Admin.PostJsonAsync("/api/v1/followups", new { targetType = "customer", targetId = customer.Id(), channel = "phone", content = "Secret call " + Api.Stamp() }, HttpStatusCode.Created);
+        var followUp = await owner.Admin.PostJsonAsync("/api/v1/followups", new { relatedType = "customer", relatedId = customer.Id(), channel = "phone", content = "Secret call " + Api.Stamp() }, HttpStatusCode.Created);
         await app.Service<INotifier>().NotifyAsync(owner.Id, new Notice(owner.AdminUserId, "test.secret", "Secret notice"), "secret:" + followUp.Id(), CancellationToken.None);
         // A customer in the public pool (so the pool's read is tried), a pool rule and a saved view.
         var pooled = await owner.Admin.PostJsonAsync("/api/v1/customers", new { name = "Secret pooled " + Api.Stamp() }, HttpStatusCode.Created);

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using Crm.ApiTests.Infrastructure;
+using Crm.Storage.Records;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Crm.ApiTests.RecycleBin;
 
@@ -174,7 +177,7 @@ public sealed class RecycleBinApiTests(CrmApp app) : IClassFixture<CrmApp>
 
     [Theory]
     [InlineData("user")]
-    [InlineData("departments")]
+    [InlineData("customers")]
     [InlineData("nothing")]
     public async Task RestoreOfUnknownTypeIsNotFound(string type)
     {
@@ -184,6 +187,41 @@ public sealed class RecycleBinApiTests(CrmApp app) : IClassFixture<CrmApp>
         var response = await RestoreAsync(tenant, department.Id(), type);
         await response.ExpectAsync(HttpStatusCode.NotFound);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task TypeMayBeSingularOrPluralAsInTheRecordsUrls()
+    {
+        var tenant = await app.NewTenantAsync();
+        var restored = await tenant.CreateDepartmentAsync("Plural Restore");
+        var purged = await tenant.CreateDepartmentAsync("Plural Purge");
+        var view = await tenant.Admin.PostJsonAsync("/api/v1/saved-views", new { entityType = "customers", name = "Binned view" }, HttpStatusCode.Created);
+        await DeleteAsync(tenant, restored.Id());
+        await DeleteAsync(tenant, purged.Id());
+        await (await tenant.Admin.DeleteAsync($"/api/v1/saved-views/{view.Id()}")).ExpectAsync(HttpStatusCode.NoContent);
+
+        Assert.Equal(2, (await tenant.Admin.ListAllAsync("/api/v1/recycle-bin?type=departments")).Count);
+        Assert.Equal([view.Id()], (await tenant.Admin.ListAllAsync("/api/v1/recycle-bin?type=saved-views")).Select(e => e.Id()));
+        Assert.Equal([view.Id()], (await tenant.Admin.ListAllAsync("/api/v1/recycle-bin?type=savedView")).Select(e => e.Id()));
+        await (await RestoreAsync(tenant, restored.Id(), "departments")).ExpectAsync(HttpStatusCode.OK);
+        await (await PurgeAsync(tenant, purged.Id(), "departments")).ExpectAsync(HttpStatusCode.NoContent);
+        await (await RestoreAsync(tenant, view.Id(), "saved-views")).ExpectAsync(HttpStatusCode.OK);
+
+        await tenant.Admin.GetJsonAsync($"/api/v1/departments/{restored.Id()}");
+        await tenant.Admin.GetJsonAsync($"/api/v1/saved-views/{view.Id()}");
+        Assert.Empty((await tenant.Admin.GetJsonAsync("/api/v1/recycle-bin")).Items());
+    }
+
+    [Fact]
+    public void EveryDeletableTypesPluralIsTheCollectionItsRoutesUse()
+    {
+        var routes = app.Services.GetServices<EndpointDataSource>().SelectMany(s => s.Endpoints).OfType<RouteEndpoint>()
+            .Select(e => "/" + e.RoutePattern.RawText?.TrimStart('/')).ToList();
+        var stores = app.Services.GetRequiredService<RecordTypeRegistry>().Stores.Where(s => s.CanDelete).ToList();
+        Assert.NotEmpty(stores);
+        // Dictionary items live under their dictionary (/dictionaries/{name}/items): no collection of their own.
+        Assert.All(stores.Where(s => s.TypeName != "dictionaryItem"),
+            s => Assert.Contains(routes, r => r.StartsWith($"/api/v1/{s.Collection}", StringComparison.Ordinal)));
     }
 
     [Fact]

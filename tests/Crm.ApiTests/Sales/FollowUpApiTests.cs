@@ -19,7 +19,7 @@ public sealed class FollowUpApiTests(CrmApp app) : IClassFixture<CrmApp>
         var tenant = await app.NewTenantAsync();
         var customer = await tenant.Admin.CreateCustomerAsync(SalesSetup.Unique("Acme"));
         var t1 = Minutes(-60);
-        var response = await tenant.Admin.PostAsJsonAsync("/api/v1/followups", new { targetType = "customer", targetId = customer.Id(), channel = "visit", content = "  Visited the plant  ", occurredAt = t1 });
+        var response = await tenant.Admin.PostAsJsonAsync("/api/v1/followups", new { relatedType = "customer", relatedId = customer.Id(), channel = "visit", content = "  Visited the plant  ", occurredAt = t1 });
         var first = await response.ExpectAsync(HttpStatusCode.Created);
         Assert.EndsWith($"/api/v1/followups/{first.Id()}", response.Headers.Location!.ToString());
         Assert.Equal($"\"{first.Str("version")}\"", response.Headers.ETag!.Tag);
@@ -36,9 +36,9 @@ public sealed class FollowUpApiTests(CrmApp app) : IClassFixture<CrmApp>
 
         var other = await tenant.Admin.CreateCustomerAsync(SalesSetup.Unique("Other"));
         await tenant.Admin.CreateFollowUpAsync(other.Id());
-        var listed = await tenant.Admin.ListAllAsync($"/api/v1/followups?targetType=customer&targetId={customer.Id()}");
+        var listed = await tenant.Admin.ListAllAsync($"/api/v1/followups?relatedType=customer&relatedId={customer.Id()}");
         Assert.Equal(3, listed.Count);
-        Assert.All(listed, f => Assert.Equal(customer.Id(), f.Str("targetId")));
+        Assert.All(listed, f => Assert.Equal(customer.Id(), f.Str("relatedId")));
 
         // Deleting the newest falls back to the newest left; the change is audited as a follow-up.
         await (await tenant.Admin.DeleteAsync($"/api/v1/followups/{newest.Id()}", null)).ExpectAsync(HttpStatusCode.NoContent);
@@ -70,8 +70,8 @@ public sealed class FollowUpApiTests(CrmApp app) : IClassFixture<CrmApp>
         var contact = await tenant.Admin.CreateContactAsync(customer.Id(), "Li Lei");
         var deal = await tenant.Admin.PostJsonAsync("/api/v1/opportunities", new { customerId = customer.Id(), name = "Deal" }, HttpStatusCode.Created);
         var at = Minutes(-15);
-        await tenant.Admin.CreateFollowUpAsync(contact.Id(), targetType: "contact", occurredAt: at);
-        await tenant.Admin.CreateFollowUpAsync(deal.Id(), targetType: "opportunity", channel: "meeting", occurredAt: at.AddMinutes(1));
+        await tenant.Admin.CreateFollowUpAsync(contact.Id(), relatedType: "contact", occurredAt: at);
+        await tenant.Admin.CreateFollowUpAsync(deal.Id(), relatedType: "opportunity", channel: "meeting", occurredAt: at.AddMinutes(1));
         Assert.Equal(at, LastFollowUpAt(await tenant.Admin.GetJsonAsync($"/api/v1/contacts/{contact.Id()}")));
         Assert.Equal(at.AddMinutes(1), LastFollowUpAt(await tenant.Admin.GetJsonAsync($"/api/v1/opportunities/{deal.Id()}")));
         Assert.Null(LastFollowUpAt(await tenant.Admin.GetJsonAsync($"/api/v1/customers/{customer.Id()}")));
@@ -87,22 +87,26 @@ public sealed class FollowUpApiTests(CrmApp app) : IClassFixture<CrmApp>
         async Task Refused(object body, string code, HttpStatusCode status = HttpStatusCode.BadRequest) =>
             await (await tenant.Admin.PostAsJsonAsync("/api/v1/followups", body)).ExpectProblemAsync(status, code);
         var id = customer.Id();
-        await Refused(new { targetType = "customer", targetId = id, channel = "phone" }, "validation.failed");
-        await Refused(new { targetType = "customer", targetId = id, channel = "phone", content = "   " }, "validation.failed");
-        await Refused(new { targetType = "customer", targetId = id, channel = "phone", content = new string('x', 4001) }, "validation.failed");
-        await Refused(new { targetType = "customer", targetId = id, channel = "pigeon", content = "Hi" }, "dictionary.value_unknown");
-        await Refused(new { targetType = "customer", targetId = id, channel = "phone", content = "Hi", occurredAt = Minutes(60) }, "followup.occurred_in_future");
-        await Refused(new { targetType = "customer", targetId = id, channel = "phone", content = "Hi", occurredAt = Minutes(-10), nextContactAt = Minutes(-20) },
+        await Refused(new { relatedType = "customer", relatedId = id, channel = "phone" }, "validation.failed");
+        await Refused(new { relatedType = "customer", relatedId = id, channel = "phone", content = "   " }, "validation.failed");
+        await Refused(new { relatedType = "customer", relatedId = id, channel = "phone", content = new string('x', 4001) }, "validation.failed");
+        await Refused(new { relatedType = "customer", relatedId = id, channel = "pigeon", content = "Hi" }, "dictionary.value_unknown");
+        await Refused(new { relatedType = "customer", relatedId = id, channel = "phone", content = "Hi", occurredAt = Minutes(60) }, "followup.occurred_in_future");
+        await Refused(new { relatedType = "customer", relatedId = id, channel = "phone", content = "Hi", occurredAt = Minutes(-10), nextContactAt = Minutes(-20) },
             "followup.next_contact_not_after_occurred");
-        await Refused(new { targetType = "invoice", targetId = id, channel = "phone", content = "Hi" }, "followup.target_type_unknown");
-        await Refused(new { targetType = "customer", targetId = "01aaaaaaaaaaaaaaaaaaaaaaaa", channel = "phone", content = "Hi" }, "customer.not_found", HttpStatusCode.NotFound);
+        await Refused(new { relatedType = "invoice", relatedId = id, channel = "phone", content = "Hi" }, "followup.related_type_unknown");
+        // One name for links to a record of any type (API.md): the old targetType/targetId pair is an unknown field.
+        var oldNames = await (await tenant.Admin.PostAsJsonAsync("/api/v1/followups", new { targetType = "customer", targetId = id, channel = "phone", content = "Hi" }))
+            .ExpectProblemAsync(HttpStatusCode.BadRequest, "validation.failed");
+        Assert.Contains("targetType", oldNames.ErrorFields());
+        await Refused(new { relatedType = "customer", relatedId = "01aaaaaaaaaaaaaaaaaaaaaaaa", channel = "phone", content = "Hi" }, "customer.not_found", HttpStatusCode.NotFound);
         Assert.Empty((await tenant.Admin.GetJsonAsync("/api/v1/followups")).Items());
         Assert.Null(LastFollowUpAt(await tenant.Admin.GetJsonAsync($"/api/v1/customers/{id}")));
 
         // A small clock skew is accepted; a follow-up stays on its record.
         var followUp = await tenant.Admin.CreateFollowUpAsync(id, occurredAt: Minutes(2));
         var other = await tenant.Admin.CreateCustomerAsync(SalesSetup.Unique("Other"));
-        await (await tenant.Admin.PatchJsonAsync($"/api/v1/followups/{followUp.Id()}", new { targetId = other.Id() })).ExpectProblemAsync(HttpStatusCode.BadRequest, "followup.target_fixed");
+        await (await tenant.Admin.PatchJsonAsync($"/api/v1/followups/{followUp.Id()}", new { relatedId = other.Id() })).ExpectProblemAsync(HttpStatusCode.BadRequest, "followup.related_fixed");
         await (await tenant.Admin.PatchJsonAsync($"/api/v1/followups/{followUp.Id()}", new { nextContactAt = Minutes(-60) }))
             .ExpectProblemAsync(HttpStatusCode.BadRequest, "followup.next_contact_not_after_occurred");
         await (await tenant.Admin.PatchJsonAsync($"/api/v1/followups/{followUp.Id()}", new { content = "Changed" }, "\"stale\"")).ExpectAsync(HttpStatusCode.PreconditionFailed);
@@ -117,10 +121,10 @@ public sealed class FollowUpApiTests(CrmApp app) : IClassFixture<CrmApp>
         var bobs = await bob.CreateCustomerAsync(SalesSetup.Unique("Bob's"));
         await bob.CreateFollowUpAsync(bobs.Id(), "Bob's call");
 
-        await (await alice.PostAsJsonAsync("/api/v1/followups", new { targetType = "customer", targetId = bobs.Id(), channel = "phone", content = "Sneaky" }))
+        await (await alice.PostAsJsonAsync("/api/v1/followups", new { relatedType = "customer", relatedId = bobs.Id(), channel = "phone", content = "Sneaky" }))
             .ExpectProblemAsync(HttpStatusCode.NotFound, "customer.not_found");
         await (await alice.GetAsync($"/api/v1/customers/{bobs.Id()}/timeline")).ExpectProblemAsync(HttpStatusCode.NotFound, "customer.not_found");
-        Assert.Empty((await alice.GetJsonAsync($"/api/v1/followups?targetId={bobs.Id()}")).Items());
+        Assert.Empty((await alice.GetJsonAsync($"/api/v1/followups?relatedId={bobs.Id()}")).Items());
 
         await bob.PostJsonAsync($"/api/v1/customers/{bobs.Id()}/team", new { userId = aliceId, access = "read" }, HttpStatusCode.OK);
         var hers = await alice.CreateFollowUpAsync(bobs.Id(), "Helping Bob");
@@ -159,15 +163,15 @@ public sealed class FollowUpApiTests(CrmApp app) : IClassFixture<CrmApp>
 
         // A follow-up cannot come back to a binned record, nor be recorded on one.
         await (await tenant.Admin.PostAsJsonAsync($"/api/v1/recycle-bin/followup/{binned.Id()}/restore", new { }))
-            .ExpectProblemAsync(HttpStatusCode.Conflict, "followup.target_deleted");
-        await (await tenant.Admin.PostAsJsonAsync("/api/v1/followups", new { targetType = "customer", targetId = customer.Id(), channel = "phone", content = "Hi" }))
+            .ExpectProblemAsync(HttpStatusCode.Conflict, "followup.related_deleted");
+        await (await tenant.Admin.PostAsJsonAsync("/api/v1/followups", new { relatedType = "customer", relatedId = customer.Id(), channel = "phone", content = "Hi" }))
             .ExpectProblemAsync(HttpStatusCode.NotFound, "customer.not_found");
 
         await tenant.Admin.PostJsonAsync($"/api/v1/recycle-bin/customer/{customer.Id()}/restore", new { }, HttpStatusCode.OK);
-        Assert.Equal([kept.Id()], (await tenant.Admin.GetJsonAsync($"/api/v1/followups?targetId={customer.Id()}")).Ids());
+        Assert.Equal([kept.Id()], (await tenant.Admin.GetJsonAsync($"/api/v1/followups?relatedId={customer.Id()}")).Ids());
         Assert.Equal(at, LastFollowUpAt(await tenant.Admin.GetJsonAsync($"/api/v1/customers/{customer.Id()}")));
         await tenant.Admin.PostJsonAsync($"/api/v1/recycle-bin/followup/{binned.Id()}/restore", new { }, HttpStatusCode.OK);
-        Assert.Equal(2, (await tenant.Admin.GetJsonAsync($"/api/v1/followups?targetId={customer.Id()}")).Items().Count);
+        Assert.Equal(2, (await tenant.Admin.GetJsonAsync($"/api/v1/followups?relatedId={customer.Id()}")).Items().Count);
     }
 
     [Fact]
@@ -183,8 +187,8 @@ public sealed class FollowUpApiTests(CrmApp app) : IClassFixture<CrmApp>
         var result = await tenant.Admin.PostJsonAsync("/api/v1/customers/merge", new { targetId = target.Id(), sourceIds = new[] { source.Id() } }, HttpStatusCode.OK);
         Assert.Equal([onSource.Id()], result.GetProperty("movedFollowUpIds").EnumerateArray().Select(e => e.GetString()));
         var moved = await tenant.Admin.GetJsonAsync($"/api/v1/followups/{onSource.Id()}");
-        Assert.Equal(target.Id(), moved.Str("targetId"));
-        Assert.Equal(new[] { onSource.Id(), onTarget.Id() }.Order(), (await tenant.Admin.GetJsonAsync($"/api/v1/followups?targetId={target.Id()}")).Ids().Order());
+        Assert.Equal(target.Id(), moved.Str("relatedId"));
+        Assert.Equal(new[] { onSource.Id(), onTarget.Id() }.Order(), (await tenant.Admin.GetJsonAsync($"/api/v1/followups?relatedId={target.Id()}")).Ids().Order());
         Assert.Equal(at, LastFollowUpAt(await tenant.Admin.GetJsonAsync($"/api/v1/customers/{target.Id()}")));
         var trail = await tenant.Admin.ListAllAsync($"/api/v1/audit-logs?recordId={onSource.Id()}");
         Assert.Equal("merged", trail[0].Str("activity"));

@@ -76,9 +76,9 @@ public sealed class LeadConversionTests(CrmApp app) : IClassFixture<CrmApp>
         Assert.Equal(converted.GetProperty("convertedTo").Str("customerId"), again.GetProperty("convertedTo").Str("customerId"));
         await (await tenant.Admin.PatchJsonAsync($"/api/v1/leads/{lead.Id()}", new { remark = "late edit" })).ExpectProblemAsync(HttpStatusCode.Conflict, "lead.converted");
         // New follow-ups go on the customer it became, where the lead's earlier ones went.
-        await (await tenant.Admin.PostAsJsonAsync("/api/v1/followups", new { targetType = "lead", targetId = lead.Id(), channel = "phone", content = "late call" }))
+        await (await tenant.Admin.PostAsJsonAsync("/api/v1/followups", new { relatedType = "lead", relatedId = lead.Id(), channel = "phone", content = "late call" }))
             .ExpectProblemAsync(HttpStatusCode.Conflict, "lead.converted");
-        Assert.Empty((await tenant.Admin.GetJsonAsync($"/api/v1/followups?targetType=lead&targetId={lead.Id()}")).Items());
+        Assert.Empty((await tenant.Admin.GetJsonAsync($"/api/v1/followups?relatedType=lead&relatedId={lead.Id()}")).Items());
         Assert.Single(await tenant.Admin.ListAllAsync($"/api/v1/customers?q={Uri.EscapeDataString(lead.Str("company"))}"));
 
         await (await tenant.Admin.DeleteAsync($"/api/v1/leads/{lead.Id()}", null)).ExpectAsync(HttpStatusCode.NoContent);

@@ -28,7 +28,7 @@ public sealed class SalesScenarioTests(CrmApp app) : IClassFixture<CrmApp>
 
         // 1. Alice's lead, followed up at the fair, becomes a customer, a contact and an opportunity.
         var lead = await alice.CreateLeadAsync("Wang Lei", company: SalesSetup.Unique("Jinding Machinery"), mobile: "13900001111", source: "exhibition");
-        await alice.CreateFollowUpAsync(lead.Id(), "Met at the fair; wants a pilot", targetType: "lead", channel: "visit");
+        await alice.CreateFollowUpAsync(lead.Id(), "Met at the fair; wants a pilot", relatedType: "lead", channel: "visit");
         var converted = await alice.PostJsonAsync($"/api/v1/leads/{lead.Id()}/convert",
             new { createOpportunity = new { name = "Pilot", amount = 120000, currency = "CNY" } }, HttpStatusCode.OK);
         var customerId = converted.GetProperty("convertedTo").Str("customerId");

@@ -32,9 +32,9 @@ public static class SalesSetup
     public static readonly string[] FollowUpRepRights =
         [.. RepRights, "opportunities.view", "followups.view", "followups.create", "followups.edit", "followups.delete"];
 
-    public static async Task<JsonElement> CreateFollowUpAsync(this HttpClient client, string targetId, string content = "Called about the order",
-        string targetType = "customer", string channel = "phone", DateTimeOffset? occurredAt = null, DateTimeOffset? nextContactAt = null) =>
-        await client.PostJsonAsync("/api/v1/followups", new { targetType, targetId, channel, content, occurredAt, nextContactAt }, HttpStatusCode.Created);
+    public static async Task<JsonElement> CreateFollowUpAsync(this HttpClient client, string relatedId, string content = "Called about the order",
+        string relatedType = "customer", string channel = "phone", DateTimeOffset? occurredAt = null, DateTimeOffset? nextContactAt = null) =>
+        await client.PostJsonAsync("/api/v1/followups", new { relatedType, relatedId, channel, content, occurredAt, nextContactAt }, HttpStatusCode.Created);
 
     /// <summary>Everything a rep does with leads, and the rights a conversion needs on what it makes.</summary>
     public static readonly string[] LeadRights =

@@ -78,7 +78,7 @@ public sealed class TimelineTests(CrmApp app) : IClassFixture<CrmApp>
         var customer = await tenant.Admin.CreateCustomerAsync(SalesSetup.Unique("Acme"));
         var deal = await tenant.Admin.PostJsonAsync("/api/v1/opportunities", new { customerId = customer.Id(), name = "Deal" }, HttpStatusCode.Created);
         await tenant.Admin.PostJsonAsync($"/api/v1/opportunities/{deal.Id()}/stage", new { stageKey = "proposal" }, HttpStatusCode.OK);
-        await tenant.Admin.CreateFollowUpAsync(deal.Id(), "Sent the proposal", targetType: "opportunity", channel: "email");
+        await tenant.Admin.CreateFollowUpAsync(deal.Id(), "Sent the proposal", relatedType: "opportunity", channel: "email");
         var kinds = (await tenant.Admin.GetJsonAsync($"/api/v1/opportunities/{deal.Id()}/timeline")).Items().Select(i => i.Str("kind"));
         Assert.Equal(["followup", "stageChanged", "created"], kinds);
 
