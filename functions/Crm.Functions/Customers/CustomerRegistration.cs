@@ -17,6 +17,7 @@ internal static class CustomerRegistration
         services.AddSingleton<IRestoreGuard>(sp => sp.GetRequiredService<ContactService>());
         services.AddSingleton<OwnerTransfer>();
         services.AddSingleton<CustomerTransfer>();
+        services.AddSingleton<CustomerCascade>();
         services.AddSingleton<CustomerMerge>();
         services.AddSingleton<DuplicateCheck>();
         services.AddSingleton<IApiFeature, CustomerActions>();

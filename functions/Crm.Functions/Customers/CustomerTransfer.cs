@@ -2,9 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Crm.Domain.Access;
 using Crm.Domain.Common;
 using Crm.Domain.Sales;
-using Crm.Functions.Contacts;
 using Crm.Functions.Hosting;
-using Crm.Functions.Opportunities;
 using Crm.Functions.Records;
 using Crm.Storage.Records;
 using ValidationException = Crm.Domain.Common.ValidationException;
@@ -26,7 +24,7 @@ public sealed record TransferCustomers(
 /// item: the caller's <c>customers.transfer</c> scope must cover the current owner, and a locked customer
 /// stays put. Each change is an update of <c>ownerId</c>: audited and in the change feed.
 /// </summary>
-internal sealed class CustomerTransfer(CustomerService customers, ContactService contacts, OpportunityService opportunities, RecordGuard guard, OwnerTransfer transfers, TimeProvider clock)
+internal sealed class CustomerTransfer(CustomerService customers, CustomerCascade cascade, RecordGuard guard, OwnerTransfer transfers, TimeProvider clock)
 {
     public const string Action = "transfer";
     public static readonly IReadOnlySet<string> Cascades = new HashSet<string>(["contacts", "opportunities"], StringComparer.Ordinal);
@@ -43,23 +41,9 @@ internal sealed class CustomerTransfer(CustomerService customers, ContactService
         return await Batch.RunAsync(new BatchRequest<string>(input.Ids!), context, async (id, index) =>
         {
             var moved = await TransferOneAsync(caller, id, input.OwnerId!, input.KeepOldOwnerAsMember, context.RequestAborted);
-            if (cascadeContacts)
-            {
-                // After the customer, and idempotent: a retry of a half-done transfer moves the rest.
-                await foreach (var contact in contacts.OfCustomerAsync(caller.TenantId, id, context.RequestAborted))
-                {
-                    await contacts.Store.UpdateAsync(caller.Write(clock).As(Activities.Transferred), contact.Id, null,
-                        c => ValueTask.FromResult(Ownership.Transferred(c, input.OwnerId!, input.KeepOldOwnerAsMember)), cancellationToken: context.RequestAborted);
-                }
-            }
-            if (cascadeOpportunities)
-            {
-                await foreach (var opportunity in opportunities.OfCustomerAsync(caller.TenantId, id, context.RequestAborted))
-                {
-                    await opportunities.Store.UpdateAsync(caller.Write(clock).As(Activities.Transferred), opportunity.Id, null,
-                        o => ValueTask.FromResult(Ownership.Transferred(o, input.OwnerId!, input.KeepOldOwnerAsMember)), cancellationToken: context.RequestAborted);
-                }
-            }
+            // After the customer: a retry of a half-done transfer moves the rest.
+            await cascade.TransferAsync(caller.Write(clock).As(Activities.Transferred), id, input.OwnerId!, input.KeepOldOwnerAsMember,
+                cascadeContacts, cascadeOpportunities, context.RequestAborted);
             return new BatchResult(index, 200, moved.Id, RecordShape.Of(caller, customers.Store.TableName, moved));
         });
     }

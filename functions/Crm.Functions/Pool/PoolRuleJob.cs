@@ -1,6 +1,7 @@
 using Crm.Domain.Common;
 using Crm.Domain.Sales;
 using Crm.Functions.Access;
+using Crm.Functions.Customers;
 using Crm.Functions.Notifications;
 using Crm.Functions.Tenants;
 using Crm.Storage.Records;
@@ -16,9 +17,12 @@ public sealed record PoolRuleRun(int Returned, int Warned);
 /// Applies the pool rules once a day (also <c>run-job pool-rules</c>): due customers go back to the pool
 /// (<c>reclaimed</c>, the rule's id on the record), owners of customers due within a rule's warning window
 /// are told. Idempotent and crash-safe: a returned customer has no owner, so a rerun skips it, and each
-/// warning's dedupe key (customer, rule, due date) lets the notifier deliver it once.
+/// warning's dedupe key (customer, rule, due date) lets the notifier deliver it once. The contacts and open
+/// opportunities of a returned customer go to the pool with it; for customers pooled in the last
+/// <see cref="SettleDays"/> days each run finishes that cascade where a crash (of a run, or of a release
+/// nobody repeated) left it half-done, which costs two index reads per such customer and writes nothing otherwise.
 /// </summary>
-internal sealed class PoolRuleJob(RecordStore<Customer> customers, RecordStore<Opportunity> opportunities, PoolRuleService rules,
+internal sealed class PoolRuleJob(RecordStore<Customer> customers, RecordStore<Opportunity> opportunities, CustomerCascade cascade, PoolRuleService rules,
     AccessDirectory directory, TenantStore tenants, IServiceProvider services, TimeProvider clock, ILogger<PoolRuleJob> logger) : ITimerJob
 {
     public const string Name = "pool-rules";
@@ -26,6 +30,8 @@ internal sealed class PoolRuleJob(RecordStore<Customer> customers, RecordStore<O
 
     /// <summary>A customer changed while being returned is judged again on its fresh state this often.</summary>
     private const int Retries = 3;
+
+    public const int SettleDays = 7;
 
     public async Task RunAsync(TimerJobContext context, CancellationToken cancellationToken)
     {
@@ -55,6 +61,11 @@ internal sealed class PoolRuleJob(RecordStore<Customer> customers, RecordStore<O
         // Every customer, page by page in creation order: record keys never move when a customer changes.
         await foreach (var customer in customers.ListAllAsync(tenantId, new ListQuery { Sort = "createdAt", Limit = 200 }, cancellationToken))
         {
+            if (customer.OwnerId is null && customer.PooledAt >= now.AddDays(-SettleDays))
+            {
+                var settle = new WriteContext(tenantId, TenantProvisioning.SystemActor, null, now).As(customer.PoolRuleId is null ? Activities.Released : Activities.Reclaimed);
+                await cascade.ToPoolAsync(settle, customer.Id, cancellationToken);
+            }
             if (customer.OwnerId is not { } ownerId || PoolRules.RuleFor(ownerId, org, all) is not { } rule)
             {
                 continue;
@@ -103,6 +114,7 @@ internal sealed class PoolRuleJob(RecordStore<Customer> customers, RecordStore<O
             {
                 await customers.UpdateAsync(write, current.Id, current.Version,
                     c => ValueTask.FromResult(PoolRules.ToPool(c, now, $"Pool rule '{rule.Name}': {verdict.Reason}", rule.Id)), cancellationToken: cancellationToken);
+                await cascade.ToPoolAsync(write, current.Id, cancellationToken);
                 return true;
             }
             catch (PreconditionFailedException)

@@ -25,9 +25,10 @@ public sealed record ReleaseCustomer([property: StringLength(500)] string? Reaso
 /// them, within the tenant's cap and cool-down; a manager assigns them; an owner (or whoever's edit scope
 /// covers the owner) releases one. Every move is one versioned write of <c>ownerId</c>, named by its
 /// activity, so it is audited, in the change feed and on the timeline, and two claims of one customer
-/// cannot both win.
+/// cannot both win. The customer's contacts and open opportunities follow each move (<see cref="CustomerCascade"/>);
+/// a repeated move answers its 409 as before but first finishes the cascade of one that stopped half-way.
 /// </summary>
-internal sealed class PublicPool(RecordStore<Customer> customers, AccessDirectory directory, SalesAccess access, RecordGuard guard,
+internal sealed class PublicPool(RecordStore<Customer> customers, CustomerCascade cascade, AccessDirectory directory, SalesAccess access, RecordGuard guard,
     TenantStore tenants, TimeProvider clock)
 {
     public const string AlreadyClaimed = "pool.already_claimed";
@@ -101,6 +102,13 @@ internal sealed class PublicPool(RecordStore<Customer> customers, AccessDirector
         for (var attempt = 0; ; attempt++)
         {
             var current = await customers.GetAsync(caller.TenantId, id, cancellationToken);
+            var write = caller.Write(clock).As(Activities.Released);
+            // A repeat by whoever could release it (the former owner no longer sees it) finishes a release that stopped half-way.
+            if (current is { OwnerId: null, PreviousOwnerId: { } previous } && await MayReleaseAsync(caller, previous, cancellationToken))
+            {
+                await cascade.ToPoolAsync(write, id, cancellationToken);
+                throw new ConflictException(AlreadyInPool, $"The customer '{id}' is already in the public pool.");
+            }
             await guard.EnsureAsync(caller, customers.TypeName, Module, Permissions.Actions.View, current, cancellationToken);
             if (current.OwnerId is not { } owner)
             {
@@ -110,9 +118,10 @@ internal sealed class PublicPool(RecordStore<Customer> customers, AccessDirector
             CustomerLocks.EnsureUnlocked(current);
             try
             {
-                var write = caller.Write(clock).As(Activities.Released);
-                return await customers.UpdateAsync(write, id, ifMatch ?? current.Version,
+                var released = await customers.UpdateAsync(write, id, ifMatch ?? current.Version,
                     c => ValueTask.FromResult(PoolRules.ToPool(c, write.Now, reason, null)), cancellationToken: cancellationToken);
+                await cascade.ToPoolAsync(write, id, cancellationToken);
+                return released;
             }
             catch (PreconditionFailedException) when (ifMatch is null)
             {
@@ -124,17 +133,17 @@ internal sealed class PublicPool(RecordStore<Customer> customers, AccessDirector
     /// <summary>The owner, or someone whose <c>customers.edit</c> scope covers the owner; a team seat is not enough.</summary>
     private async Task EnsureMayReleaseAsync(Caller caller, string ownerId, CancellationToken cancellationToken)
     {
-        var permission = $"{Module}.{Permissions.Actions.Edit}";
-        if (caller.UserId == ownerId || caller.IsSuperAdmin)
+        if (!await MayReleaseAsync(caller, ownerId, cancellationToken))
         {
-            return;
-        }
-        var org = await directory.OrgChartAsync(caller.TenantId, cancellationToken);
-        if (!org.CoversAny(caller.UserId, caller.Access.ScopesFor(permission), ownerId))
-        {
-            throw new ForbiddenException(RecordGuard.OutOfScope, $"Only the owner, or someone whose '{permission}' reaches the owner, releases this customer.");
+            throw new ForbiddenException(RecordGuard.OutOfScope, $"Only the owner, or someone whose '{EditPermission}' reaches the owner, releases this customer.");
         }
     }
+
+    private const string EditPermission = $"{Module}.{Permissions.Actions.Edit}";
+
+    private async Task<bool> MayReleaseAsync(Caller caller, string ownerId, CancellationToken cancellationToken) =>
+        caller.UserId == ownerId || caller.IsSuperAdmin
+        || (await directory.OrgChartAsync(caller.TenantId, cancellationToken)).CoversAny(caller.UserId, caller.Access.ScopesFor(EditPermission), ownerId);
 
     /// <summary>
     /// Takes one pool customer for <paramref name="ownerId"/>. The version read is the version written, so of
@@ -145,11 +154,15 @@ internal sealed class PublicPool(RecordStore<Customer> customers, AccessDirector
         for (var attempt = 0; ; attempt++)
         {
             var current = await customers.FindAsync(caller.TenantId, id, cancellationToken) ?? throw new NotFoundException("customer", id);
+            var write = caller.Write(clock).As(activity);
             if (current.OwnerId is not null)
             {
+                if (current.OwnerId == ownerId)
+                {
+                    await cascade.FromPoolAsync(write, id, ownerId, cancellationToken);
+                }
                 throw new ConflictException(AlreadyClaimed, $"The customer '{id}' is no longer in the public pool.");
             }
-            var write = caller.Write(clock).As(activity);
             if (PoolRules.CooldownEndsAt(current, ownerId, cooldownDays, write.Now) is { } ends)
             {
                 throw new ConflictException(Cooldown, $"You gave this customer up on {current.PooledAt:yyyy-MM-dd}; you may claim it again from {ends:O}.",
@@ -157,8 +170,10 @@ internal sealed class PublicPool(RecordStore<Customer> customers, AccessDirector
             }
             try
             {
-                return await customers.UpdateAsync(write, id, current.Version, c => ValueTask.FromResult(PoolRules.FromPool(c, ownerId, write.Now)),
+                var taken = await customers.UpdateAsync(write, id, current.Version, c => ValueTask.FromResult(PoolRules.FromPool(c, ownerId, write.Now)),
                     cancellationToken: cancellationToken);
+                await cascade.FromPoolAsync(write, id, ownerId, cancellationToken);
+                return taken;
             }
             catch (PreconditionFailedException)
             {

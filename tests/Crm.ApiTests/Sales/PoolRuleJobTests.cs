@@ -121,6 +121,31 @@ public sealed class PoolRuleJobTests(PoolJobApp app) : IClassFixture<PoolJobApp>
     }
 
     [Fact]
+    public async Task AReturnedCustomersContactsAndOpenDealsGoToThePoolAndALaterRunFinishesWhatACrashLeft()
+    {
+        var tenant = await app.NewTenantAsync();
+        var (repId, rep) = await app.NewSellerAsync(tenant);
+        await RuleAsync(tenant, new { name = "Idle", daysWithoutFollowUp = 30 });
+        var customer = await rep.CreateCustomerAsync(SalesSetup.Unique("Idle with contacts"));
+        var contact = await rep.CreateContactAsync(customer.Id(), "Sun Li", mobile: "13700137000");
+        var lost = await tenant.Admin.PostJsonAsync("/api/v1/opportunities", new { customerId = customer.Id(), name = "Lost deal", ownerId = repId }, HttpStatusCode.Created);
+        await tenant.Admin.PostJsonAsync($"/api/v1/opportunities/{lost.Id()}/lost", new { reason = "price" }, HttpStatusCode.OK);
+
+        Assert.Equal(1, (await RunAtAsync(tenant, 31)).Returned);
+        Assert.Null(await OwnerAsync(tenant, customer.Id()));
+        Assert.Null(PoolSetup.Owner(await tenant.Admin.GetJsonAsync($"/api/v1/contacts/{contact.Id()}")));
+        await rep.GetJsonAsync($"/api/v1/contacts/{contact.Id()}", HttpStatusCode.NotFound);
+        Assert.Equal(repId, PoolSetup.Owner(await tenant.Admin.GetJsonAsync($"/api/v1/opportunities/{lost.Id()}")));
+        var audit = await tenant.Admin.ListAllAsync($"/api/v1/audit-logs?recordId={contact.Id()}");
+        Assert.Contains(audit, e => e.Str("activity") == "reclaimed");
+
+        // A run that stopped between the customer and its contacts: the next run moves the rest.
+        var left = await tenant.Admin.PostJsonAsync("/api/v1/contacts", new { customerId = customer.Id(), name = "Left behind", ownerId = repId }, HttpStatusCode.Created);
+        Assert.Equal(new PoolRuleRun(0, 0), await RunAtAsync(tenant, 32));
+        Assert.Null(PoolSetup.Owner(await tenant.Admin.GetJsonAsync($"/api/v1/contacts/{left.Id()}")));
+    }
+
+    [Fact]
     public async Task OwnerIsWarnedKDaysBeforeExactlyOnce()
     {
         var tenant = await app.NewTenantAsync();
