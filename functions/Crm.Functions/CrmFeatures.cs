@@ -105,7 +105,7 @@ internal static class CrmFeatures
     {
         app.MapHealth();
         app.MapOpenApi().AllowAnonymous();
-        var api = app.MapGroup("").WithStandardProblems();
+        var api = app.MapGroup("");
         api.MapTenants();
         api.MapAuth();
         api.MapDepartments();

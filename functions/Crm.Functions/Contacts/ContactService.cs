@@ -15,6 +15,8 @@ namespace Crm.Functions.Contacts;
 internal sealed class ContactService(RecordStore<Contact> store, RecordStore<Customer> customers, SalesAccess access, TimeProvider clock)
     : IRecordService<Contact, CreateContact>, IRestoreGuard
 {
+    public static Type Changes => typeof(ContactChanges);
+
     public RecordStore<Contact> Store => store;
 
     public string TypeName => "contact";

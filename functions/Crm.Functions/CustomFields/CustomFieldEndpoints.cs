@@ -20,7 +20,7 @@ internal static class CustomFieldEndpoints
         group.MapPost("/", CreateCustomField).RequirePermission(Permissions.SettingsManage).WithName("CreateCustomField").WithSummary("Define a custom field on a record type");
         group.MapPatch("/{key}", UpdateCustomField).RequirePermission(Permissions.SettingsManage).WithName("UpdateCustomField")
             .WithSummary("Change a custom field (JSON merge patch); its type stays while records hold values")
-            .Accepts<JsonObject>("application/merge-patch+json", "application/json");
+            .AcceptsMergePatch<CustomFieldChanges>();
         group.MapDelete("/{key}", DeleteCustomField).RequirePermission(Permissions.SettingsManage).WithName("DeleteCustomField")
             .WithSummary("Delete a custom field no record holds a value of");
         return routes;

@@ -31,13 +31,13 @@ internal sealed class CustomerActions : IApiFeature
     public void Map(IEndpointRouteBuilder api)
     {
         var customers = api.MapGroup("/api/v1/customers").WithTags("Customers");
-        customers.MapPost("/transfer", Transfer).RequirePermission("customers.transfer").WithName("TransferCustomers")
+        customers.MapPost("/transfer", Transfer).RequirePermission("customers.transfer").WithName("TransferCustomers").ProducesBatch()
             .WithSummary("Give up to 100 customers to another owner, optionally with their contacts; 200, or 207 with each item's outcome");
         customers.MapPost("/merge", Merge).RequirePermission("customers.merge").WithName("MergeCustomers")
             .WithSummary("Merge duplicate customers into one: contacts and team move, empty fields are filled, the sources go to the recycle bin");
-        customers.MapPost("/{id}/lock", CustomerLocks.Lock).RequirePermission("customers.lock").WithName("LockCustomer")
+        customers.MapPost("/{id}/lock", CustomerLocks.Lock).RequirePermission("customers.lock").WithName("LockCustomer").ChecksIfMatch()
             .WithSummary("Lock a customer: it keeps its owner (no transfer, no release to the pool)");
-        customers.MapPost("/{id}/unlock", CustomerLocks.Unlock).RequirePermission("customers.lock").WithName("UnlockCustomer")
+        customers.MapPost("/{id}/unlock", CustomerLocks.Unlock).RequirePermission("customers.lock").WithName("UnlockCustomer").ChecksIfMatch()
             .WithSummary("Unlock a customer");
         CustomerContactsApi.Map(customers);
         api.MapGroup("/api/v1/duplicates").WithTags("Customers")

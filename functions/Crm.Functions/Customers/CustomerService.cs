@@ -18,6 +18,8 @@ internal sealed class CustomerService(RecordStore<Customer> store, RecordStore<C
 {
     public const int MaxTagLength = 50;
 
+    public static Type Changes => typeof(CustomerChanges);
+
     public RecordStore<Customer> Store => store;
 
     public Task<Customer> CreateAsync(Caller caller, CreateCustomer input, CancellationToken cancellationToken) =>

@@ -16,6 +16,8 @@ internal sealed class DepartmentService(RecordStore<Department> store, RecordSto
     /// <summary>Enough for any real company; the tree endpoint reads the whole tree at once.</summary>
     public const int MaxDepartments = 5_000;
 
+    public static Type Changes => typeof(DepartmentChanges);
+
     public RecordStore<Department> Store => store;
 
     public async Task<Department> CreateAsync(Caller caller, CreateDepartment input, CancellationToken cancellationToken)

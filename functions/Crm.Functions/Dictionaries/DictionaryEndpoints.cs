@@ -22,10 +22,10 @@ internal static class DictionaryEndpoints
         group.MapPost("/{name}/items", CreateDictionaryItem).RequirePermission(Permissions.SettingsManage).WithName("CreateDictionaryItem").WithSummary("Add an item to a dictionary");
         group.MapPatch("/{name}/items/{value}", UpdateDictionaryItem).RequirePermission(Permissions.SettingsManage).WithName("UpdateDictionaryItem")
             .WithSummary("Change an item's label, sort order or active flag (JSON merge patch); its value stays")
-            .Accepts<JsonObject>("application/merge-patch+json", "application/json");
-        group.MapPost("/{name}/items/{value}/retire", RetireDictionaryItem).RequirePermission(Permissions.SettingsManage).WithName("RetireDictionaryItem")
+            .AcceptsMergePatch<DictionaryItemChanges>();
+        group.MapPost("/{name}/items/{value}/retire", RetireDictionaryItem).RequirePermission(Permissions.SettingsManage).WithName("RetireDictionaryItem").ChecksIfMatch()
             .WithSummary("Retire an item: records keep it, it cannot be chosen anew");
-        group.MapPost("/{name}/items/{value}/reactivate", ReactivateDictionaryItem).RequirePermission(Permissions.SettingsManage).WithName("ReactivateDictionaryItem")
+        group.MapPost("/{name}/items/{value}/reactivate", ReactivateDictionaryItem).RequirePermission(Permissions.SettingsManage).WithName("ReactivateDictionaryItem").ChecksIfMatch()
             .WithSummary("Make a retired item choosable again");
         return routes;
     }

@@ -18,6 +18,8 @@ internal sealed class FollowUpService(RecordStore<FollowUp> store, FollowUpTarge
     public const string RelatedFixed = "followup.related_fixed";
     public const string RelatedDeleted = "followup.related_deleted";
 
+    public static Type Changes => typeof(FollowUpChanges);
+
     public RecordStore<FollowUp> Store => store;
 
     public string TypeName => "followup";

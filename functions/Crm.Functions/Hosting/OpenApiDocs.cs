@@ -1,33 +1,38 @@
+using Crm.Functions.ApiKeys;
+using Crm.Functions.Tenants;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
 namespace Crm.Functions.Hosting;
 
-/// <summary>The OpenAPI 3.1 document at <c>/openapi/v1.json</c> and its reference page at <c>/docs</c>.</summary>
+/// <summary>
+/// The OpenAPI 3.1 document at <c>/openapi/v1.json</c> and its reference page at <c>/docs</c>. The document is
+/// generated from the endpoints and their metadata; <see cref="OpenApiSchemas"/> and <see cref="OpenApiOperations"/>
+/// correct what the generator cannot know (the CRM's JSON rules, statuses, headers), so that a client generated
+/// from it is typed and honest.
+/// </summary>
 internal static class OpenApiDocs
 {
+    public const string BearerScheme = "bearer";
+    public const string ApiKeyScheme = "apiKey";
+    public const string PlatformKeyScheme = "platformKey";
+
     public static void AddCrmOpenApi(this IServiceCollection services) =>
         services.AddOpenApi(o =>
         {
             o.OpenApiVersion = OpenApiSpecVersion.OpenApi3_1;
+            // A form of parts stays in place: generators turn an inline form's parts into parameters (a file part
+            // into their file type); a named model of parts would not be sent as a form.
+            o.CreateSchemaReferenceId = type => typeof(IMultipartForm).IsAssignableFrom(type.Type) ? null : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
+            o.AddSchemaTransformer(OpenApiSchemas.Transform);
+            o.AddOperationTransformer(OpenApiOperations.TransformAsync);
             o.AddDocumentTransformer((document, _, _) =>
             {
-                document.Info = new OpenApiInfo
-                {
-                    Title = "CRM API",
-                    Version = "v1",
-                    Description = "API-first CRM. Errors are RFC 9457 problem details with a stable 'code'. Sign in at POST /api/v1/auth/token.",
-                };
-                document.Components ??= new OpenApiComponents();
-                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
-                document.Components.SecuritySchemes["bearer"] = new OpenApiSecurityScheme
-                {
-                    Type = SecuritySchemeType.Http,
-                    Scheme = "bearer",
-                    BearerFormat = "JWT",
-                };
-                document.Security ??= [];
-                document.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] });
+                Describe(document);
+                OpenApiOperations.AddSharedComponents(document);
+                OpenApiSchemas.MarkAlwaysPresentFields(document);
+                OpenApiSchemas.InlineFileParts(document);
+                OpenApiSchemas.RemoveUnused(document);
                 return Task.CompletedTask;
             });
         });
@@ -40,13 +45,44 @@ internal static class OpenApiDocs
             o.DocumentTitle = "CRM API reference";
         });
 
-    /// <summary>Every endpoint may answer these problems; declaring them once keeps the document honest.</summary>
-    public static RouteGroupBuilder WithStandardProblems(this RouteGroupBuilder group)
+    private static void Describe(OpenApiDocument document)
     {
-        foreach (var status in new[] { 400, 401, 403, 404, 409, 412, 413, 415, 422, 428, 429 })
+        document.Info = new OpenApiInfo
         {
-            group.ProducesProblem(status);
-        }
-        return group;
+            Title = "CRM API",
+            Version = "v1",
+            Description = "API-first CRM. Errors are RFC 9457 problem details with a stable 'code'. Sign in at POST /api/v1/auth/token "
+                + "for a bearer token, or send an API key in X-Api-Key.",
+            License = new OpenApiLicense { Name = "MIT", Identifier = "MIT" },
+        };
+        document.Components ??= new OpenApiComponents();
+        document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+        document.Components.SecuritySchemes[BearerScheme] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.Http,
+            Scheme = "bearer",
+            BearerFormat = "JWT",
+            Description = "An access token from POST /api/v1/auth/token (or an Entra ID token where the tenant allows it).",
+        };
+        document.Components.SecuritySchemes[ApiKeyScheme] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.ApiKey,
+            In = ParameterLocation.Header,
+            Name = ApiKeyAuthentication.Header,
+            Description = "An API key made at POST /api/v1/api-keys; it acts with its own roles.",
+        };
+        document.Components.SecuritySchemes[PlatformKeyScheme] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.ApiKey,
+            In = ParameterLocation.Header,
+            Name = TenantEndpoints.PlatformKeyHeader,
+            Description = "The operator's platform key (CRM_PLATFORM_KEY); only for creating tenants.",
+        };
+        // Either scheme signs a caller in; operations that need neither say so with their own empty list.
+        document.Security =
+        [
+            new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] },
+            new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyScheme, document)] = [] },
+        ];
     }
 }

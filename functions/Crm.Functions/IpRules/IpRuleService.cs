@@ -19,6 +19,8 @@ internal sealed class IpRuleService(RecordStore<IpRule> store, IpRuleDirectory d
     /// <summary>Every request reads the whole list; a few hundred networks cover any real company.</summary>
     public const int MaxRules = 200;
 
+    public static Type Changes => typeof(IpRuleChanges);
+
     public RecordStore<IpRule> Store => store;
 
     public async Task<IpRule> CreateAsync(Caller caller, CreateIpRule input, CancellationToken cancellationToken)

@@ -29,7 +29,7 @@ internal sealed class LeadActions : IApiFeature
     public void Map(IEndpointRouteBuilder api)
     {
         var leads = api.MapGroup("/api/v1/leads").WithTags("Leads");
-        leads.MapPost("/transfer", Transfer).RequirePermission("leads.transfer").WithName("TransferLeads")
+        leads.MapPost("/transfer", Transfer).RequirePermission("leads.transfer").WithName("TransferLeads").ProducesBatch()
             .WithSummary("Give up to 100 leads to another owner; 200, or 207 with each item's outcome");
         leads.MapPost("/{id}/convert", Convert).RequirePermission("leads.convert").WithName("ConvertLead")
             .WithSummary("Convert a lead into a customer (or link an existing one), a contact and optionally an opportunity; safe to retry");

@@ -14,6 +14,8 @@ namespace Crm.Functions.Leads;
 /// </summary>
 internal sealed class LeadService(RecordStore<Lead> store, TimeProvider clock) : IRecordService<Lead, CreateLead>
 {
+    public static Type Changes => typeof(LeadChanges);
+
     public RecordStore<Lead> Store => store;
 
     public Task<Lead> CreateAsync(Caller caller, CreateLead input, CancellationToken cancellationToken)

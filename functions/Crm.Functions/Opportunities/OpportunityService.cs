@@ -23,6 +23,8 @@ internal sealed class OpportunityService(RecordStore<Opportunity> store, RecordS
     /// <summary>Fields only the stage, won and lost actions change (or nobody: the history).</summary>
     private static readonly string[] ByAction = ["stageKey", "status", "probability", "lossReason", "closedAt", "stageHistory", "productTotal"];
 
+    public static Type Changes => typeof(OpportunityChanges);
+
     public RecordStore<Opportunity> Store => store;
 
     public string TypeName => "opportunity";

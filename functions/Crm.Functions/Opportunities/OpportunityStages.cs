@@ -22,13 +22,13 @@ internal sealed class OpportunityStages(OpportunityService service, RecordGuard 
     public static void Map(IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/api/v1/opportunities").WithTags("Opportunities");
-        group.MapPost("/transfer", Transfer).RequirePermission("opportunities.transfer").WithName("TransferOpportunities")
+        group.MapPost("/transfer", Transfer).RequirePermission("opportunities.transfer").WithName("TransferOpportunities").ProducesBatch()
             .WithSummary("Give up to 100 opportunities to another owner; 200, or 207 with each item's outcome");
-        group.MapPost("/{id}/stage", Stage).RequirePermission("opportunities.edit").WithName("MoveOpportunityStage")
+        group.MapPost("/{id}/stage", Stage).RequirePermission("opportunities.edit").WithName("MoveOpportunityStage").ChecksIfMatch()
             .WithSummary("Move an opportunity to another open stage, or reopen a won or lost one (reopen: true)");
-        group.MapPost("/{id}/won", Won).RequirePermission("opportunities.edit").WithName("WinOpportunity")
+        group.MapPost("/{id}/won", Won).RequirePermission("opportunities.edit").WithName("WinOpportunity").ChecksIfMatch()
             .WithSummary("Mark an open opportunity won");
-        group.MapPost("/{id}/lost", Lost).RequirePermission("opportunities.edit").WithName("LoseOpportunity")
+        group.MapPost("/{id}/lost", Lost).RequirePermission("opportunities.edit").WithName("LoseOpportunity").ChecksIfMatch()
             .WithSummary("Mark an open opportunity lost, with a reason from the lossReason dictionary");
     }
 

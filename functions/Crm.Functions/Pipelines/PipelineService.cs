@@ -15,6 +15,8 @@ namespace Crm.Functions.Pipelines;
 /// </summary>
 internal sealed class PipelineService(RecordStore<Pipeline> store, IEnumerable<IPipelineUsage> usages, TimeProvider clock) : IRecordService<Pipeline, CreatePipeline>
 {
+    public static Type Changes => typeof(PipelineChanges);
+
     public RecordStore<Pipeline> Store => store;
 
     public async Task<Pipeline> CreateAsync(Caller caller, CreatePipeline input, CancellationToken cancellationToken)

@@ -17,16 +17,16 @@ internal sealed class PoolEndpoints : IApiFeature
     public void Map(IEndpointRouteBuilder api)
     {
         var pool = api.MapGroup("/api/v1/pool").WithTags("Public pool");
-        pool.MapGet("/", ListPool).RequirePermission("customers.view").WithName("ListPoolCustomers")
+        pool.MapGet("/", ListPool).RequirePermission("customers.view").WithName("ListPoolCustomers").WithMetadata(ListParameters.Filters<Customer>(api))
             .WithSummary("Customers in the public pool (no owner), newest change first; q and field filters as in customer lists");
         pool.MapGet("/{id}", GetPoolCustomer).RequirePermission("customers.view").WithName("GetPoolCustomer")
             .WithSummary("Read a customer in the public pool");
-        pool.MapPost("/claim", Claim).RequirePermission("customers.create").WithName("ClaimPoolCustomers")
+        pool.MapPost("/claim", Claim).RequirePermission("customers.create").WithName("ClaimPoolCustomers").ProducesBatch()
             .WithSummary("Take up to 100 pool customers as their owner, within the claim cap and cool-down; 200, or 207 with each item's outcome");
-        pool.MapPost("/assign", Assign).RequirePermission("customers.assign").WithName("AssignPoolCustomers")
+        pool.MapPost("/assign", Assign).RequirePermission("customers.assign").WithName("AssignPoolCustomers").ProducesBatch()
             .WithSummary("Give up to 100 pool customers to a user; 200, or 207 with each item's outcome");
         api.MapGroup("/api/v1/customers").WithTags("Public pool")
-            .MapPost("/{id}/release", Release).RequirePermission("customers.edit").WithName("ReleaseCustomer")
+            .MapPost("/{id}/release", Release).RequirePermission("customers.edit").WithName("ReleaseCustomer").ChecksIfMatch()
             .WithSummary("Give a customer back to the public pool (owner, or edit scope over the owner); locked customers stay");
         PoolSettingsEndpoints.Map(api);
         PoolRuleEndpoints.Map(api);

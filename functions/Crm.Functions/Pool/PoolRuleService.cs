@@ -11,6 +11,8 @@ namespace Crm.Functions.Pool;
 /// <summary>Pool rules are tenant configuration: checked whole on every write, one per department or tenant.</summary>
 internal sealed class PoolRuleService(RecordStore<PoolRule> store, AccessDirectory directory, TimeProvider clock) : IRecordService<PoolRule, CreatePoolRule>
 {
+    public static Type Changes => typeof(PoolRuleChanges);
+
     public RecordStore<PoolRule> Store => store;
 
     public async Task<PoolRule> CreateAsync(Caller caller, CreatePoolRule input, CancellationToken cancellationToken)

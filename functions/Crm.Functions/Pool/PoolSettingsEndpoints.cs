@@ -20,7 +20,7 @@ internal static class PoolSettingsEndpoints
         var group = routes.MapGroup("/api/v1/settings/pool").WithTags("Public pool").RequirePermission(Permissions.SettingsManage);
         group.MapGet("/", GetPoolSettings).WithName("GetPoolSettings").WithSummary("Claim cap and re-claim cool-down of the public pool");
         group.MapPatch("/", UpdatePoolSettings).WithName("UpdatePoolSettings").WithSummary("Change the claim cap or cool-down (JSON merge patch)")
-            .Accepts<JsonObject>("application/merge-patch+json", "application/json");
+            .AcceptsMergePatch<PoolSettings>();
     }
 
     public static Task<Ok<PoolSettings>> GetPoolSettings(TenantStore tenants, HttpContext context) =>

@@ -24,6 +24,10 @@ public sealed record BatchResponse(IReadOnlyList<BatchResult> Results);
 /// </summary>
 internal static class Batch
 {
+    /// <summary>Declares the two answers of a batch: 200 when every item succeeded, else 207.</summary>
+    public static RouteHandlerBuilder ProducesBatch(this RouteHandlerBuilder endpoint) =>
+        endpoint.Produces<BatchResponse>(StatusCodes.Status200OK).Produces<BatchResponse>(StatusCodes.Status207MultiStatus);
+
     public const int MaxItems = 100;
 
     public static async Task<IResult> RunAsync<TInput>(BatchRequest<TInput> request, HttpContext context, Func<TInput, int, Task<BatchResult>> run)

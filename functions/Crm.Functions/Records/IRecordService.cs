@@ -11,6 +11,9 @@ namespace Crm.Functions.Records;
 /// </summary>
 internal interface IRecordService<T, TCreate> where T : RecordBase
 {
+    /// <summary>The editable view a PATCH merges into (what its merge patch may name), for the OpenAPI document.</summary>
+    static abstract Type Changes { get; }
+
     RecordStore<T> Store { get; }
 
     Task<T> CreateAsync(Caller caller, TCreate input, CancellationToken cancellationToken);

@@ -1,4 +1,5 @@
 using Crm.Domain.Common;
+using Crm.Functions.Hosting;
 using Crm.Storage.Records;
 using Crm.Storage.Tenants;
 
@@ -43,6 +44,10 @@ internal static class ListParameters
             throw new ValidationException("from", "Must not be after 'to'.");
         }
     }
+
+    /// <summary>The field filters a list of <typeparamref name="T"/> takes, for the OpenAPI document.</summary>
+    public static ListFilters Filters<T>(IEndpointRouteBuilder routes) where T : RecordBase =>
+        new(typeof(T), routes.ServiceProvider.GetRequiredService<RecordStore<T>>().Type.FilterableFields);
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

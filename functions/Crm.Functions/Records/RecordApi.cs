@@ -24,35 +24,41 @@ internal static class RecordApi<T, TCreate, TService>
         var lower = pascalName.ToLowerInvariant();
         var lowerPlural = pascalPlural.ToLowerInvariant();
         Declare(group.MapPost("/", Create), permissions.Create).WithName($"Create{pascalName}").WithSummary($"Create a {lower}");
-        Declare(group.MapGet("/", List), permissions.View).WithName($"List{pascalPlural}").WithSummary($"List {lowerPlural}, newest change first; filter with query parameters named after fields");
+        Declare(group.MapGet("/", List), permissions.View).WithName($"List{pascalPlural}").WithSummary($"List {lowerPlural}, newest change first; filter with query parameters named after fields")
+            .WithMetadata(ListParameters.Filters<T>(group));
         Declare(group.MapGet("/{id}", Get), permissions.View).WithName($"Get{pascalName}").WithSummary($"Read a {lower}");
         Declare(group.MapPatch("/{id}", Update), permissions.Edit).WithName($"Update{pascalName}").WithSummary($"Change a {lower} (JSON merge patch)")
-            .Accepts<JsonObject>("application/merge-patch+json", "application/json");
+            .AcceptsMergePatch(TService.Changes);
         if (canDelete)
         {
             Declare(group.MapDelete("/{id}", Delete), permissions.Delete).WithName($"Delete{pascalName}").WithSummary($"Move a {lower} to the recycle bin");
         }
         Declare(group.MapPost("/search", Search), permissions.View).WithName($"Search{pascalPlural}").WithSummary($"Search {lowerPlural} with filter groups");
-        Declare(group.MapPost("/batch/create", BatchCreate), permissions.Create).WithName($"BatchCreate{pascalPlural}").WithSummary("Create up to 100 records");
-        Declare(group.MapPost("/batch/update", BatchUpdate), permissions.Edit).WithName($"BatchUpdate{pascalPlural}").WithSummary("Change up to 100 records");
-        Declare(group.MapPost("/batch/read", BatchRead), permissions.View).WithName($"BatchRead{pascalPlural}").WithSummary("Read up to 100 records");
+        DeclareBatch(group.MapPost("/batch/create", BatchCreate), permissions.Create).WithName($"BatchCreate{pascalPlural}")
+            .WithSummary($"Create up to 100 {lowerPlural}, each on its own").WithMetadata(new BatchCreateBody(typeof(TCreate)));
+        DeclareBatch(group.MapPost("/batch/update", BatchUpdate), permissions.Edit).WithName($"BatchUpdate{pascalPlural}")
+            .WithSummary($"Change up to 100 {lowerPlural} with merge patches, each on its own").WithMetadata(new BatchPatchBody(TService.Changes));
+        DeclareBatch(group.MapPost("/batch/read", BatchRead), permissions.View).WithName($"BatchRead{pascalPlural}").WithSummary($"Read up to 100 {lowerPlural}");
         if (canDelete)
         {
-            Declare(group.MapPost("/batch/delete", BatchDelete), permissions.Delete).WithName($"BatchDelete{pascalPlural}").WithSummary("Delete up to 100 records");
+            DeclareBatch(group.MapPost("/batch/delete", BatchDelete), permissions.Delete).WithName($"BatchDelete{pascalPlural}")
+                .WithSummary($"Move up to 100 {lowerPlural} to the recycle bin, each on its own");
         }
     }
+
+    private static RouteHandlerBuilder DeclareBatch(RouteHandlerBuilder endpoint, string? permission) => Declare(endpoint, permission).ProducesBatch();
 
     private static RouteHandlerBuilder Declare(RouteHandlerBuilder endpoint, string? permission) =>
         permission is null ? endpoint.AnyCaller() : endpoint.RequirePermission(permission);
 
     private static string Entity(TService service) => RecordOperations<T, TCreate, TService>.Module(service);
 
-    public static async Task<RecordJson<T>> Create(TCreate input, TService service, RecordGuard guard, HttpContext context)
+    public static async Task<CreatedRecordJson<T>> Create(TCreate input, TService service, RecordGuard guard, HttpContext context)
     {
         var caller = context.Caller();
         var created = await RecordOperations<T, TCreate, TService>.CreateAsync(caller, service, guard, RequestValidation.Validate(input), context.RequestAborted);
         Preconditions.SetETag(context, created);
-        return new RecordJson<T>(RecordShape.Answer(caller, Entity(service), created), StatusCodes.Status201Created,
+        return new CreatedRecordJson<T>(RecordShape.Answer(caller, Entity(service), created),
             $"{context.Request.PathBase}{context.Request.Path.Value!.TrimEnd('/')}/{created.Id}");
     }
 

@@ -28,7 +28,7 @@ internal static class RecordExportApi<T, TCreate, TService>
     {
         group.MapGet("/export", Export).RequirePermission($"{module}.{Permissions.Actions.Export}").WithName($"Export{pascalPlural}")
             .WithSummary($"Export the {pascalPlural.ToLowerInvariant()} a list with the same filters shows, as CSV (at most 10,000 rows by default)")
-            .Produces(StatusCodes.Status200OK, contentType: "text/csv");
+            .ProducesFile("text/csv").WithMetadata(ListParameters.Filters<T>(group));
     }
 
     public static async Task<IResult> Export(TService service, RecordGuard guard, TenantStore tenants, TimeProvider clock, IOptions<ExportOptions> options, HttpContext context,

@@ -29,11 +29,23 @@ internal sealed class RecordJson<TSchema>(object body, int status = StatusCodes.
         return TypedResults.Json(body, CrmJson.Options, statusCode: status).ExecuteAsync(httpContext);
     }
 
-    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
-    {
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
         builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(TSchema), ["application/json"]));
+}
+
+/// <summary>A record just made: 201 with its Location, shaped by the caller's field rules like <see cref="RecordJson{TSchema}"/>.</summary>
+internal sealed class CreatedRecordJson<TSchema>(object body, string location) : IResult, IEndpointMetadataProvider, IStatusCodeHttpResult, IValueHttpResult
+{
+    private readonly RecordJson<TSchema> _answer = new(body, StatusCodes.Status201Created, location);
+
+    public int? StatusCode => StatusCodes.Status201Created;
+
+    public object? Value => body;
+
+    public Task ExecuteAsync(HttpContext httpContext) => _answer.ExecuteAsync(httpContext);
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
         builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status201Created, typeof(TSchema), ["application/json"]));
-    }
 }
 
 internal static class RecordShape

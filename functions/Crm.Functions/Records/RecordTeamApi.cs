@@ -32,7 +32,7 @@ internal static class RecordTeamApi<T, TCreate, TService>
     {
         var lower = pascalName.ToLowerInvariant();
         group.MapGet("/{id}/team", GetTeam).RequirePermission(permissions.View!).WithName($"Get{pascalName}Team").WithSummary($"The team of a {lower}");
-        group.MapPost("/{id}/team", SetTeamMember).RequirePermission(permissions.Edit).WithName($"Set{pascalName}TeamMember")
+        group.MapPost("/{id}/team", SetTeamMember).RequirePermission(permissions.Edit).WithName($"Set{pascalName}TeamMember").ChecksIfMatch()
             .WithSummary($"Add a colleague to a {lower}'s team or change their access (read or readWrite, optionally until a time)");
         group.MapDelete("/{id}/team/{userId}", RemoveTeamMember).RequirePermission(permissions.Edit).WithName($"Remove{pascalName}TeamMember")
             .WithSummary($"Remove a colleague from a {lower}'s team");

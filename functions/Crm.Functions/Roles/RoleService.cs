@@ -16,6 +16,8 @@ namespace Crm.Functions.Roles;
 internal sealed class RoleService(RecordStore<Role> store, RecordStore<User> users, AccessDirectory access, PermissionCatalogue catalogue, TimeProvider clock)
     : IRecordService<Role, CreateRole>
 {
+    public static Type Changes => typeof(RoleChanges);
+
     public RecordStore<Role> Store => store;
 
     public async Task<Role> CreateAsync(Caller caller, CreateRole input, CancellationToken cancellationToken)

@@ -33,7 +33,7 @@ internal sealed class SavedViewEndpoints : IApiFeature
         group.MapGet("/", ListSavedViews).WithName("ListSavedViews").WithSummary("Your saved views and the shared ones; filter with entityType=...");
         group.MapGet("/{id}", GetSavedView).WithName("GetSavedView").WithSummary("Read a saved view (yours, or a shared one)");
         group.MapPatch("/{id}", UpdateSavedView).WithName("UpdateSavedView").WithSummary("Change a saved view (author or settings.manage; JSON merge patch)")
-            .Accepts<JsonObject>("application/merge-patch+json", "application/json");
+            .AcceptsMergePatch<SavedViewChanges>();
         group.MapDelete("/{id}", DeleteSavedView).WithName("DeleteSavedView").WithSummary("Delete a saved view (author or settings.manage)");
     }
 

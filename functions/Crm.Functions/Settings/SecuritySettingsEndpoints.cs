@@ -18,7 +18,7 @@ internal static class SecuritySettingsEndpoints
         var group = routes.MapGroup("/api/v1/settings/security").WithTags("Settings").RequirePermission(Permissions.SettingsManage);
         group.MapGet("/", GetSecuritySettings).WithName("GetSecuritySettings").WithSummary("Password policy and sign-in lockout of the tenant");
         group.MapPatch("/", UpdateSecuritySettings).WithName("UpdateSecuritySettings").WithSummary("Change the password policy or lockout (JSON merge patch)")
-            .Accepts<JsonObject>("application/merge-patch+json", "application/json");
+            .AcceptsMergePatch<SecuritySettings>();
         return routes;
     }
 

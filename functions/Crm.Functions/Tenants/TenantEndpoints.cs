@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Crm.Domain.Common;
+using Crm.Functions.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Crm.Functions.Tenants;
@@ -11,7 +12,8 @@ internal static class TenantEndpoints
 
     public static IEndpointRouteBuilder MapTenants(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/api/v1/tenants", CreateTenant).WithTags("Tenants").AllowAnonymous()
+        routes.MapPost("/api/v1/tenants", CreateTenant).WithTags("Tenants").AllowAnonymous().WithMetadata(new KeyHeaderSecurity(OpenApiDocs.PlatformKeyScheme))
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("CreateTenant").WithSummary("Create a company with its first super administrator (needs the platform key)");
         return routes;
     }

@@ -47,7 +47,7 @@ internal static class ExportEndpoints
             .WithSummary("Stop a queued or running export; its file is not kept (409 transfer.finished once it has ended)");
         group.MapGet("/{id}/file", Download).AnyCaller().WithName("DownloadExport")
             .WithSummary("The exported file once the job has succeeded (409 export.not_ready before)")
-            .Produces(StatusCodes.Status200OK, contentType: "text/csv").Produces(StatusCodes.Status200OK, contentType: XlsxFormat.ContentType);
+            .ProducesFile("text/csv", XlsxFormat.ContentType).ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     public static async Task<Accepted<TransferJob>> Start(StartExport input, TransferCatalogue types, TransferJobStore jobs, IQueueSender queue,

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Text;
 using System.Text.Json;
 using Crm.Domain.Access;
@@ -16,6 +17,17 @@ using Microsoft.Extensions.Options;
 namespace Crm.Functions.Transfers;
 
 /// <summary>
+/// The parts of an import's multipart/form-data body, as the OpenAPI document shows them; <see cref="ImportEndpoints.Start"/>
+/// reads them from the form itself, to answer each missing or wrong part with its own problem code.
+/// </summary>
+internal sealed record ImportForm(
+    [property: Description("The CSV (UTF-8, with or without a byte order mark) or XLSX file; its first row names the columns.")] IFormFile File,
+    [property: Description("The record type the rows are: customers, contacts, leads, opportunities or followups.")] string EntityType,
+    [property: Description("create (the default), skipDuplicates, or updateByKey.")] ImportMode? Mode = null,
+    [property: Description("With updateByKey: id or a filterable field that matches each row to one record.")] string? KeyField = null,
+    [property: Description("true: check every row and report, write nothing.")] bool? DryRun = null) : IMultipartForm;
+
+/// <summary>
 /// <c>/api/v1/imports</c>: a CSV or XLSX file is checked at once (size, header, columns) and its rows are then
 /// written in the background, each through the same create and update as the API.
 /// </summary>
@@ -28,13 +40,13 @@ internal static class ImportEndpoints
         group.MapPost("", Start).AnyCaller().DisableAntiforgery()
             .WithMetadata(new RequestSizeLimitAttribute(options.MaxImportBytes + 64 * 1024))
             .WithName("StartImport").WithSummary("Import a CSV or XLSX file of records as a background job; 202 with the job")
-            .Accepts<IFormFile>("multipart/form-data");
+            .Accepts<ImportForm>("multipart/form-data").Produces<TransferJob>(StatusCodes.Status202Accepted);
         group.MapGet("/{id}", Get).AnyCaller().WithName("GetImport").WithSummary("An import job's status and counts (its creator, or settings.manage)");
         group.MapPost("/{id}/cancel", Cancel).AnyCaller().WithName("CancelImport")
             .WithSummary("Stop a queued or running import; rows already written stay (409 transfer.finished once it has ended)");
         group.MapGet("/{id}/errors", Errors).AnyCaller().WithName("GetImportErrors")
             .WithSummary("The rows an import rejected, as CSV: row number, the row's cells, the problem code, field and reason")
-            .Produces(StatusCodes.Status200OK, contentType: "text/csv");
+            .ProducesFile("text/csv");
     }
 
     public static async Task<IResult> Start(HttpContext context, TransferCatalogue types, TransferJobStore jobs, TransferFiles files, CustomFieldDirectory customFields,

@@ -15,8 +15,8 @@ internal static class UserEndpoints
     {
         var group = routes.MapGroup("/api/v1/users").WithTags("Users");
         RecordApi<User, CreateUser, UserService>.Map(group, "User", "Users", RecordPermissions.Managed(null, Permissions.UsersManage), canDelete: false);
-        group.MapPost("/{id}/disable", DisableUser).RequirePermission(Permissions.UsersManage).WithName("DisableUser").WithSummary("Disable a user: they can no longer sign in; their records stay");
-        group.MapPost("/{id}/enable", EnableUser).RequirePermission(Permissions.UsersManage).WithName("EnableUser").WithSummary("Enable a disabled user");
+        group.MapPost("/{id}/disable", DisableUser).RequirePermission(Permissions.UsersManage).WithName("DisableUser").ChecksIfMatch().WithSummary("Disable a user: they can no longer sign in; their records stay");
+        group.MapPost("/{id}/enable", EnableUser).RequirePermission(Permissions.UsersManage).WithName("EnableUser").ChecksIfMatch().WithSummary("Enable a disabled user");
         group.MapPut("/{id}/roles", SetUserRoles).RequirePermission(Permissions.UsersManage).WithName("SetUserRoles")
             .WithSummary("Set a user's roles as a whole; their rights change with their next request");
         group.MapPost("/{id}/unlock", UnlockUser).RequirePermission(Permissions.UsersManage).WithName("UnlockUser")

@@ -19,6 +19,8 @@ internal sealed class UserService(RecordStore<User> store, RecordStore<Departmen
     AccessDirectory access, PermissionCatalogue catalogue, TimeProvider clock)
     : IRecordService<User, CreateUser>
 {
+    public static Type Changes => typeof(UserChanges);
+
     public RecordStore<User> Store => store;
 
     public async Task<User> CreateAsync(Caller caller, CreateUser input, CancellationToken cancellationToken)

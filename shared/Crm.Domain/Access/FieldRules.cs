@@ -12,6 +12,13 @@ public static class FieldRules
 {
     public const string CustomFieldsPrefix = "customFields.";
 
+    /// <summary>
+    /// A record's identity and bookkeeping: clients key on the id and write back the version, so every answer
+    /// has them and no rule hides or masks them (a role naming one is refused).
+    /// </summary>
+    public static readonly IReadOnlySet<string> AlwaysShown =
+        new HashSet<string>(["id", "createdAt", "createdBy", "updatedAt", "updatedBy", "version"], StringComparer.Ordinal);
+
     /// <summary>A copy of the record as the caller may see it.</summary>
     public static JsonObject Apply(JsonObject record, IReadOnlyDictionary<string, FieldAccess> rules)
     {
@@ -111,6 +118,10 @@ public static class FieldRules
 
     private static FieldAccess? AccessOf(string field, IReadOnlyDictionary<string, FieldAccess> rules)
     {
+        if (AlwaysShown.Contains(field))
+        {
+            return null;
+        }
         if (rules.TryGetValue(field, out var access))
         {
             return access;

@@ -37,6 +37,10 @@ public static partial class RoleRules
             {
                 ruleErrors.Add($"[{i}] field '{rule.Field}' must be a camelCase field name.");
             }
+            else if (FieldRules.AlwaysShown.Contains(rule.Field))
+            {
+                ruleErrors.Add($"[{i}] field '{rule.Field}' is always shown: every answer carries a record's id, version and when and by whom it was made and changed.");
+            }
             if (!seen.Add((rule.Entity, rule.Field)))
             {
                 ruleErrors.Add($"[{i}] repeats the rule for {rule.Entity}.{rule.Field}.");

@@ -89,4 +89,25 @@ public sealed class MalformedInputTests(CrmApp app) : IClassFixture<CrmApp>
         Assert.Equal(["productLines[0].total"], problem.ErrorFields());
         Assert.Equal(deal.Str("version"), (await tenant.Admin.GetJsonAsync($"/api/v1/opportunities/{deal.Id()}")).Str("version"));
     }
+
+    /// <summary>A number is a number, as the OpenAPI document types it: "10" for a quantity is a 400 naming it, on create and patch.</summary>
+    [Fact]
+    public async Task ANumberSentAsAStringIsRefused()
+    {
+        var tenant = await app.NewTenantAsync();
+        var customer = await tenant.Admin.CreateCustomerAsync(SalesSetup.Unique("Acme"));
+        var problem = await (await tenant.Admin.PostJsonAsync("/api/v1/opportunities",
+            $$"""{"name":"ERP","customerId":"{{customer.Id()}}","productLines":[{"name":"Licence","quantity":"10","unitPrice":1000}]}"""))
+            .ExpectProblemAsync(HttpStatusCode.BadRequest, "validation.failed");
+        Assert.Equal(["productLines[0].quantity"], problem.ErrorFields());
+
+        var department = await tenant.CreateDepartmentAsync($"Sales {Api.Stamp()}");
+        var patch = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/departments/{department.Id()}")
+        {
+            Content = new StringContent("""{"sortOrder":"3"}""", Encoding.UTF8, new MediaTypeHeaderValue("application/merge-patch+json")),
+        };
+        problem = await (await tenant.Admin.SendAsync(patch)).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation.failed");
+        Assert.Equal(["sortOrder"], problem.ErrorFields());
+        Assert.Equal(department.Str("version"), (await tenant.Admin.GetJsonAsync($"/api/v1/departments/{department.Id()}")).Str("version"));
+    }
 }

@@ -93,6 +93,9 @@ public sealed partial class RoleApiTests(CrmApp app) : IClassFixture<CrmApp>
     [InlineData("planets", "name", "hidden")]
     [InlineData("customers", "Phone", "hidden")]
     [InlineData("customers", "phone-number", "readOnly")]
+    [InlineData("customers", "id", "hidden")]
+    [InlineData("contacts", "version", "masked")]
+    [InlineData("leads", "updatedAt", "readOnly")]
     public async Task RefusesFieldRulesOnUnknownModulesOrBadFieldNames(string entity, string field, string access)
     {
         var tenant = await app.NewTenantAsync();

@@ -17,6 +17,20 @@ public sealed class FieldRulesTests
     public void MasksPhonesByDigitsAndEmailsByLocalPart(string value, string masked) =>
         Assert.Equal(masked, FieldRules.Mask(value));
 
+    /// <summary>A rule stored before roles refused them still cannot take a record's identity or version away.</summary>
+    [Fact]
+    public void IdentityAndVersionAreShownWhateverTheRules()
+    {
+        var record = JsonNode.Parse("""{"id":"1","version":"v","createdAt":"t","updatedBy":"u","customFields":{"id":"own"}}""")!.AsObject();
+        var rules = new Dictionary<string, FieldAccess> { ["id"] = FieldAccess.Hidden, ["version"] = FieldAccess.Masked, ["updatedBy"] = FieldAccess.Hidden, ["customFields.id"] = FieldAccess.Hidden };
+        var shown = FieldRules.Apply(record, rules);
+        Assert.Equal("1", (string?)shown["id"]);
+        Assert.Equal("v", (string?)shown["version"]);
+        Assert.Equal("u", (string?)shown["updatedBy"]);
+        Assert.False(shown["customFields"]!.AsObject().ContainsKey("id"));
+        Assert.False(FieldRules.IsHidden("id", rules));
+    }
+
     [Fact]
     public void HidesAndMasksTopLevelAndCustomFieldsWithoutTouchingTheOriginal()
     {

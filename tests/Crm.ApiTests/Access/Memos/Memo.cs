@@ -77,6 +77,8 @@ public sealed class MemoRecordType : RecordType<Memo>
 
 internal sealed class MemoService(RecordStore<Memo> store, TimeProvider clock) : IRecordService<Memo, CreateMemo>
 {
+    public static Type Changes => typeof(MemoChanges);
+
     public RecordStore<Memo> Store => store;
 
     public Task<Memo> CreateAsync(Caller caller, CreateMemo input, CancellationToken cancellationToken) =>
