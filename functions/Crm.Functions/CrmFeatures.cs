@@ -74,9 +74,9 @@ internal static class CrmFeatures
         services.Configure<EventFeedOptions>(configuration.GetSection("Events"));
         services.Configure<ExportOptions>(configuration.GetSection("Export"));
         services.AddQueueHandler<DispatchOutbox, DispatchOutboxHandler>(OutboxNotifier.QueueName);
-        services.AddTimerJob<OutboxSweepJob>(OutboxSweepJob.Name, "0 0/5 * * * ?");
-        services.AddTimerJob<EventFeedRetentionJob>(EventFeedRetentionJob.Name, "0 45 3 * * ?");
-        services.AddTimerJob<RecycleBinPurgeJob>(RecycleBinPurgeJob.Name, "0 15 3 * * ?");
+        services.AddTimerJob<OutboxSweepJob>(OutboxSweepJob.Name);
+        services.AddTimerJob<EventFeedRetentionJob>(EventFeedRetentionJob.Name);
+        services.AddTimerJob<RecycleBinPurgeJob>(RecycleBinPurgeJob.Name);
         return services;
     }
 

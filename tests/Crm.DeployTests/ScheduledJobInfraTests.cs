@@ -16,7 +16,7 @@ public sealed class ScheduledJobInfraTests(Bicep bicep)
     [Fact]
     public void EveryTimerJobOfTheAppHasAScheduledJob()
     {
-        Assert.Equal(AppRegistrations.TimerJobs.Keys.Order(StringComparer.Ordinal), BicepJobs.Select(j => j.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(AppRegistrations.TimerJobs, BicepJobs.Select(j => j.Name).Order(StringComparer.Ordinal));
         Assert.Equal("[variables('timerJobs')]", JobsModule.Param("jobs"));
     }
 
@@ -26,8 +26,8 @@ public sealed class ScheduledJobInfraTests(Bicep bicep)
         var hostJobs = JsonNode.Parse(Repo.Read("host.json"))!["jobs"]!.AsObject();
         foreach (var (name, cron, _) in BicepJobs)
         {
-            // host.json wins over the registration's default, as in the app.
-            var quartz = (string?)hostJobs[name]?["schedule"] ?? AppRegistrations.TimerJobs[name];
+            // host.json is the app's only source of schedules.
+            var quartz = (string?)hostJobs[name]?["schedule"] ?? throw new Xunit.Sdk.XunitException($"host.json has no schedule for {name}");
             AssertSameOccurrences(name, quartz, cron);
         }
     }

@@ -25,7 +25,7 @@ internal static class FollowUpRegistration
         services.AddSingleton<TimelineService>();
         services.AddNotifications();
         services.AddSingleton<FollowUpReminders>();
-        services.AddTimerJob<FollowUpReminderJob>(FollowUpReminderJob.Name, FollowUpReminderJob.Schedule);
+        services.AddTimerJob<FollowUpReminderJob>(FollowUpReminderJob.Name);
         return services;
     }
 }

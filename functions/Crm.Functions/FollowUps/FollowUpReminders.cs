@@ -54,7 +54,6 @@ internal sealed class FollowUpReminders(RecordStore<FollowUp> store, FollowUpTar
 internal sealed class FollowUpReminderJob(FollowUpReminders reminders, TenantStore tenants, TimeProvider clock, ILogger<FollowUpReminderJob> logger) : ITimerJob
 {
     public const string Name = "followup-reminders";
-    public const string Schedule = "0 * * * * ?";
 
     public async Task RunAsync(TimerJobContext context, CancellationToken cancellationToken)
     {

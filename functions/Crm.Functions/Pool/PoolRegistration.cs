@@ -14,7 +14,7 @@ internal static class PoolRegistration
         services.AddSingleton<PoolRuleService>();
         services.AddSingleton<PublicPool>();
         services.AddSingleton<IApiFeature, PoolEndpoints>();
-        services.AddTimerJob<PoolRuleJob>(PoolRuleJob.Name, "0 30 2 * * ?");
+        services.AddTimerJob<PoolRuleJob>(PoolRuleJob.Name);
         return services;
     }
 }

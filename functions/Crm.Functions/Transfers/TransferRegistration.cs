@@ -18,7 +18,7 @@ internal static class TransferRegistration
         services.TryAddSingleton<IImportObserver, NoImportObserver>();
         services.AddQueueHandler<RunImport, ImportRunner>(RunImport.QueueName);
         services.AddQueueHandler<RunExport, ExportRunner>(RunExport.QueueName);
-        services.AddTimerJob<TransferFileExpiryJob>(TransferFileExpiryJob.Name, "0 30 4 * * ?");
+        services.AddTimerJob<TransferFileExpiryJob>(TransferFileExpiryJob.Name);
         services.AddSingleton<IApiFeature, TransferRoutes>();
         return services;
     }

@@ -3,17 +3,47 @@ using Quartz;
 
 namespace Crm.Storage.Triggers;
 
-/// <summary>A job registered with <c>AddTimerJob</c>; its schedule can be overridden from host.json.</summary>
-internal sealed record TimerJobRegistration(string Name, Type JobType, string DefaultSchedule)
+/// <summary>
+/// A job registered with <c>AddTimerJob</c>. The code names the job; its schedule has one source, host.json
+/// (<c>"jobs": {"name": {"schedule": "..."}}</c>, read as <c>AzureFunctionsJobHost:jobs:{name}:schedule</c>, so a
+/// setting of that name overrides it as it would in Functions).
+/// </summary>
+internal sealed record TimerJobRegistration(string Name, Type JobType)
 {
-    public string ScheduleKey => $"AzureFunctionsJobHost:jobs:{Name}:schedule";
+    public const string JobsSection = "AzureFunctionsJobHost:jobs";
+
+    public string ScheduleKey => $"{JobsSection}:{Name}:schedule";
 
     public CronExpression Schedule(IConfiguration? configuration)
     {
         var configured = configuration?[ScheduleKey];
-        return string.IsNullOrWhiteSpace(configured)
-            ? JobSchedule.Parse(DefaultSchedule, $"default schedule of job {Name}")
-            : JobSchedule.Parse(configured, ScheduleKey);
+        if (string.IsNullOrWhiteSpace(configured))
+        {
+            throw new InvalidOperationException(
+                $"Timer job '{Name}' has no schedule: add \"{Name}\": {{ \"schedule\": \"<Quartz cron, UTC>\" }} to \"jobs\" in host.json (or set {ScheduleKey}).");
+        }
+        return JobSchedule.Parse(configured, ScheduleKey);
+    }
+
+    /// <summary>
+    /// Checked at start, timers on or off: every job has a schedule that parses, and host.json schedules no job
+    /// the service does not have (a renamed job would otherwise silently stop running).
+    /// </summary>
+    public static void Validate(IReadOnlyCollection<TimerJobRegistration> jobs, IConfiguration? configuration)
+    {
+        foreach (var job in jobs)
+        {
+            _ = job.Schedule(configuration);
+        }
+        var unknown = (configuration?.GetSection(JobsSection).GetChildren() ?? [])
+            .Select(c => c.Key)
+            .Where(name => !jobs.Any(j => string.Equals(j.Name, name, StringComparison.OrdinalIgnoreCase)))
+            .ToList();
+        if (unknown.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"host.json schedules timer jobs the service does not have: {string.Join(", ", unknown)}. Its jobs: {string.Join(", ", jobs.Select(j => j.Name))}.");
+        }
     }
 }
 

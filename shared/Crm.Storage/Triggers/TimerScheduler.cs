@@ -25,13 +25,19 @@ internal sealed class TimerScheduler(
     // Task.Delay refuses waits past ~49 days; a yearly job simply waits several times.
     private static readonly TimeSpan LongestWait = TimeSpan.FromDays(1);
 
+    /// <summary>A missing or bad schedule stops start-up with a clear message, not a job at 3 a.m.</summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        TimerJobRegistration.Validate([.. jobs], configuration);
+        return base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!triggerOptions.Value.Timers.Enabled)
         {
             return;
         }
-        // Parsed up front so that a bad schedule in configuration stops the host with a clear message.
         var schedules = jobs.Select(job => (job, schedule: job.Schedule(configuration))).ToList();
         await Task.WhenAll(schedules.Select(s => RunScheduleAsync(s.job, s.schedule, stoppingToken)));
     }

@@ -73,10 +73,10 @@ public static partial class TriggerServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Runs <typeparamref name="TJob"/> on <paramref name="defaultCron"/> (Quartz syntax, UTC) unless
-    /// <c>AzureFunctionsJobHost:jobs:{name}:schedule</c> says otherwise.
+    /// Runs <typeparamref name="TJob"/> on the schedule host.json gives <paramref name="name"/> (Quartz syntax, UTC;
+    /// see <see cref="TimerJobRegistration"/>); the service does not start without one.
     /// </summary>
-    public static IServiceCollection AddTimerJob<TJob>(this IServiceCollection services, string name, string defaultCron)
+    public static IServiceCollection AddTimerJob<TJob>(this IServiceCollection services, string name)
         where TJob : class, ITimerJob
     {
         // The name is a table row key and a configuration key: no '/', '#', '?' or ':'.
@@ -88,8 +88,7 @@ public static partial class TriggerServiceCollectionExtensions
         {
             throw new InvalidOperationException($"A timer job named '{name}' is already registered.");
         }
-        var registration = new TimerJobRegistration(name, typeof(TJob), defaultCron);
-        _ = registration.Schedule(configuration: null); // a bad default fails here, at registration, not at 3 a.m.
+        var registration = new TimerJobRegistration(name, typeof(TJob));
         services.AddTimerRuntime();
         services.AddSingleton(registration);
         services.TryAddScoped<TJob>();

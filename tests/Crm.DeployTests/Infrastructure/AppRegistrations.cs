@@ -15,7 +15,7 @@ public static class AppRegistrations
     public static IReadOnlyList<string> ListenedQueues { get; } =
         [.. Services.Select(d => d.ImplementationInstance).OfType<QueueBinding>().Select(b => b.QueueName).Order(StringComparer.Ordinal)];
 
-    /// <summary>Timer jobs by name with their default Quartz schedule (host.json may override it).</summary>
-    public static IReadOnlyDictionary<string, string> TimerJobs { get; } =
-        Services.Select(d => d.ImplementationInstance).OfType<TimerJobRegistration>().ToDictionary(r => r.Name, r => r.DefaultSchedule);
+    /// <summary>Timer jobs by name (their schedules are in host.json).</summary>
+    public static IReadOnlyList<string> TimerJobs { get; } =
+        [.. Services.Select(d => d.ImplementationInstance).OfType<TimerJobRegistration>().Select(r => r.Name).Order(StringComparer.Ordinal)];
 }

@@ -25,9 +25,9 @@ public sealed class JobScheduleTests
     }
 
     [Fact]
-    public void ScheduleFromHostJsonOverridesTheDefault()
+    public void ScheduleComesFromHostJsonOnly()
     {
-        var job = new TimerJobRegistration("outbox-sweep", typeof(object), Nightly);
+        var job = new TimerJobRegistration("outbox-sweep", typeof(object));
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["AzureFunctionsJobHost:jobs:outbox-sweep:schedule"] = "0 0/5 * * * ?",
@@ -35,13 +35,13 @@ public sealed class JobScheduleTests
         var after = new DateTimeOffset(2025, 3, 1, 12, 1, 0, TimeSpan.Zero);
 
         Assert.Equal(after.AddMinutes(4), job.Schedule(configuration).GetNextValidTimeAfter(after));
-        Assert.Equal(new DateTimeOffset(2025, 3, 2, 3, 15, 0, TimeSpan.Zero), job.Schedule(null).GetNextValidTimeAfter(after));
+        Assert.Contains("has no schedule", Assert.Throws<InvalidOperationException>(() => job.Schedule(null)).Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void InvalidScheduleNamesWhereItCameFrom()
     {
-        var job = new TimerJobRegistration("outbox-sweep", typeof(object), Nightly);
+        var job = new TimerJobRegistration("outbox-sweep", typeof(object));
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["AzureFunctionsJobHost:jobs:outbox-sweep:schedule"] = "every five minutes",

@@ -14,8 +14,8 @@ public sealed class TimerJobRunnerTests : IAsyncLifetime
     {
         // Not started: run-job runs without the scheduler.
         var host = _storage.BuildHost(s => s.AddSingleton(_log)
-            .AddTimerJob<RecordingJob>("outbox-sweep", "0 0/5 * * * ?")
-            .AddTimerJob<FailingJob>("mail-digest", "0 0 7 * * ?"));
+            .AddTimerJob<RecordingJob>("outbox-sweep")
+            .AddTimerJob<FailingJob>("mail-digest"));
         _runner = host.Services.GetRequiredService<TimerJobRunner>();
         return Task.CompletedTask;
     }

@@ -69,7 +69,8 @@ public sealed class TimerSchedulerTests : IAsyncLifetime
 
     private IHost StartScheduler(string cron)
     {
-        var host = _storage.BuildHost(s => s.AddSingleton(_log).AddTimerJob<RecordingJob>("nightly", cron));
+        var host = _storage.BuildHost(s => s.AddSingleton(_log).AddTimerJob<RecordingJob>("nightly"),
+            new Dictionary<string, string?> { ["AzureFunctionsJobHost:jobs:nightly:schedule"] = cron });
         host.Start();
         return host;
     }

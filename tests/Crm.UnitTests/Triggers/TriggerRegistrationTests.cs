@@ -53,7 +53,12 @@ public sealed class TriggerRegistrationTests
     [Fact]
     public async Task DisabledListenersAndTimersDoNotRun()
     {
-        using var host = BuildHost(new() { ["Triggers:Listeners:Enabled"] = "false", ["Triggers:Timers:Enabled"] = "false" });
+        using var host = BuildHost(new()
+        {
+            ["Triggers:Listeners:Enabled"] = "false",
+            ["Triggers:Timers:Enabled"] = "false",
+            ["AzureFunctionsJobHost:jobs:nightly:schedule"] = "0 0 3 * * ?",
+        });
         await host.StartAsync();
 
         // Each loop returns at once instead of polling storage.
@@ -71,10 +76,29 @@ public sealed class TriggerRegistrationTests
     }
 
     [Fact]
-    public void JobWithAnInvalidDefaultScheduleIsRefusedAtRegistration()
+    public void JobNamesThatCannotBeKeysAreRefusedAtRegistration() =>
+        Assert.Throws<ArgumentException>(() => new ServiceCollection().AddTimerJob<RecordingJob>("night/ly"));
+
+    /// <summary>The schedule's one source is host.json: missing, malformed, or for a job that does not exist, start-up stops and says why.</summary>
+    [Theory]
+    [InlineData(null, null, "has no schedule")]
+    [InlineData("at night", null, "is not a Quartz cron expression")]
+    [InlineData("0 0 3 * * ?", "weekly-digest", "does not have: weekly-digest")]
+    public async Task StartUpStopsOnAScheduleHostJsonDoesNotGiveRight(string? schedule, string? unknownJob, string message)
     {
-        Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddTimerJob<RecordingJob>("nightly", "at night"));
-        Assert.Throws<ArgumentException>(() => new ServiceCollection().AddTimerJob<RecordingJob>("night/ly", "0 0 3 * * ?"));
+        var settings = new Dictionary<string, string?>
+        {
+            ["AzureFunctionsJobHost:jobs:nightly:schedule"] = schedule,
+            // Timers off, as in Azure where scheduled jobs run them: the schedules are still checked.
+            ["Triggers:Timers:Enabled"] = "false",
+        };
+        if (unknownJob is not null)
+        {
+            settings[$"AzureFunctionsJobHost:jobs:{unknownJob}:schedule"] = "0 0 4 * * ?";
+        }
+        using var host = BuildHost(settings);
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync());
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }
 
     private static T Resolve<T>(Dictionary<string, string?> settings) where T : class
@@ -96,7 +120,7 @@ public sealed class TriggerRegistrationTests
             .AddSingleton(new Deliveries())
             .AddSingleton(new JobLog())
             .AddQueueHandler<OrderPlaced, RecordingHandler>("orders")
-            .AddTimerJob<RecordingJob>("nightly", "0 0 3 * * ?");
+            .AddTimerJob<RecordingJob>("nightly");
         return builder.Build();
     }
 }
