@@ -86,7 +86,7 @@ internal static class OpenApiSchemas
     }
 
     /// <summary>
-    /// A schema only answers use lists as required the members every answer has, so a generated client may
+    /// A schema used only by answers lists as required the members every answer has, so a generated client may
     /// rely on them; a schema a request uses keeps the generator's required members (what a client must send).
     /// </summary>
     public static void MarkAlwaysPresentFields(OpenApiDocument document)
