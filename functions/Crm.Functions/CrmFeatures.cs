@@ -51,6 +51,7 @@ internal static class CrmFeatures
         services.AddSingleton<IRestoreGuard>(sp => sp.GetRequiredService<IpRuleService>());
         services.AddSingleton<PermissionCatalogue>();
         services.AddSingleton<RecordGuard>();
+        services.AddSingleton<OwnedAccess>();
         services.AddConfiguration();
 
         services.AddSingleton<DepartmentService>();

@@ -31,10 +31,10 @@ internal static class CustomerContactsApi
         TenantStore tenants, TimeProvider clock, HttpContext context)
     {
         var caller = context.Caller();
-        var customer = await RecordOperations<Customer, CreateCustomer, CustomerService>.ReadAsync(caller, customers, guard, id, context.RequestAborted);
+        var customer = await RecordOperations<Customer, CustomerFields, CustomerService>.ReadAsync(caller, customers, guard, id, context.RequestAborted);
         var query = await ListParameters.ReadAsync(context, tenants, caller.TenantId, clock);
         query = query with { FieldEquals = [.. query.FieldEquals.Where(f => f.Key != "customerId"), new("customerId", customer.Id)] };
-        var page = await RecordOperations<Contact, CreateContact, ContactService>.ListAsync(caller, contacts, guard, query, context.RequestAborted);
+        var page = await RecordOperations<Contact, ContactFields, ContactService>.ListAsync(caller, contacts, guard, query, context.RequestAborted);
         return new RecordJson<Page<Contact>>(RecordShape.Page(caller, contacts.Store.TableName, page));
     }
 
@@ -42,12 +42,12 @@ internal static class CustomerContactsApi
         TimeProvider clock, HttpContext context)
     {
         var caller = context.Caller();
-        var customer = await RecordOperations<Customer, CreateCustomer, CustomerService>.ReadAsync(caller, customers, guard, id, context.RequestAborted);
+        var customer = await RecordOperations<Customer, CustomerFields, CustomerService>.ReadAsync(caller, customers, guard, id, context.RequestAborted);
         var query = new ListQuery { FieldEquals = [new("customerId", customer.Id)], Limit = 200, Now = clock.GetUtcNow() };
         var all = new List<Contact>();
         do
         {
-            var page = await RecordOperations<Contact, CreateContact, ContactService>.ListAsync(caller, contacts, guard, query, context.RequestAborted);
+            var page = await RecordOperations<Contact, ContactFields, ContactService>.ListAsync(caller, contacts, guard, query, context.RequestAborted);
             all.AddRange(page.Items);
             query = query with { Cursor = page.NextCursor };
         }

@@ -73,7 +73,7 @@ internal sealed class CustomerMerge(CustomerService customers, ContactService co
             movedOpportunities.AddRange(await MoveOpportunitiesAsync(caller.Write(clock).As(Activities.Merged), source.Id, targetId, cancellationToken));
             movedFollowUps.AddRange(await followUps.MoveAsync(caller.Write(clock).As(Activities.Merged), "customer", source.Id, "customer", targetId, cancellationToken));
             target = await store.UpdateAsync(caller.Write(clock).As(Activities.Merged), targetId, null,
-                t => ValueTask.FromResult(CustomerRules.FillFrom(t, source, RecordTeamApi<Customer, CreateCustomer, CustomerService>.MaxMembers)),
+                t => ValueTask.FromResult(CustomerRules.FillFrom(t, source, RecordTeamApi<Customer, CustomerFields, CustomerService>.MaxMembers)),
                 cancellationToken: cancellationToken);
             await store.UpdateAsync(caller.Write(clock).As(Activities.MergedInto), source.Id, null, s => ValueTask.FromResult(s with { MergedIntoId = targetId }), cancellationToken: cancellationToken);
             // Contacts added to the source while it was being merged follow too, so the delete leaves none behind.

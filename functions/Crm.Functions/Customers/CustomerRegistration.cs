@@ -11,9 +11,8 @@ internal static class CustomerRegistration
     /// <summary>Customers and contacts as owned records, with the actions of their own.</summary>
     public static IServiceCollection AddCustomers(this IServiceCollection services)
     {
-        services.AddSingleton<SalesAccess>();
-        services.AddOwnedRecords<Customer, CustomerRecordType, CreateCustomer, CustomerService>("Customers", "Customer", "Customers");
-        services.AddOwnedRecords<Contact, ContactRecordType, CreateContact, ContactService>("Contacts", "Contact", "Contacts");
+        services.AddOwnedRecords<Customer, CustomerRecordType, CustomerFields, CustomerService>("Customers", "Customer", "Customers");
+        services.AddOwnedRecords<Contact, ContactRecordType, ContactFields, ContactService>("Contacts", "Contact", "Contacts");
         services.AddSingleton<IRestoreGuard>(sp => sp.GetRequiredService<ContactService>());
         services.AddSingleton<OwnerTransfer>();
         services.AddSingleton<CustomerTransfer>();
@@ -45,8 +44,8 @@ internal sealed class CustomerActions : IApiFeature
             .WithSummary("Possible duplicates of a customer or contact by name, phone or e-mail: those you may see, and a count of the others");
     }
 
-    public static Task<IResult> Transfer(TransferCustomers input, CustomerTransfer transfer, HttpContext context) =>
-        transfer.TransferAsync(context.Caller(), input, context);
+    public static async Task<IResult> Transfer(TransferCustomers input, CustomerTransfer transfer, HttpContext context) =>
+        Batch.Answer(await transfer.TransferAsync(context.Caller(), input, context.RequestAborted), context);
 
     public static async Task<Microsoft.AspNetCore.Http.HttpResults.Ok<MergeResult>> Merge(MergeCustomers input, CustomerMerge merge, HttpContext context) =>
         TypedResults.Ok(await merge.MergeAsync(context.Caller(), input, context.RequestAborted));

@@ -29,21 +29,21 @@ internal sealed class CustomerTransfer(CustomerService customers, CustomerCascad
     public const string Action = "transfer";
     public static readonly IReadOnlySet<string> Cascades = new HashSet<string>(["contacts", "opportunities"], StringComparer.Ordinal);
 
-    public async Task<IResult> TransferAsync(Caller caller, TransferCustomers input, HttpContext context)
+    public async Task<BatchOutcome> TransferAsync(Caller caller, TransferCustomers input, CancellationToken cancellationToken)
     {
         if (input.Cascade?.FirstOrDefault(c => !Cascades.Contains(c)) is { } unknown)
         {
             throw new ValidationException("cascade", $"'{unknown}' cannot follow a customer. Known: {string.Join(", ", Cascades)}.", "transfer.unknown_cascade");
         }
-        await transfers.EnsureValidAsync(caller, input.Ids, input.OwnerId, input, context.RequestAborted);
+        await transfers.EnsureValidAsync(caller, input.Ids, input.OwnerId, input, cancellationToken);
         var cascadeContacts = input.Cascade?.Contains("contacts") == true;
         var cascadeOpportunities = input.Cascade?.Contains("opportunities") == true;
-        return await Batch.RunAsync(new BatchRequest<string>(input.Ids!), context, async (id, index) =>
+        return await Batch.RunAsync(input.Ids!, async (id, index) =>
         {
-            var moved = await TransferOneAsync(caller, id, input.OwnerId!, input.KeepOldOwnerAsMember, context.RequestAborted);
+            var moved = await TransferOneAsync(caller, id, input.OwnerId!, input.KeepOldOwnerAsMember, cancellationToken);
             // After the customer: a retry of a half-done transfer moves the rest.
             await cascade.TransferAsync(caller.Write(clock).As(Activities.Transferred), id, input.OwnerId!, input.KeepOldOwnerAsMember,
-                cascadeContacts, cascadeOpportunities, context.RequestAborted);
+                cascadeContacts, cascadeOpportunities, cancellationToken);
             return new BatchResult(index, 200, moved.Id, RecordShape.Of(caller, customers.Store.TableName, moved));
         });
     }
@@ -64,7 +64,7 @@ internal static class Ownership
         if (keepOldOwner && record.OwnerId is { } old && old != ownerId)
         {
             team.RemoveAll(m => m.UserId == old);
-            if (team.Count >= RecordTeamApi<Customer, CreateCustomer, CustomerService>.MaxMembers)
+            if (team.Count >= RecordTeamApi<Customer, CustomerFields, CustomerService>.MaxMembers)
             {
                 throw new ConflictException("team.full", $"The team of '{record.Id}' is full; the old owner cannot stay as a member.");
             }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Crm.Functions.Access;
 using Crm.Domain.Access;
 using Crm.Domain.Common;
 using Crm.Domain.Sales;
@@ -29,7 +30,7 @@ public sealed record DuplicateReport(IReadOnlyList<DuplicateMatch> Matches, int 
 /// Duplicate check before a create (PRODUCT.md section 2): by normalised name (the same name, or names
 /// starting with it), by phone digits and by e-mail, among customers, contacts or leads (whose company counts as a name).
 /// </summary>
-internal sealed class DuplicateCheck(RecordStore<Customer> customers, RecordStore<Contact> contacts, RecordStore<Lead> leads, SalesAccess access)
+internal sealed class DuplicateCheck(RecordStore<Customer> customers, RecordStore<Contact> contacts, RecordStore<Lead> leads, OwnedAccess access)
 {
     /// <summary>Candidates read per criterion; a check is a hint before typing on, not a report.</summary>
     public const int MaxPerCriterion = 50;

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Crm.Functions.Access;
 using Crm.Domain.Common;
 using Crm.Functions.Hosting;
 using Crm.Functions.Records;
@@ -18,17 +19,17 @@ public sealed record TransferRecords(
 /// item (200, or 207 with each item's outcome): the caller's <c>{module}.transfer</c> scope must cover the
 /// current owner, and the record type may refuse a record (a converted lead). Customers add cascades on top.
 /// </summary>
-internal sealed class OwnerTransfer(RecordGuard guard, SalesAccess access, TimeProvider clock)
+internal sealed class OwnerTransfer(RecordGuard guard, OwnedAccess access, TimeProvider clock)
 {
     public const string Action = "transfer";
 
-    public async Task<IResult> TransferAsync<T>(Caller caller, RecordStore<T> store, TransferRecords input, Action<T> ensureMovable, HttpContext context)
+    public async Task<BatchOutcome> TransferAsync<T>(Caller caller, RecordStore<T> store, TransferRecords input, Action<T> ensureMovable, CancellationToken cancellationToken)
         where T : OwnedRecord
     {
-        await EnsureValidAsync(caller, input.Ids, input.OwnerId, input, context.RequestAborted);
-        return await Batch.RunAsync(new BatchRequest<string>(input.Ids!), context, async (id, index) =>
+        await EnsureValidAsync(caller, input.Ids, input.OwnerId, input, cancellationToken);
+        return await Batch.RunAsync(input.Ids!, async (id, index) =>
         {
-            var moved = await Ownership.TransferAsync(caller, store, guard, clock, Action, id, input.OwnerId!, input.KeepOldOwnerAsMember, ensureMovable, context.RequestAborted);
+            var moved = await Ownership.TransferAsync(caller, store, guard, clock, Action, id, input.OwnerId!, input.KeepOldOwnerAsMember, ensureMovable, cancellationToken);
             return new BatchResult(index, 200, moved.Id, RecordShape.Of(caller, store.TableName, moved));
         });
     }

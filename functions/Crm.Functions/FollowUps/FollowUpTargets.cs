@@ -1,3 +1,4 @@
+using Crm.Functions.Access;
 using Crm.Domain.Common;
 using Crm.Domain.Sales;
 using Crm.Functions.Customers;
@@ -54,7 +55,7 @@ internal sealed class FollowUpTarget<T>(RecordStore<T> store) : IFollowUpTarget 
 }
 
 /// <summary>The registered target types, and the visibility rule every follow-up write meets.</summary>
-internal sealed class FollowUpTargets(IEnumerable<IFollowUpTarget> targets, SalesAccess access)
+internal sealed class FollowUpTargets(IEnumerable<IFollowUpTarget> targets, OwnedAccess access)
 {
     public const string UnknownType = "followup.related_type_unknown";
 

@@ -215,7 +215,7 @@ internal static class OpenApiOperations
         else if (metadata.OfType<BatchPatchBody>().LastOrDefault() is { } batchPatch)
         {
             var patchSchema = await PatchSchemaAsync(batchPatch.Changes, context, document, cancellationToken);
-            schema = BatchSchema(Trimmed(batchPatch.Changes, "Changes") + "BatchUpdate", document, new OpenApiSchema
+            schema = BatchSchema(Named(batchPatch.Changes) + "BatchUpdate", document, new OpenApiSchema
             {
                 Type = JsonSchemaType.Object,
                 Required = new HashSet<string>(["id", "patch"]),
@@ -231,7 +231,7 @@ internal static class OpenApiOperations
         else if (metadata.OfType<BatchCreateBody>().LastOrDefault() is { } batchCreate)
         {
             // The item is the create operation's own body schema, a component named after its type.
-            schema = BatchSchema(Trimmed(batchCreate.Input, "Create") + "BatchCreate", document, new OpenApiSchemaReference(batchCreate.Input.Name, document));
+            schema = BatchSchema(Named(batchCreate.Input) + "BatchCreate", document, new OpenApiSchemaReference(batchCreate.Input.Name, document));
         }
         if (schema is not null && operation.RequestBody?.Content is { } content)
         {
@@ -249,7 +249,7 @@ internal static class OpenApiOperations
     private static async Task<IOpenApiSchema> PatchSchemaAsync(Type changes, OpenApiOperationTransformerContext context, OpenApiDocument document,
         CancellationToken cancellationToken)
     {
-        var name = Trimmed(changes, "Changes") + "Patch";
+        var name = Named(changes) + "Patch";
         document.Components ??= new OpenApiComponents();
         document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
         if (!document.Components.Schemas.ContainsKey(name))
@@ -284,10 +284,10 @@ internal static class OpenApiOperations
         return new OpenApiSchemaReference(name, document);
     }
 
-    /// <summary>A type's name without a prefix or suffix that says what kind of body it is (CustomerChanges, CreateCustomer: Customer).</summary>
-    private static string Trimmed(Type type, string affix) =>
-        type.Name.EndsWith(affix, StringComparison.Ordinal) ? type.Name[..^affix.Length]
-        : type.Name.StartsWith(affix, StringComparison.Ordinal) ? type.Name[affix.Length..]
+    /// <summary>A body type's name without the prefix or suffix that says what kind of body it is (CustomerFields, CreateOpportunity: Customer, Opportunity).</summary>
+    private static string Named(Type type) =>
+        type.Name.EndsWith("Fields", StringComparison.Ordinal) ? type.Name[..^"Fields".Length]
+        : type.Name.StartsWith("Create", StringComparison.Ordinal) ? type.Name["Create".Length..]
         : type.Name;
 
     private static IOpenApiSchema OrNull(IOpenApiSchema schema)

@@ -1,3 +1,4 @@
+using Crm.Functions.Access;
 using Crm.Domain.Access;
 using Crm.Domain.Common;
 using Crm.Domain.Sales;
@@ -17,7 +18,7 @@ namespace Crm.Functions.Leads;
 /// the lead is marked converted last; a retry after a crash finishes the work without second records.
 /// </summary>
 internal sealed class LeadConversion(LeadService leads, CustomerService customers, ContactService contacts, OpportunityService opportunities,
-    RecordGuard guard, SalesAccess access, IEnumerable<ILeadConversionStep> steps, TimeProvider clock)
+    RecordGuard guard, OwnedAccess access, IEnumerable<ILeadConversionStep> steps, TimeProvider clock)
 {
     public const string Action = "convert";
 

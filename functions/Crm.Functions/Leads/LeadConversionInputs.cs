@@ -23,7 +23,7 @@ public sealed record ConvertLead(
     JsonObject? CreateOpportunity = null);
 
 /// <summary>The three records a conversion writes, built from the lead and the caller's overrides, checked before any is written.</summary>
-internal sealed record LeadConversionInputs(CreateCustomer? Customer, string CustomerName, CreateContact Contact, CreateOpportunity? Opportunity)
+internal sealed record LeadConversionInputs(CustomerFields? Customer, string CustomerName, ContactFields Contact, CreateOpportunity? Opportunity)
 {
     /// <summary>Stands in for the customer's id while the inputs are checked, before the conversion reserves the real one.</summary>
     private const string PendingId = "00000000000000000000000000";
@@ -32,10 +32,10 @@ internal sealed record LeadConversionInputs(CreateCustomer? Customer, string Cus
         ContactService contacts, OpportunityService opportunities, RecordGuard guard, CancellationToken cancellationToken)
     {
         var owner = lead.OwnerId ?? caller.UserId;
-        CreateCustomer? customer = null;
+        CustomerFields? customer = null;
         if (existing is null)
         {
-            customer = Patched("customer", new CreateCustomer
+            customer = Patched("customer", new CustomerFields
             {
                 // A lead without a company is a person buying for themselves: the customer is named after them.
                 Name = lead.Company ?? lead.Name,
@@ -43,16 +43,16 @@ internal sealed record LeadConversionInputs(CreateCustomer? Customer, string Cus
                 Industry = lead.Industry,
                 Phone = lead.Phone ?? lead.Mobile,
                 Email = lead.Email,
-                Address = AddressInput.From(lead.Address),
+                Address = lead.Address,
                 Tags = lead.Tags,
                 OwnerId = owner,
             }, input.Customer);
-            customer = await Checked("customer", () => RecordOperations<Customer, CreateCustomer, CustomerService>.PrepareCreateAsync(caller, customers, guard, customer, cancellationToken));
+            customer = await Checked("customer", () => RecordOperations<Customer, CustomerFields, CustomerService>.PrepareCreateAsync(caller, customers, guard, customer, cancellationToken));
         }
         var customerName = existing?.Name ?? customer!.Name.Trim();
 
         Fixed("contact", input.Contact, "customerId");
-        var contact = Patched("contact", new CreateContact
+        var contact = Patched("contact", new ContactFields
         {
             CustomerId = PendingId,
             Name = lead.Name,
@@ -61,7 +61,7 @@ internal sealed record LeadConversionInputs(CreateCustomer? Customer, string Cus
             Mobile = lead.Mobile,
             Email = lead.Email,
         }, input.Contact);
-        contact = await Checked("contact", () => RecordOperations<Contact, CreateContact, ContactService>.PrepareCreateAsync(caller, contacts, guard, contact, cancellationToken));
+        contact = await Checked("contact", () => RecordOperations<Contact, ContactFields, ContactService>.PrepareCreateAsync(caller, contacts, guard, contact, cancellationToken));
 
         CreateOpportunity? opportunity = null;
         if (input.CreateOpportunity is { } asked)

@@ -1,8 +1,5 @@
-using System.ComponentModel.DataAnnotations;
-using System.Text.Json.Nodes;
 using Crm.Domain.Common;
 using Crm.Domain.Sales;
-using Crm.Functions.Customers;
 using Crm.Storage.Records;
 
 namespace Crm.Functions.Leads;
@@ -27,61 +24,4 @@ internal sealed class LeadRecordType : RecordType<Lead>
         "name", "company", "title", "phone", "mobile", "email", "source", "industry", "status", "tags", "nextContactAt",
         "address.country", "address.province", "address.city", "address.district", "address.postcode",
         "ownerId", "lastFollowUpAt", "createdAt", "createdBy", "updatedAt", "updatedBy"]);
-}
-
-/// <summary>The fields a client writes; follow-up and conversion fields are set by those actions only.</summary>
-public abstract record LeadFields
-{
-    [Required, StringLength(100, MinimumLength = 1)]
-    public string Name { get; init; } = "";
-
-    [StringLength(200)]
-    public string? Company { get; init; }
-
-    [StringLength(100)]
-    public string? Title { get; init; }
-
-    [StringLength(32)]
-    public string? Phone { get; init; }
-
-    [StringLength(32)]
-    public string? Mobile { get; init; }
-
-    [StringLength(254), EmailAddress]
-    public string? Email { get; init; }
-
-    [StringLength(50)]
-    public string? Source { get; init; }
-
-    [StringLength(50)]
-    public string? Industry { get; init; }
-
-    [StringLength(50)]
-    public string? Status { get; init; }
-
-    public AddressInput? Address { get; init; }
-
-    public DateTimeOffset? NextContactAt { get; init; }
-
-    [StringLength(4000)]
-    public string? Remark { get; init; }
-
-    [MaxLength(20)]
-    public IReadOnlyList<string>? Tags { get; init; }
-}
-
-public sealed record CreateLead : LeadFields
-{
-    [StringLength(26)]
-    public string? OwnerId { get; init; }
-
-    public JsonObject? CustomFields { get; init; }
-}
-
-/// <summary>The editable view a merge patch applies to.</summary>
-public sealed record LeadChanges : LeadFields
-{
-    public string? OwnerId { get; init; }
-
-    public JsonObject CustomFields { get; init; } = [];
 }

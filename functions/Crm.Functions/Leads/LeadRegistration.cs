@@ -13,7 +13,7 @@ internal static class LeadRegistration
     /// <summary>Leads as owned records, with transfer and conversion; conversion steps of other features join through <see cref="ILeadConversionStep"/>.</summary>
     public static IServiceCollection AddLeads(this IServiceCollection services)
     {
-        services.AddOwnedRecords<Lead, LeadRecordType, CreateLead, LeadService>("Leads", "Lead", "Leads");
+        services.AddOwnedRecords<Lead, LeadRecordType, LeadFields, LeadService>("Leads", "Lead", "Leads");
         services.AddSingleton<LeadConversion>();
         services.AddSingleton<IApiFeature, LeadActions>();
         // Leads take follow-ups and have a timeline; what they became shows their history too.
@@ -36,8 +36,8 @@ internal sealed class LeadActions : IApiFeature
     }
 
     /// <summary>A converted lead stays with the owner it had (409 <c>lead.converted</c>).</summary>
-    public static Task<IResult> Transfer(TransferRecords input, OwnerTransfer transfer, LeadService leads, HttpContext context) =>
-        transfer.TransferAsync(context.Caller(), leads.Store, input, (Lead l) => LeadRules.EnsureNotConverted(l), context);
+    public static async Task<IResult> Transfer(TransferRecords input, OwnerTransfer transfer, LeadService leads, HttpContext context) =>
+        Batch.Answer(await transfer.TransferAsync(context.Caller(), leads.Store, input, (Lead l) => LeadRules.EnsureNotConverted(l), context.RequestAborted), context);
 
     public static async Task<RecordJson<Lead>> Convert(string id, ConvertLead input, LeadConversion conversion, HttpContext context)
     {

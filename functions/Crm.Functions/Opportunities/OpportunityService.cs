@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Crm.Domain.Common;
 using Crm.Domain.Configuration;
 using Crm.Domain.Sales;
-using Crm.Functions.Customers;
+using Crm.Functions.Access;
 using Crm.Functions.Dictionaries;
 using Crm.Functions.Hosting;
 using Crm.Functions.Pipelines;
@@ -17,38 +17,22 @@ namespace Crm.Functions.Opportunities;
 /// that customer's, it starts in an open stage of its pipeline, and its stage moves only by the actions.
 /// </summary>
 internal sealed class OpportunityService(RecordStore<Opportunity> store, RecordStore<Customer> customers, RecordStore<Contact> contacts,
-    RecordStore<Pipeline> pipelines, PipelineService pipelineService, DictionaryValidator dictionaries, TenantStore tenants, SalesAccess access, TimeProvider clock)
-    : IRecordService<Opportunity, CreateOpportunity>, IRestoreGuard
+    RecordStore<Pipeline> pipelines, PipelineService pipelineService, DictionaryValidator dictionaries, TenantStore tenants, OwnedAccess access, TimeProvider clock)
+    : RecordService<Opportunity, CreateOpportunity, OpportunityFields>(store, access, clock), IRestoreGuard
 {
     /// <summary>Fields only the stage, won and lost actions change (or nobody: the history).</summary>
     private static readonly string[] ByAction = ["stageKey", "status", "probability", "lossReason", "closedAt", "stageHistory", "productTotal"];
 
-    public static Type Changes => typeof(OpportunityChanges);
-
-    public RecordStore<Opportunity> Store => store;
-
     public string TypeName => "opportunity";
 
-    public Task<Opportunity> CreateAsync(Caller caller, CreateOpportunity input, CancellationToken cancellationToken) =>
-        CreateAsync(caller, input, null, cancellationToken);
-
-    /// <summary>A create with a reserved id, an activity and links set by the feature making it (<see cref="RecordSeed{T}"/>).</summary>
-    public async Task<Opportunity> CreateAsync(Caller caller, CreateOpportunity input, RecordSeed<Opportunity>? seed, CancellationToken cancellationToken)
+    protected override async ValueTask<Opportunity> CreatingAsync(Caller caller, CreateOpportunity input, Opportunity opportunity, DateTimeOffset now, CancellationToken cancellationToken)
     {
         Check(input);
         var customer = await VisibleCustomerAsync(caller, input.CustomerId, cancellationToken);
-        var opportunityContacts = await ContactsAsync(caller, customer.Id, input.Contacts ?? [], [], cancellationToken);
+        var linked = await ContactsAsync(caller, customer.Id, input.Contacts ?? [], [], cancellationToken);
         var (pipeline, stage) = await StartAsync(caller.TenantId, input.PipelineId, input.StageKey, cancellationToken);
         var currency = input.Currency ?? (await tenants.FindAsync(caller.TenantId, cancellationToken))?.Currency ?? "CNY";
-        var write = seed?.Write(caller.Write(clock)) ?? caller.Write(clock);
-        var opportunity = OpportunityRules.EnterStage(Apply(new Opportunity
-        {
-            CustomerId = customer.Id,
-            PipelineId = pipeline.Id,
-            OwnerId = input.OwnerId ?? caller.UserId,
-            CustomFields = input.CustomFields ?? [],
-        }, input, opportunityContacts) with { Currency = currency }, stage, caller.UserId, write.Now);
-        return await store.CreateAsync(write, seed?.Apply(opportunity) ?? opportunity, cancellationToken: cancellationToken);
+        return OpportunityRules.EnterStage(opportunity with { PipelineId = pipeline.Id, Contacts = linked, Currency = currency }, stage, caller.UserId, now);
     }
 
     /// <summary>The pipeline (the tenant's default when not named) and the open stage a new opportunity starts in (its first when not named).</summary>
@@ -66,54 +50,29 @@ internal sealed class OpportunityService(RecordStore<Opportunity> store, RecordS
         return (pipeline, stage);
     }
 
-    public Task<Opportunity> UpdateAsync(Caller caller, string id, string? ifMatch, JsonObject patch, CancellationToken cancellationToken)
+    protected override void CheckPatch(JsonObject patch)
     {
         if (ByAction.FirstOrDefault(patch.ContainsKey) is { } field)
         {
             throw new ValidationException(field, "Stage and outcome change by POST /api/v1/opportunities/{id}/stage, /won or /lost; the history and totals are computed.",
                 "opportunity.stage_by_action");
         }
-        return store.UpdateAsync(caller.Write(clock), id, ifMatch, async current =>
-        {
-            var changes = MergePatch.Apply(new OpportunityChanges
-            {
-                Name = current.Name,
-                CustomerId = current.CustomerId,
-                Contacts = current.Contacts,
-                Amount = current.Amount,
-                Currency = current.Currency,
-                ExpectedCloseDate = current.ExpectedCloseDate,
-                ProbabilityOverride = current.ProbabilityOverride,
-                ProductLines = current.ProductLines,
-                Competitors = current.Competitors,
-                NextStep = current.NextStep,
-                PipelineId = current.PipelineId,
-                OwnerId = current.OwnerId,
-                CustomFields = current.CustomFields,
-            }, patch);
-            if (changes.CustomerId != current.CustomerId)
-            {
-                throw new ValidationException("customerId", "An opportunity stays with its customer; create one at the other customer.", "opportunity.customer_fixed");
-            }
-            if (changes.PipelineId != current.PipelineId)
-            {
-                throw new ValidationException("pipelineId", "An opportunity stays on its pipeline, so its stage history keeps its meaning.", "opportunity.pipeline_fixed");
-            }
-            Check(changes);
-            var linked = await ContactsAsync(caller, current.CustomerId, changes.Contacts ?? [], current.Contacts, cancellationToken);
-            var updated = Apply(current, changes, linked) with { Currency = changes.Currency ?? current.Currency, CustomFields = changes.CustomFields };
-            var pipeline = await PipelineAsync(caller.TenantId, current.PipelineId, cancellationToken);
-            return updated with { Probability = OpportunityRules.ProbabilityFor(pipeline, updated) };
-        }, cancellationToken: cancellationToken);
     }
 
-    public Task DeleteAsync(Caller caller, string id, string? ifMatch, CancellationToken cancellationToken) =>
-        store.DeleteAsync(caller.Write(clock), id, ifMatch, cancellationToken);
+    protected override async ValueTask<Opportunity> UpdatingAsync(Caller caller, Opportunity current, OpportunityFields changes, Opportunity updated,
+        CancellationToken cancellationToken)
+    {
+        Check(changes);
+        var linked = await ContactsAsync(caller, current.CustomerId, changes.Contacts ?? [], current.Contacts, cancellationToken);
+        var pipeline = await PipelineAsync(caller.TenantId, current.PipelineId, cancellationToken);
+        updated = updated with { Contacts = linked, Currency = changes.Currency ?? current.Currency };
+        return updated with { Probability = OpportunityRules.ProbabilityFor(pipeline, updated) };
+    }
 
     /// <summary>An opportunity comes back only to a live customer and pipeline, so a restore never leaves it dangling.</summary>
     public async Task EnsureCanRestoreAsync(Caller caller, string id, CancellationToken cancellationToken)
     {
-        if (await store.FindInBinAsync(caller.TenantId, id, cancellationToken) is not { } opportunity)
+        if (await Store.FindInBinAsync(caller.TenantId, id, cancellationToken) is not { } opportunity)
         {
             return;
         }
@@ -134,14 +93,14 @@ internal sealed class OpportunityService(RecordStore<Opportunity> store, RecordS
 
     /// <summary>Every live opportunity of a customer, whoever owns it (the transfer cascade moves them all).</summary>
     public IAsyncEnumerable<Opportunity> OfCustomerAsync(string tenantId, string customerId, CancellationToken cancellationToken) =>
-        store.ListAllAsync(tenantId, new ListQuery { FieldEquals = [new("customerId", customerId)], Limit = 200 }, cancellationToken);
+        Store.ListAllAsync(tenantId, new ListQuery { FieldEquals = [new("customerId", customerId)], Limit = 200 }, cancellationToken);
 
     private static void Check(OpportunityFields fields) =>
         OpportunityRules.Check(fields.Amount, fields.Currency, fields.ProbabilityOverride, fields.ProductLines ?? [], fields.Competitors ?? [], fields.Contacts ?? []);
 
     /// <summary>A customer the caller can see; any other id answers alike, so none is confirmed.</summary>
     private async Task<Customer> VisibleCustomerAsync(Caller caller, string customerId, CancellationToken cancellationToken) =>
-        await access.FindVisibleAsync(caller, customers, customerId, cancellationToken)
+        await Access.FindVisibleAsync(caller, customers, customerId, cancellationToken)
             ?? throw new ValidationException("customerId", $"No customer with id '{customerId}'.", "opportunity.customer_not_found");
 
     /// <summary>
@@ -159,7 +118,7 @@ internal sealed class OpportunityService(RecordStore<Opportunity> store, RecordS
             var entry = wanted[i];
             var contact = held.Any(h => h.ContactId == entry.ContactId)
                 ? await contacts.FindAsync(tenantId, entry.ContactId, cancellationToken)
-                : await access.FindVisibleAsync(caller, contacts, entry.ContactId, cancellationToken);
+                : await Access.FindVisibleAsync(caller, contacts, entry.ContactId, cancellationToken);
             if (contact is null || contact.CustomerId != customerId)
             {
                 throw new ValidationException($"contacts[{i}].contactId", "Must be a contact of the opportunity's customer.", "opportunity.contact_invalid");
@@ -171,18 +130,6 @@ internal sealed class OpportunityService(RecordStore<Opportunity> store, RecordS
         }
         return result;
     }
-
-    private static Opportunity Apply(Opportunity opportunity, OpportunityFields fields, IReadOnlyList<OpportunityContact> linked) => opportunity with
-    {
-        Name = fields.Name.Trim(),
-        Contacts = linked,
-        Amount = fields.Amount,
-        ExpectedCloseDate = fields.ExpectedCloseDate,
-        ProbabilityOverride = fields.ProbabilityOverride,
-        ProductLines = [.. (fields.ProductLines ?? []).Select(l => l with { Name = l.Name.Trim(), ProductId = TextNormalizer.Trimmed(l.ProductId) })],
-        Competitors = [.. (fields.Competitors ?? []).Select(c => c.Trim()).Distinct(StringComparer.Ordinal)],
-        NextStep = TextNormalizer.Trimmed(fields.NextStep),
-    };
 }
 
 /// <summary>A pipeline, or a stage of it, that opportunities (live ones) are on cannot be removed.</summary>

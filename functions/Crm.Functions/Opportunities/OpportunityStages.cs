@@ -33,8 +33,8 @@ internal sealed class OpportunityStages(OpportunityService service, RecordGuard 
     }
 
     /// <summary>Open and closed deals alike: who owns a won deal decides whose results it counts in.</summary>
-    public static Task<IResult> Transfer(TransferRecords input, OwnerTransfer transfer, OpportunityService opportunities, HttpContext context) =>
-        transfer.TransferAsync(context.Caller(), opportunities.Store, input, (Opportunity _) => { }, context);
+    public static async Task<IResult> Transfer(TransferRecords input, OwnerTransfer transfer, OpportunityService opportunities, HttpContext context) =>
+        Batch.Answer(await transfer.TransferAsync(context.Caller(), opportunities.Store, input, (Opportunity _) => { }, context.RequestAborted), context);
 
     public static async Task<RecordJson<Opportunity>> Stage(string id, MoveStage input, OpportunityStages stages, HttpContext context)
     {

@@ -48,9 +48,11 @@ internal sealed class PoolEndpoints : IApiFeature
         return new RecordJson<Customer>(RecordShape.Of(caller, pool.Store.TableName, customer));
     }
 
-    public static Task<IResult> Claim(ClaimCustomers input, PublicPool pool, HttpContext context) => pool.ClaimAsync(context.Caller(), input, context);
+    public static async Task<IResult> Claim(ClaimCustomers input, PublicPool pool, HttpContext context) =>
+        Batch.Answer(await pool.ClaimAsync(context.Caller(), input, context.RequestAborted), context);
 
-    public static Task<IResult> Assign(AssignCustomers input, PublicPool pool, HttpContext context) => pool.AssignAsync(context.Caller(), input, context);
+    public static async Task<IResult> Assign(AssignCustomers input, PublicPool pool, HttpContext context) =>
+        Batch.Answer(await pool.AssignAsync(context.Caller(), input, context.RequestAborted), context);
 
     /// <summary>The body is optional: <c>{ "reason": "..." }</c>.</summary>
     public static async Task<RecordJson<Customer>> Release(string id, PublicPool pool, TenantStore tenants, HttpContext context, ReleaseCustomer? input = null)

@@ -28,7 +28,7 @@ public sealed record ReleaseCustomer([property: StringLength(500)] string? Reaso
 /// cannot both win. The customer's contacts and open opportunities follow each move (<see cref="CustomerCascade"/>);
 /// a repeated move answers its 409 as before but first finishes the cascade of one that stopped half-way.
 /// </summary>
-internal sealed class PublicPool(RecordStore<Customer> customers, CustomerCascade cascade, AccessDirectory directory, SalesAccess access, RecordGuard guard,
+internal sealed class PublicPool(RecordStore<Customer> customers, CustomerCascade cascade, AccessDirectory directory, OwnedAccess access, RecordGuard guard,
     TenantStore tenants, TimeProvider clock)
 {
     public const string AlreadyClaimed = "pool.already_claimed";
@@ -54,43 +54,43 @@ internal sealed class PublicPool(RecordStore<Customer> customers, CustomerCascad
         return customers.ListAsync(tenantId, query with { FieldEquals = [new(RecordStore<Customer>.OwnerField, ""), .. query.FieldEquals] }, cancellationToken);
     }
 
-    public async Task<IResult> ClaimAsync(Caller caller, ClaimCustomers input, HttpContext context)
+    public async Task<BatchOutcome> ClaimAsync(Caller caller, ClaimCustomers input, CancellationToken cancellationToken)
     {
         caller.Require($"{Module}.{Permissions.Actions.View}");
         var ids = Ids(RequestValidation.Validate(input).Ids);
-        var settings = (await tenants.FindAsync(caller.TenantId, context.RequestAborted))?.Pool ?? PoolSettings.Default;
+        var settings = (await tenants.FindAsync(caller.TenantId, cancellationToken))?.Pool ?? PoolSettings.Default;
         if (settings.ClaimCap is { } cap)
         {
             // One range read of the owner index, stopping past the cap: what matters is whether the claim fits.
-            var owned = await customers.CountWithFieldAsync(caller.TenantId, RecordStore<Customer>.OwnerField, caller.UserId, cap + 1, context.RequestAborted);
+            var owned = await customers.CountWithFieldAsync(caller.TenantId, RecordStore<Customer>.OwnerField, caller.UserId, cap + 1, cancellationToken);
             if (owned + ids.Count > cap)
             {
                 throw new ConflictException(CapReached, $"You own {owned} customers; claiming {ids.Count} more would pass the cap of {cap}.",
                     new Dictionary<string, object?> { ["claimCap"] = cap, ["owned"] = owned });
             }
         }
-        return await Batch.RunAsync(new BatchRequest<string>(ids), context, async (id, index) =>
+        return await Batch.RunAsync(ids, async (id, index) =>
         {
-            var claimed = await TakeAsync(caller, id, caller.UserId, Activities.Claimed, settings.ReclaimCooldownDays, context.RequestAborted);
+            var claimed = await TakeAsync(caller, id, caller.UserId, Activities.Claimed, settings.ReclaimCooldownDays, cancellationToken);
             return new BatchResult(index, 200, claimed.Id, RecordShape.Of(caller, Module, claimed));
         });
     }
 
     /// <summary>A manager hands pool customers to a user their <c>customers.assign</c> scope covers; no cap or cool-down applies.</summary>
-    public async Task<IResult> AssignAsync(Caller caller, AssignCustomers input, HttpContext context)
+    public async Task<BatchOutcome> AssignAsync(Caller caller, AssignCustomers input, CancellationToken cancellationToken)
     {
         var ids = Ids(RequestValidation.Validate(input).Ids);
         var ownerId = input.OwnerId!;
-        await access.EnsureActiveUserAsync(caller.TenantId, ownerId, "ownerId", context.RequestAborted);
-        var org = await directory.OrgChartAsync(caller.TenantId, context.RequestAborted);
+        await access.EnsureActiveUserAsync(caller.TenantId, ownerId, "ownerId", cancellationToken);
+        var org = await directory.OrgChartAsync(caller.TenantId, cancellationToken);
         var permission = $"{Module}.assign";
         if (!caller.IsSuperAdmin && !org.CoversAny(caller.UserId, caller.Access.ScopesFor(permission), ownerId))
         {
             throw new ForbiddenException(RecordGuard.OutOfScope, $"Your permission '{permission}' does not reach the user '{ownerId}'.");
         }
-        return await Batch.RunAsync(new BatchRequest<string>(ids), context, async (id, index) =>
+        return await Batch.RunAsync(ids, async (id, index) =>
         {
-            var assigned = await TakeAsync(caller, id, ownerId, Activities.Assigned, 0, context.RequestAborted);
+            var assigned = await TakeAsync(caller, id, ownerId, Activities.Assigned, 0, cancellationToken);
             return new BatchResult(index, 200, assigned.Id, RecordShape.Of(caller, Module, assigned));
         });
     }

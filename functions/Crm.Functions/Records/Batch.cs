@@ -18,6 +18,9 @@ public sealed record BatchResult(int Index, int Status, string? Id, object? Reco
 
 public sealed record BatchResponse(IReadOnlyList<BatchResult> Results);
 
+/// <summary>What a batch did before it is answered: each item's result, and the domain error of each that failed, by index.</summary>
+internal sealed record BatchOutcome(IReadOnlyList<BatchResult> Results, IReadOnlyDictionary<int, DomainException> Errors);
+
 /// <summary>
 /// Runs each item of a batch on its own: one item's failure never undoes another's success.
 /// All succeeded: 200; otherwise 207 with each item's status and problem.
@@ -30,30 +33,45 @@ internal static class Batch
 
     public const int MaxItems = 100;
 
-    public static async Task<IResult> RunAsync<TInput>(BatchRequest<TInput> request, HttpContext context, Func<TInput, int, Task<BatchResult>> run)
+    /// <summary>Runs each input on its own; an item's domain error is its outcome, never the batch's.</summary>
+    public static async Task<BatchOutcome> RunAsync<TInput>(IReadOnlyList<TInput>? inputs, Func<TInput, int, Task<BatchResult>> run)
     {
-        if (request.Inputs is null || request.Inputs.Count is 0 or > MaxItems)
+        if (inputs is null || inputs.Count is 0 or > MaxItems)
         {
             throw new ValidationException("inputs", $"Give 1 to {MaxItems} inputs.");
         }
-        var results = new BatchResult[request.Inputs.Count];
-        for (var i = 0; i < request.Inputs.Count; i++)
+        var results = new BatchResult[inputs.Count];
+        var errors = new Dictionary<int, DomainException>();
+        for (var i = 0; i < inputs.Count; i++)
         {
             try
             {
-                var item = request.Inputs[i] ?? throw new ValidationException($"inputs[{i}]", "Required.");
+                var item = inputs[i] ?? throw new ValidationException($"inputs[{i}]", "Required.");
                 RequestValidation.Validate<object>(item);
                 results[i] = await run(item, i);
             }
             catch (DomainException e)
             {
-                var (status, title) = StatusOf(e);
-                results[i] = new BatchResult(i, status, null, null, Problem(context, status, title, e));
+                results[i] = new BatchResult(i, StatusOf(e).Status, null, null);
+                errors[i] = e;
             }
         }
-        var response = new BatchResponse(results);
-        return results.All(r => r.Status < 300) ? TypedResults.Ok(response) : TypedResults.Json(response, statusCode: 207);
+        return new BatchOutcome(results, errors);
     }
+
+    /// <summary>The answer: 200 when every item succeeded, else 207 with each failed item's problem as its own request would get it.</summary>
+    public static IResult Answer(BatchOutcome outcome, HttpContext context)
+    {
+        var results = outcome.Results.Select(r => outcome.Errors.TryGetValue(r.Index, out var e)
+            ? r with { Error = Problem(context, r.Status, StatusOf(e).Title, e) }
+            : r).ToList();
+        var response = new BatchResponse(results);
+        return outcome.Errors.Count == 0 ? TypedResults.Ok(response) : TypedResults.Json(response, statusCode: 207);
+    }
+
+    /// <summary>Runs a batch and answers it, for endpoints whose items are the whole of the work.</summary>
+    public static async Task<IResult> RunAsync<TInput>(BatchRequest<TInput> request, HttpContext context, Func<TInput, int, Task<BatchResult>> run) =>
+        Answer(await RunAsync(request.Inputs, run), context);
 
     /// <summary>
     /// The item's problem as the single-record endpoint would answer it. <see cref="BatchResult.Error"/> is

@@ -29,36 +29,27 @@ internal static class RecordOperations<T, TCreate, TService>
     }
 
     /// <summary>
-    /// An owned record's owner defaults to the caller; naming another owner needs a create scope
-    /// covering them. Fields the caller may not write answer 403 before anything is stored.
+    /// An owned record's owner defaults to the caller (<see cref="RecordService{T, TCreate, TChanges}"/>); naming another owner
+    /// needs a create scope covering them. Fields the caller may not write answer 403 before anything is stored.
     /// </summary>
     public static async Task<T> CreateAsync(Caller caller, TService service, RecordGuard guard, TCreate input, CancellationToken cancellationToken) =>
         await service.CreateAsync(caller, await PrepareCreateAsync(caller, service, guard, input, cancellationToken), cancellationToken);
 
     /// <summary>
-    /// Every check of <see cref="CreateAsync"/> before the write, and the input as the write takes it (owner and
-    /// custom fields filled in), for a feature that checks several records before it writes the first.
+    /// Every check of <see cref="CreateAsync"/> before the write, and the input as the write takes it (custom
+    /// fields normalised), for a feature that checks several records before it writes the first.
     /// </summary>
     public static async Task<TCreate> PrepareCreateAsync(Caller caller, TService service, RecordGuard guard, TCreate input, CancellationToken cancellationToken)
     {
         var body = CrmJson.ToObject(input);
-        var rebind = false;
         // A value equal to the request type's default (an enum's first member, say) was not named by the caller.
         RecordGuard.EnsureWritable(caller, Module(service), FieldRules.Named(body, includeNulls: false)
             .Where(f => f.Contains('.', StringComparison.Ordinal) || Defaults.Value is not { } d || !JsonNode.DeepEquals(body[f], d[f])));
-        if (IsOwned && body.ContainsKey(RecordStore<T>.OwnerField))
+        if (IsOwned && body[RecordStore<T>.OwnerField] is JsonValue owner && owner.TryGetValue<string>(out var ownerId))
         {
-            if (body[RecordStore<T>.OwnerField]?.GetValue<string>() is { } ownerId)
-            {
-                await guard.EnsureCanOwnAsync(caller, Module(service), ownerId, cancellationToken);
-            }
-            else
-            {
-                body[RecordStore<T>.OwnerField] = caller.UserId;
-                rebind = true;
-            }
+            await guard.EnsureCanOwnAsync(caller, Module(service), ownerId, cancellationToken);
         }
-        return await guard.WriteChecks.CheckCreateAsync(caller.TenantId, Module(service), typeof(T), body, cancellationToken) || rebind
+        return await guard.WriteChecks.CheckCreateAsync(caller.TenantId, Module(service), typeof(T), body, cancellationToken)
             ? RequestValidation.Bind<TCreate>(body)
             : input;
     }

@@ -1,4 +1,6 @@
+using System.Collections;
 using System.ComponentModel.DataAnnotations;
+using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Crm.Domain.Common;
@@ -12,15 +14,56 @@ internal static class RequestValidation
 {
     public static T Validate<T>(T input) where T : notnull
     {
-        var results = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(input, new ValidationContext(input), results, validateAllProperties: true))
+        var errors = new Dictionary<string, List<string>>();
+        Collect(input, "", errors);
+        if (errors.Count > 0)
         {
-            throw new ValidationException(results
-                .SelectMany(r => (r.MemberNames.Any() ? r.MemberNames : [""]).Select(m => (Field: JsonNamingPolicy.CamelCase.ConvertName(m), r.ErrorMessage ?? "Invalid.")))
-                .GroupBy(e => e.Field)
-                .ToDictionary(g => g.Key, g => g.Select(e => e.Item2).ToArray()));
+            throw new ValidationException(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
         }
         return input;
+    }
+
+    /// <summary>
+    /// The object's annotations, then those of the records it holds (an address, each product line), their
+    /// errors keyed by path (<c>address.postcode</c>, <c>lines[2].quantity</c>): every problem in one answer.
+    /// </summary>
+    private static void Collect(object input, string path, Dictionary<string, List<string>> errors)
+    {
+        var results = new List<ValidationResult>();
+        Validator.TryValidateObject(input, new ValidationContext(input), results, validateAllProperties: true);
+        foreach (var result in results)
+        {
+            foreach (var member in result.MemberNames.Any() ? result.MemberNames : [""])
+            {
+                var name = JsonNamingPolicy.CamelCase.ConvertName(member);
+                var key = path.Length == 0 ? name : name.Length == 0 ? path : $"{path}.{name}";
+                (errors.TryGetValue(key, out var list) ? list : errors[key] = []).Add(result.ErrorMessage ?? "Invalid.");
+            }
+        }
+        foreach (var property in input.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            if (property.GetIndexParameters().Length > 0 || property.Name == "EqualityContract")
+            {
+                continue;
+            }
+            var name = JsonNamingPolicy.CamelCase.ConvertName(property.Name);
+            var prefix = path.Length == 0 ? name : $"{path}.{name}";
+            switch (property.GetValue(input))
+            {
+                case { } child when RecordFields.IsRecord(child.GetType()):
+                    Collect(child, prefix, errors);
+                    break;
+                case IList items when property.PropertyType.IsGenericType && RecordFields.IsRecord(property.PropertyType.GetGenericArguments()[0]):
+                    for (var i = 0; i < items.Count; i++)
+                    {
+                        if (items[i] is { } item)
+                        {
+                            Collect(item, $"{prefix}[{i}]", errors);
+                        }
+                    }
+                    break;
+            }
+        }
     }
 
     /// <summary>Reads a JSON value into a request record with the API's strict rules (unknown fields refused).</summary>

@@ -104,7 +104,7 @@ internal sealed class DemoCompany(AccessDirectory access, RecordGuard guard, Dep
             var seller = sellers[i % sellers.Length];
             var (trade, industry) = Trades[i % Trades.Length];
             var name = $"{Cities[i % Cities.Length]} {Brands[(i / Cities.Length + i) % Brands.Length]} {trade} Co., Ltd.";
-            var (customerId, fresh) = await CustomerAsync(seller, new CreateCustomer
+            var (customerId, fresh) = await CustomerAsync(seller, new CustomerFields
             {
                 Name = name,
                 Source = Sources[random.Next(Sources.Length)],
@@ -113,7 +113,7 @@ internal sealed class DemoCompany(AccessDirectory access, RecordGuard guard, Dep
                 Kind = "direct",
                 Phone = $"021-{random.Next(5000_0000, 9999_9999)}",
                 Website = $"https://www.{Brands[(i / Cities.Length + i) % Brands.Length].ToLowerInvariant()}{i}.example.cn",
-                Address = new AddressInput { Country = "China", City = Cities[i % Cities.Length] },
+                Address = new Address { Country = "China", City = Cities[i % Cities.Length] },
                 Tags = i % 4 == 0 ? ["key-account"] : [],
             }, cancellationToken);
             customerCount++;
@@ -126,7 +126,7 @@ internal sealed class DemoCompany(AccessDirectory access, RecordGuard guard, Dep
             for (var c = 0; c < 1 + random.Next(3); c++)
             {
                 var (title, role) = Titles[(i + c) % Titles.Length];
-                var contact = await RecordOperations<Contact, CreateContact, ContactService>.CreateAsync(seller, contacts, guard, new CreateContact
+                var contact = await RecordOperations<Contact, ContactFields, ContactService>.CreateAsync(seller, contacts, guard, new ContactFields
                 {
                     CustomerId = customerId,
                     Name = People1[(i * 3 + c) % People1.Length],
@@ -178,7 +178,7 @@ internal sealed class DemoCompany(AccessDirectory access, RecordGuard guard, Dep
             Lead lead;
             try
             {
-                lead = await RecordOperations<Lead, CreateLead, LeadService>.CreateAsync(seller with { Mark = new WriteMark("lead", $"demo:lead:{n:D3}") }, leads, guard, new CreateLead
+                lead = await RecordOperations<Lead, LeadFields, LeadService>.CreateAsync(seller with { Mark = new WriteMark("lead", $"demo:lead:{n:D3}") }, leads, guard, new LeadFields
                 {
                     Name = People1[(n * 5 + 1) % People1.Length],
                     Company = company,
@@ -188,7 +188,7 @@ internal sealed class DemoCompany(AccessDirectory access, RecordGuard guard, Dep
                     Source = Sources[n % Sources.Length],
                     Industry = Trades[n % Trades.Length].Industry,
                     Status = convert ? "qualified" : LeadStatuses[n % LeadStatuses.Length],
-                    Address = new AddressInput { Country = "China", City = Cities[(n + 3) % Cities.Length] },
+                    Address = new Address { Country = "China", City = Cities[(n + 3) % Cities.Length] },
                 }, cancellationToken);
             }
             catch (ConflictException e) when (e.Code == RecordStore<Lead>.AlreadyWritten)
@@ -258,11 +258,11 @@ internal sealed class DemoCompany(AccessDirectory access, RecordGuard guard, Dep
         }
     }
 
-    private async Task<(string Id, bool Fresh)> CustomerAsync(Caller seller, CreateCustomer input, CancellationToken cancellationToken)
+    private async Task<(string Id, bool Fresh)> CustomerAsync(Caller seller, CustomerFields input, CancellationToken cancellationToken)
     {
         try
         {
-            return ((await RecordOperations<Customer, CreateCustomer, CustomerService>.CreateAsync(seller, customers, guard, input, cancellationToken)).Id, true);
+            return ((await RecordOperations<Customer, CustomerFields, CustomerService>.CreateAsync(seller, customers, guard, input, cancellationToken)).Id, true);
         }
         catch (ConflictException e) when (e.Code == CustomerRecordType.DuplicateName)
         {

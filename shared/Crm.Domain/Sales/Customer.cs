@@ -1,18 +1,19 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using Crm.Domain.Common;
 using Crm.Domain.Configuration;
 
 namespace Crm.Domain.Sales;
 
-/// <summary>A postal address as Chinese and international forms both need it.</summary>
+/// <summary>A postal address as Chinese and international forms both need it; the lengths hold wherever one is written.</summary>
 public sealed record Address
 {
-    public string? Country { get; init; }
-    public string? Province { get; init; }
-    public string? City { get; init; }
-    public string? District { get; init; }
-    public string? Street { get; init; }
-    public string? Postcode { get; init; }
+    [StringLength(100)] public string? Country { get; init; }
+    [StringLength(100)] public string? Province { get; init; }
+    [StringLength(100)] public string? City { get; init; }
+    [StringLength(100)] public string? District { get; init; }
+    [StringLength(300)] public string? Street { get; init; }
+    [StringLength(20)] public string? Postcode { get; init; }
 
     [JsonIgnore]
     public bool IsEmpty => Country is null && Province is null && City is null && District is null && Street is null && Postcode is null;

@@ -131,7 +131,7 @@ public sealed class OpenApiDocumentTests(CrmApp app) : IClassFixture<CrmApp>
         // Batch creates take the record's create schema, batch updates typed patches.
         var batchCreate = document["paths"]!["/api/v1/customers/batch/create"]!["post"]!["requestBody"]!["content"]!["application/json"]!["schema"]!;
         var inputs = batchCreate["$ref"] is { } createRef ? Schema(document, ((string)createRef!).Split('/')[^1])["properties"]!["inputs"]! : batchCreate["properties"]!["inputs"]!;
-        Assert.Equal(Ref("CreateCustomer"), (string?)inputs["items"]!["$ref"]);
+        Assert.Equal(Ref("CustomerFields"), (string?)inputs["items"]!["$ref"]);
         var batchUpdate = Schema(document, "CustomerBatchUpdate")["properties"]!["inputs"]!["items"]!;
         Assert.Equal(Ref("CustomerPatch"), (string?)batchUpdate["properties"]!["patch"]!["$ref"]);
         Assert.Equal(100, (int?)Schema(document, "CustomerBatchUpdate")["properties"]!["inputs"]!["maxItems"]);
@@ -247,7 +247,7 @@ public sealed class OpenApiDocumentTests(CrmApp app) : IClassFixture<CrmApp>
         // A page always has its items and its cursor (null on the last page).
         Assert.Equal(["items", "nextCursor"], Schema(document, "PageOfCustomer")["required"]!.AsArray().Select(r => (string)r!).Order());
         // What a client sends keeps what it must send, not what answers have.
-        Assert.Equal(["name"], Schema(document, "CreateCustomer")["required"]!.AsArray().Select(r => (string)r!));
+        Assert.Equal(["name"], Schema(document, "CustomerFields")["required"]!.AsArray().Select(r => (string)r!));
     }
 
     [Fact]

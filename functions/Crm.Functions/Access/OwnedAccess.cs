@@ -1,16 +1,15 @@
 using Crm.Domain.Access;
 using Crm.Domain.Common;
-using Crm.Functions.Access;
 using Crm.Functions.Hosting;
 using Crm.Storage.Records;
 
-namespace Crm.Functions.Customers;
+namespace Crm.Functions.Access;
 
 /// <summary>
 /// The owned-record rule (<see cref="RecordAccess"/>) as a yes or no, for answers that must not reveal
 /// what the caller may not see: a duplicate's id, a possible duplicate in someone else's book.
 /// </summary>
-internal sealed class SalesAccess(AccessDirectory directory, TimeProvider clock)
+internal sealed class OwnedAccess(AccessDirectory directory, TimeProvider clock)
 {
     public async Task<bool> MayAsync(Caller caller, string module, string action, IOwnedRecord record, CancellationToken cancellationToken)
     {
