@@ -4,24 +4,25 @@ using Crm.Domain.Organisation;
 using Crm.Functions.Access;
 using Crm.Functions.ApiKeys;
 using Crm.Functions.Audit;
-using Crm.Functions.Auth;
-using Crm.Functions.Customers;
+using Crm.Functions.Contacts;
 using Crm.Functions.CustomFields;
+using Crm.Functions.Customers;
 using Crm.Functions.Departments;
 using Crm.Functions.Dictionaries;
+using Crm.Functions.EntraId;
 using Crm.Functions.Events;
 using Crm.Functions.FollowUps;
 using Crm.Functions.Hosting;
 using Crm.Functions.IpRules;
-using Crm.Functions.Notifications;
 using Crm.Functions.Leads;
+using Crm.Functions.Notifications;
 using Crm.Functions.Opportunities;
 using Crm.Functions.Pipelines;
 using Crm.Functions.Pool;
-using Crm.Functions.RecycleBin;
-using Crm.Functions.SavedViews;
 using Crm.Functions.Records;
+using Crm.Functions.RecycleBin;
 using Crm.Functions.Roles;
+using Crm.Functions.SavedViews;
 using Crm.Functions.Settings;
 using Crm.Functions.SignIn;
 using Crm.Functions.Tenants;
@@ -51,12 +52,15 @@ internal static class CrmFeatures
         services.AddSingleton<IRestoreGuard>(sp => sp.GetRequiredService<IpRuleService>());
         services.AddSingleton<PermissionCatalogue>();
         services.AddSingleton<RecordGuard>();
+        services.AddSingleton(typeof(RecordWriter<,,>));
         services.AddSingleton<OwnedAccess>();
+        services.AddSingleton<OwnerTransfer>();
         services.AddConfiguration();
 
         services.AddSingleton<DepartmentService>();
         services.AddSingleton<IRestoreGuard>(sp => sp.GetRequiredService<DepartmentService>());
         services.AddCustomers();
+        services.AddContacts();
         services.AddOpportunities();
         services.AddFollowUps();
         services.AddLeads();
@@ -66,8 +70,8 @@ internal static class CrmFeatures
         services.AddSingleton<UserService>();
         services.AddSingleton<Credentials>();
         services.AddSingleton<RoleService>();
-        services.AddSingleton<LockoutStore>();
-        services.AddSingleton<LoginLog>();
+        services.AddSingleton<LockoutStore>().AddTable(LockoutStore.TableName);
+        services.AddSingleton<LoginLog>().AddTable(LoginLog.TableName);
         services.AddSingleton<TenantProvisioning>();
         services.AddSingleton<DemoCompany>();
         services.AddHostedService<DemoTenantSeeder>();
@@ -88,6 +92,7 @@ internal static class CrmFeatures
         services.AddRecordType<CustomFieldDefinition, CustomFieldRecordType>();
         services.AddRecordType<Pipeline, PipelineRecordType>();
         services.AddSingleton<DictionaryDirectory>();
+        services.AddSingleton<ITenantSeed>(sp => sp.GetRequiredService<DictionaryDirectory>());
         services.AddSingleton<DictionaryValidator>();
         services.AddSingleton<DictionaryService>();
         services.AddSingleton<CustomFieldDirectory>();
@@ -97,8 +102,11 @@ internal static class CrmFeatures
         services.AddQueueHandler<BuildSortIndex, SortIndexBuilder>(BuildSortIndex.QueueName);
         // Users carry custom fields too; owned record types declare themselves through AddOwnedRecords.
         services.AddSingleton<ICustomFieldHolder, CustomFieldHolder<User>>();
+        services.AddSingleton<IRecordWriteCheck, DictionaryFieldCheck>();
+        services.AddSingleton<IRecordWriteCheck, CustomFieldWriteCheck>();
         services.AddSingleton<RecordWriteChecks>();
         services.AddSingleton<PipelineService>();
+        services.AddSingleton<ITenantSeed, DefaultPipelineSeed>();
         return services;
     }
 
@@ -111,6 +119,7 @@ internal static class CrmFeatures
         api.MapAuth();
         api.MapDepartments();
         api.MapUsers();
+        api.MapLockouts();
         api.MapRoles();
         api.MapSecuritySettings();
         api.MapLoginLogs();

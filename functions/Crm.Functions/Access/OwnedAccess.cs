@@ -1,6 +1,6 @@
 using Crm.Domain.Access;
 using Crm.Domain.Common;
-using Crm.Functions.Hosting;
+using Crm.Functions.Web;
 using Crm.Storage.Records;
 
 namespace Crm.Functions.Access;

@@ -1,5 +1,5 @@
 using Crm.Domain.Access;
-using Crm.Functions.Hosting;
+using Crm.Functions.Web;
 
 namespace Crm.Functions.Access;
 

@@ -21,6 +21,8 @@ internal sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeO
 
     protected override string ChallengeHint => $"Send an API key as '{Header}: crmk_...'.";
 
+    protected override string ChallengeScheme => "ApiKey";
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var presented = Request.Headers[Header].ToString();

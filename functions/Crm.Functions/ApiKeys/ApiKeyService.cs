@@ -5,7 +5,7 @@ using Crm.Domain.Access;
 using Crm.Domain.Common;
 using Crm.Functions.Access;
 using Crm.Functions.Auth;
-using Crm.Functions.Hosting;
+using Crm.Functions.Web;
 using Crm.Storage.Records;
 
 namespace Crm.Functions.ApiKeys;

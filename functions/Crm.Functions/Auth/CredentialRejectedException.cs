@@ -19,18 +19,21 @@ internal abstract class CredentialHandler<TOptions>(Microsoft.Extensions.Options
 {
     protected abstract string ChallengeHint { get; }
 
+    /// <summary>The <c>WWW-Authenticate</c> scheme a 401 names.</summary>
+    protected virtual string ChallengeScheme => "Bearer";
+
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var result = await HandleAuthenticateOnceSafeAsync();
         var failure = result.Failure as CredentialRejectedException
-            ?? new CredentialRejectedException(401, Hosting.ProblemCodes.NotAuthenticated, ChallengeHint);
+            ?? new CredentialRejectedException(401, Web.ProblemCodes.NotAuthenticated, ChallengeHint);
         if (failure.Status == 401)
         {
-            Response.Headers.WWWAuthenticate = Scheme.Name == ApiKeys.ApiKeyAuthentication.SchemeName ? "ApiKey" : "Bearer";
+            Response.Headers.WWWAuthenticate = ChallengeScheme;
         }
-        await Hosting.ProblemWriter.WriteAsync(Context, failure.Status, failure.Code, failure.Status == 401 ? "Not authenticated" : "Forbidden", failure.Message);
+        await Web.ProblemWriter.WriteAsync(Context, failure.Status, failure.Code, failure.Status == 401 ? "Not authenticated" : "Forbidden", failure.Message);
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        Hosting.ProblemWriter.WriteAsync(Context, 403, Hosting.ProblemCodes.Forbidden, "Forbidden", "Not allowed.");
+        Web.ProblemWriter.WriteAsync(Context, 403, Web.ProblemCodes.Forbidden, "Forbidden", "Not allowed.");
 }

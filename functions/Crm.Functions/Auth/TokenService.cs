@@ -21,7 +21,9 @@ public sealed record TokenResponse(string AccessToken, string RefreshToken, int 
 /// </summary>
 internal sealed class TokenService(TableServiceClient service, StorageOptions storage, IOptions<AuthOptions> options, TimeProvider clock)
 {
-    private readonly TableClient _table = service.GetTableClient(storage.Table("refreshtokens"));
+    public const string TableName = "refreshtokens";
+
+    private readonly TableClient _table = service.GetTableClient(storage.Table(TableName));
     private readonly AuthOptions _options = options.Value;
 
     public async Task<TokenResponse> IssueAsync(string tenantId, User user, string? familyId, CancellationToken cancellationToken)

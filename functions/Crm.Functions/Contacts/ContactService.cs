@@ -1,8 +1,8 @@
 using Crm.Domain.Common;
 using Crm.Domain.Sales;
 using Crm.Functions.Access;
-using Crm.Functions.Hosting;
 using Crm.Functions.Records;
+using Crm.Functions.Web;
 using Crm.Storage.Records;
 
 namespace Crm.Functions.Contacts;

@@ -3,10 +3,13 @@ using Crm.Domain.Access;
 using Crm.Domain.Sales;
 using Crm.Functions.Access;
 using Crm.Functions.Customers;
-using Crm.Functions.Hosting;
 using Crm.Functions.Records;
+using Crm.Functions.Web;
 using Crm.Storage.Records;
 using Crm.Storage.Tenants;
+
+using ContactRecords = Crm.Functions.Records.RecordWriter<Crm.Domain.Sales.Contact, Crm.Functions.Contacts.ContactFields, Crm.Functions.Contacts.ContactService>;
+using CustomerRecords = Crm.Functions.Records.RecordWriter<Crm.Domain.Sales.Customer, Crm.Functions.Customers.CustomerFields, Crm.Functions.Customers.CustomerService>;
 
 namespace Crm.Functions.Contacts;
 
@@ -27,27 +30,27 @@ internal static class CustomerContactsApi
             .WithName("GetCustomerContactTree").WithSummary("The contacts of a customer as a tree by reportsToId (each node has its reports)");
     }
 
-    public static async Task<RecordJson<Page<Contact>>> ListCustomerContacts(string id, CustomerService customers, ContactService contacts, RecordGuard guard,
+    public static async Task<RecordJson<Page<Contact>>> ListCustomerContacts(string id, CustomerRecords customers, ContactRecords contacts,
         TenantStore tenants, TimeProvider clock, HttpContext context)
     {
         var caller = context.Caller();
-        var customer = await RecordOperations<Customer, CustomerFields, CustomerService>.ReadAsync(caller, customers, guard, id, context.RequestAborted);
+        var customer = await customers.ReadAsync(caller, id, context.RequestAborted);
         var query = await ListParameters.ReadAsync(context, tenants, caller.TenantId, clock);
         query = query with { FieldEquals = [.. query.FieldEquals.Where(f => f.Key != "customerId"), new("customerId", customer.Id)] };
-        var page = await RecordOperations<Contact, ContactFields, ContactService>.ListAsync(caller, contacts, guard, query, context.RequestAborted);
+        var page = await contacts.ListAsync(caller, query, context.RequestAborted);
         return new RecordJson<Page<Contact>>(RecordShape.Page(caller, contacts.Store.TableName, page));
     }
 
-    public static async Task<RecordJson<ContactNode[]>> GetCustomerContactTree(string id, CustomerService customers, ContactService contacts, RecordGuard guard,
+    public static async Task<RecordJson<ContactNode[]>> GetCustomerContactTree(string id, CustomerRecords customers, ContactRecords contacts,
         TimeProvider clock, HttpContext context)
     {
         var caller = context.Caller();
-        var customer = await RecordOperations<Customer, CustomerFields, CustomerService>.ReadAsync(caller, customers, guard, id, context.RequestAborted);
+        var customer = await customers.ReadAsync(caller, id, context.RequestAborted);
         var query = new ListQuery { FieldEquals = [new("customerId", customer.Id)], Limit = 200, Now = clock.GetUtcNow() };
         var all = new List<Contact>();
         do
         {
-            var page = await RecordOperations<Contact, ContactFields, ContactService>.ListAsync(caller, contacts, guard, query, context.RequestAborted);
+            var page = await contacts.ListAsync(caller, query, context.RequestAborted);
             all.AddRange(page.Items);
             query = query with { Cursor = page.NextCursor };
         }

@@ -1,6 +1,7 @@
 using Crm.Domain.Common;
 using Crm.Domain.Configuration;
 using Crm.Functions.Access;
+using Crm.Functions.Records;
 using Crm.Storage.Records;
 
 namespace Crm.Functions.CustomFields;

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using Crm.Domain.Common;
 using Crm.Domain.Configuration;
-using Crm.Functions.Hosting;
 using Crm.Functions.Records;
+using Crm.Functions.Web;
 using Crm.Storage.Triggers;
 
 namespace Crm.Functions.CustomFields;

@@ -1,6 +1,7 @@
+using Crm.Domain.Access;
 using Crm.Domain.Common;
 using Crm.Domain.Configuration;
-using Crm.Functions.Tenants;
+using Crm.Functions.Access;
 using Crm.Storage.Records;
 using Crm.Storage.Triggers;
 
@@ -26,6 +27,9 @@ public sealed record BuildSortIndex(string TenantId, string EntityType, string? 
 internal sealed class SortIndexBuilder(RecordTypeRegistry registry, CustomFieldDirectory directory, TimeProvider clock, ILogger<SortIndexBuilder> logger)
     : IQueueHandler<BuildSortIndex>
 {
+    /// <summary>Marks a custom field's sort index ready once every row of it is written.</summary>
+    public static readonly BackgroundActor Actor = BackgroundActor.Granted("sort-index", DataScope.Self, Permissions.SettingsManage);
+
     /// <summary>
     /// How long after a definition changes its job starts: past the definitions cache's recheck on every replica
     /// (<c>StampedCache.Recheck</c>, 1 s), so that writes made from then on already write the new rows, and a write
@@ -57,7 +61,7 @@ internal sealed class SortIndexBuilder(RecordTypeRegistry registry, CustomFieldD
         {
             return; // deleted while it was being built: its rows went with the walk
         }
-        var context = new WriteContext(tenantId, TenantProvisioning.SystemActor, null, clock.GetUtcNow());
+        var context = Actor.Write(tenantId, clock.GetUtcNow());
         try
         {
             await directory.Store.UpdateAsync(context, id, null, current => ValueTask.FromResult(

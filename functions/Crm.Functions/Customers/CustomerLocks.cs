@@ -1,7 +1,7 @@
 using Crm.Domain.Common;
 using Crm.Domain.Sales;
-using Crm.Functions.Hosting;
 using Crm.Functions.Records;
+using Crm.Functions.Web;
 using Crm.Storage.Tenants;
 
 namespace Crm.Functions.Customers;

@@ -3,11 +3,8 @@ using System.Text.Json.Nodes;
 using Crm.Domain.Access;
 using Crm.Domain.Common;
 using Crm.Domain.Sales;
-using Crm.Functions.Contacts;
-using Crm.Functions.FollowUps;
-using Crm.Functions.Hosting;
-using Crm.Functions.Opportunities;
 using Crm.Functions.Records;
+using Crm.Functions.Web;
 using Crm.Storage.Records;
 using ValidationException = Crm.Domain.Common.ValidationException;
 
@@ -26,8 +23,7 @@ public sealed record MergeResult(JsonObject Customer, IReadOnlyList<string> Merg
 /// <c>mergedIntoId</c>. Every step is an ordinary audited write, so the trail shows the merge, and the
 /// order (contacts, target, mark, delete) makes a retry after a crash finish the job.
 /// </summary>
-internal sealed class CustomerMerge(CustomerService customers, ContactService contacts, OpportunityService opportunities, FollowUpService followUps,
-    RecordGuard guard, TimeProvider clock)
+internal sealed class CustomerMerge(CustomerService customers, CustomerCascade cascade, RecordGuard guard, TimeProvider clock)
 {
     public const int MaxSources = 10;
 
@@ -63,63 +59,29 @@ internal sealed class CustomerMerge(CustomerService customers, ContactService co
             }
         }
 
-        var moved = new List<string>();
-        var movedOpportunities = new List<string>();
-        var movedFollowUps = new List<string>();
+        var moved = cascade.Dependents.ToDictionary(d => d.Kind, _ => new List<string>(), StringComparer.Ordinal);
         foreach (var source in sources)
         {
             // Each step has its own time, so the audit trail reads in the order the merge happened.
-            moved.AddRange(await MoveContactsAsync(caller.Write(clock).As(Activities.Merged), source.Id, targetId, cancellationToken));
-            movedOpportunities.AddRange(await MoveOpportunitiesAsync(caller.Write(clock).As(Activities.Merged), source.Id, targetId, cancellationToken));
-            movedFollowUps.AddRange(await followUps.MoveAsync(caller.Write(clock).As(Activities.Merged), "customer", source.Id, "customer", targetId, cancellationToken));
+            await MoveDependentsAsync(caller, source.Id, targetId, moved, cancellationToken);
             target = await store.UpdateAsync(caller.Write(clock).As(Activities.Merged), targetId, null,
-                t => ValueTask.FromResult(CustomerRules.FillFrom(t, source, RecordTeamApi<Customer, CustomerFields, CustomerService>.MaxMembers)),
+                t => ValueTask.FromResult(CustomerRules.FillFrom(t, source, Ownership.MaxMembers)),
                 cancellationToken: cancellationToken);
             await store.UpdateAsync(caller.Write(clock).As(Activities.MergedInto), source.Id, null, s => ValueTask.FromResult(s with { MergedIntoId = targetId }), cancellationToken: cancellationToken);
             // Contacts added to the source while it was being merged follow too, so the delete leaves none behind.
-            moved.AddRange(await MoveContactsAsync(caller.Write(clock).As(Activities.Merged), source.Id, targetId, cancellationToken));
-            movedOpportunities.AddRange(await MoveOpportunitiesAsync(caller.Write(clock).As(Activities.Merged), source.Id, targetId, cancellationToken));
-            movedFollowUps.AddRange(await followUps.MoveAsync(caller.Write(clock).As(Activities.Merged), "customer", source.Id, "customer", targetId, cancellationToken));
+            await MoveDependentsAsync(caller, source.Id, targetId, moved, cancellationToken);
             await store.DeleteAsync(caller.Write(clock), source.Id, null, cancellationToken);
         }
-        return new MergeResult(RecordShape.Of(caller, store.TableName, target), sourceIds, moved, movedOpportunities, movedFollowUps);
+        return new MergeResult(RecordShape.Of(caller, store.TableName, target), sourceIds, Moved("contacts"), Moved("opportunities"), Moved("followUps"));
+
+        IReadOnlyList<string> Moved(string kind) => moved.TryGetValue(kind, out var ids) ? [.. ids.Distinct(StringComparer.Ordinal)] : [];
     }
 
-    /// <summary>
-    /// Moves a customer's contacts, keeping their reports-to links (they move together). A moved primary
-    /// contact stays primary only when the target has none yet.
-    /// </summary>
-    private async Task<List<string>> MoveContactsAsync(WriteContext write, string fromId, string toId, CancellationToken cancellationToken)
+    private async Task MoveDependentsAsync(Caller caller, string fromId, string toId, Dictionary<string, List<string>> moved, CancellationToken cancellationToken)
     {
-        var moved = new List<string>();
-        var all = new List<Contact>();
-        await foreach (var contact in contacts.OfCustomerAsync(write.TenantId, fromId, cancellationToken))
+        foreach (var kind in cascade.Dependents)
         {
-            all.Add(contact);
+            moved[kind.Kind].AddRange(await kind.MergeAsync(caller.Write(clock).As(Activities.Merged), fromId, toId, cancellationToken));
         }
-        foreach (var contact in all)
-        {
-            var targetHasPrimary = contact.IsPrimary
-                && await contacts.Store.FindIdByUniqueKeyAsync(write.TenantId, "primary", toId, cancellationToken) is not null;
-            await contacts.Store.UpdateAsync(write, contact.Id, null,
-                c => ValueTask.FromResult(c with { CustomerId = toId, IsPrimary = c.IsPrimary && !targetHasPrimary }), cancellationToken: cancellationToken);
-            moved.Add(contact.Id);
-        }
-        return moved;
-    }
-
-    /// <summary>A source's opportunities follow it to the target; their contacts (moved too) stay linked.</summary>
-    private async Task<List<string>> MoveOpportunitiesAsync(WriteContext write, string fromId, string toId, CancellationToken cancellationToken)
-    {
-        var all = new List<Opportunity>();
-        await foreach (var opportunity in opportunities.OfCustomerAsync(write.TenantId, fromId, cancellationToken))
-        {
-            all.Add(opportunity);
-        }
-        foreach (var opportunity in all)
-        {
-            await opportunities.Store.UpdateAsync(write, opportunity.Id, null, o => ValueTask.FromResult(o with { CustomerId = toId }), cancellationToken: cancellationToken);
-        }
-        return [.. all.Select(o => o.Id)];
     }
 }

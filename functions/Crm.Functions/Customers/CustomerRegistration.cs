@@ -1,20 +1,16 @@
 using Crm.Domain.Sales;
 using Crm.Functions.Access;
-using Crm.Functions.Contacts;
-using Crm.Functions.Hosting;
 using Crm.Functions.Records;
+using Crm.Functions.Web;
 
 namespace Crm.Functions.Customers;
 
 internal static class CustomerRegistration
 {
-    /// <summary>Customers and contacts as owned records, with the actions of their own.</summary>
+    /// <summary>Customers as owned records, with the actions of their own; what belongs to a customer joins through <see cref="ICustomerDependents"/>.</summary>
     public static IServiceCollection AddCustomers(this IServiceCollection services)
     {
         services.AddOwnedRecords<Customer, CustomerRecordType, CustomerFields, CustomerService>("Customers", "Customer", "Customers");
-        services.AddOwnedRecords<Contact, ContactRecordType, ContactFields, ContactService>("Contacts", "Contact", "Contacts");
-        services.AddSingleton<IRestoreGuard>(sp => sp.GetRequiredService<ContactService>());
-        services.AddSingleton<OwnerTransfer>();
         services.AddSingleton<CustomerTransfer>();
         services.AddSingleton<CustomerCascade>();
         services.AddSingleton<CustomerMerge>();
@@ -24,7 +20,7 @@ internal static class CustomerRegistration
     }
 }
 
-/// <summary>What customers do besides the shared record endpoints: transfer, lock, merge, duplicate check, contacts.</summary>
+/// <summary>What customers do besides the shared record endpoints: transfer, lock, merge, duplicate check.</summary>
 internal sealed class CustomerActions : IApiFeature
 {
     public void Map(IEndpointRouteBuilder api)
@@ -38,7 +34,6 @@ internal sealed class CustomerActions : IApiFeature
             .WithSummary("Lock a customer: it keeps its owner (no transfer, no release to the pool)");
         customers.MapPost("/{id}/unlock", CustomerLocks.Unlock).RequirePermission("customers.lock").WithName("UnlockCustomer").ChecksIfMatch()
             .WithSummary("Unlock a customer");
-        CustomerContactsApi.Map(customers);
         api.MapGroup("/api/v1/duplicates").WithTags("Customers")
             .MapPost("/check", CheckDuplicates).RequirePermission("customers.view").WithName("CheckDuplicates")
             .WithSummary("Possible duplicates of a customer or contact by name, phone or e-mail: those you may see, and a count of the others");

@@ -1,11 +1,10 @@
 using System.ComponentModel.DataAnnotations;
-using Crm.Functions.Access;
 using Crm.Domain.Access;
 using Crm.Domain.Common;
 using Crm.Domain.Sales;
-using Crm.Functions.Contacts;
-using Crm.Functions.Hosting;
+using Crm.Functions.Access;
 using Crm.Functions.Records;
+using Crm.Functions.Web;
 using Crm.Storage.Records;
 using ValidationException = Crm.Domain.Common.ValidationException;
 

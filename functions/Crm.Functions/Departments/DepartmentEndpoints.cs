@@ -1,8 +1,8 @@
 using Crm.Domain.Access;
 using Crm.Domain.Organisation;
 using Crm.Functions.Access;
-using Crm.Functions.Hosting;
 using Crm.Functions.Records;
+using Crm.Functions.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Crm.Functions.Departments;

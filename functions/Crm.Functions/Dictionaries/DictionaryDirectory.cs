@@ -1,6 +1,7 @@
+using Crm.Domain.Access;
 using Crm.Domain.Configuration;
 using Crm.Functions.Access;
-using Crm.Functions.Tenants;
+using Crm.Functions.Records;
 using Crm.Storage.Records;
 
 namespace Crm.Functions.Dictionaries;
@@ -10,8 +11,11 @@ namespace Crm.Functions.Dictionaries;
 /// have not changed (<see cref="StampedCache{TValue}"/>). A tenant provisioned before dictionaries
 /// existed gets its defaults the first time they are read, by the same idempotent seeding.
 /// </summary>
-internal sealed class DictionaryDirectory(RecordStore<DictionaryItem> store, TimeProvider clock)
+internal sealed class DictionaryDirectory(RecordStore<DictionaryItem> store, TimeProvider clock) : ITenantSeed
 {
+    /// <summary>Adds the default items a tenant provisioned before dictionaries existed lacks, on its first read.</summary>
+    public static readonly BackgroundActor Actor = BackgroundActor.Granted("dictionaries", DataScope.Self, Permissions.SettingsManage);
+
     private readonly StampedCache<IReadOnlyList<DictionaryItem>> _items = new(
         async (tenantId, ct) => await store.AllAsync(tenantId, ct).ToListAsync(ct), store.ChangeStampAsync, clock);
 
@@ -24,7 +28,7 @@ internal sealed class DictionaryDirectory(RecordStore<DictionaryItem> store, Tim
         if (items.Count == 0)
         {
             // Items are never deleted, so none at all means this tenant was never seeded.
-            await SeedAsync(tenantId, cancellationToken);
+            await SeedAsync(Actor.Write(tenantId, clock.GetUtcNow()), cancellationToken);
             items = await _items.GetAsync(tenantId, cancellationToken);
         }
         return items;
@@ -35,12 +39,12 @@ internal sealed class DictionaryDirectory(RecordStore<DictionaryItem> store, Tim
         [.. (await AllAsync(tenantId, cancellationToken)).Where(i => i.Dictionary == dictionary)
             .OrderBy(i => i.SortOrder).ThenBy(i => i.Label, StringComparer.Ordinal).ThenBy(i => i.Value, StringComparer.Ordinal)];
 
-    /// <summary>Creates the default items the tenant lacks; run at provisioning and safe to run again.</summary>
-    public async Task SeedAsync(string tenantId, CancellationToken cancellationToken)
+    /// <summary>Creates the default items the tenant lacks, written as <paramref name="context"/>'s actor; run at provisioning and safe to run again.</summary>
+    public async Task SeedAsync(WriteContext context, CancellationToken cancellationToken)
     {
+        var tenantId = context.TenantId;
         var existing = await store.AllAsync(tenantId, cancellationToken).Select(i => DictionaryItemRecordType.KeyOf(i.Dictionary, i.Value)).ToHashSetAsync(cancellationToken: cancellationToken);
         var missing = DataDictionaries.All.SelectMany(DataDictionaries.Seed).Where(i => !existing.Contains(DictionaryItemRecordType.KeyOf(i.Dictionary, i.Value))).ToList();
-        var context = new WriteContext(tenantId, TenantProvisioning.SystemActor, null, clock.GetUtcNow());
         await Parallel.ForEachAsync(missing, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (item, ct) =>
         {
             try

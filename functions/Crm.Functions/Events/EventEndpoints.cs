@@ -1,7 +1,7 @@
 using Crm.Domain.Access;
 using Crm.Domain.Common;
 using Crm.Functions.Access;
-using Crm.Functions.Hosting;
+using Crm.Functions.Web;
 using Crm.Storage.Events;
 using Crm.Storage.Records;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,4 +1,5 @@
 using Crm.Domain.Sales;
+using Crm.Functions.Customers;
 using Crm.Functions.Leads;
 using Crm.Functions.Notifications;
 using Crm.Functions.Records;
@@ -10,7 +11,7 @@ namespace Crm.Functions.FollowUps;
 internal static class FollowUpRegistration
 {
     /// <summary>
-    /// Follow-ups as owned records on customers, contacts and opportunities (other record types join with
+    /// Follow-ups as owned records on customers, contacts, opportunities and leads (other record types join with
     /// <see cref="FollowUpTargetRegistration.AddFollowUpTarget{T}"/>), their reminders, notifications and timelines.
     /// </summary>
     public static IServiceCollection AddFollowUps(this IServiceCollection services)
@@ -21,8 +22,10 @@ internal static class FollowUpRegistration
         services.AddFollowUpTarget<Customer>();
         services.AddFollowUpTarget<Contact>();
         services.AddFollowUpTarget<Opportunity>();
+        services.AddFollowUpTarget<Lead>();
         services.AddSingleton<ILeadConversionStep, LeadFollowUpsMove>();
-        services.AddSingleton<TimelineService>();
+        services.AddSingleton<ITimelineEntries, FollowUpTimelineEntries>();
+        services.AddSingleton<ICustomerDependents, CustomerFollowUps>();
         services.AddNotifications();
         services.AddSingleton<FollowUpReminders>();
         services.AddTimerJob<FollowUpReminderJob>(FollowUpReminderJob.Name);

@@ -1,6 +1,8 @@
+using Crm.Domain.Access;
 using Crm.Domain.Sales;
+using Crm.Functions.Access;
 using Crm.Functions.Notifications;
-using Crm.Functions.Tenants;
+using Crm.Functions.Records;
 using Crm.Storage.Records;
 using Crm.Storage.Tenants;
 using Crm.Storage.Triggers;
@@ -13,15 +15,18 @@ namespace Crm.Functions.FollowUps;
 /// drops it from the due index. A crash between the two delivers it again under the same dedupe key, which
 /// the notifier refuses: nothing is lost, nothing arrives twice.
 /// </summary>
-internal sealed class FollowUpReminders(RecordStore<FollowUp> store, FollowUpTargets targets, INotifier notifier)
+internal sealed class FollowUpReminders(RecordWriter<FollowUp, CreateFollowUp, FollowUpService> followUps, FollowUpTargets targets, INotifier notifier)
 {
+    /// <summary>Marks follow-ups reminded in every department.</summary>
+    public static readonly BackgroundActor Actor = BackgroundActor.Granted("follow-up-reminders", DataScope.All, "followups.view", "followups.edit");
+
     public const string Kind = "followup.reminder";
 
     /// <summary>Delivers every reminder of the tenant due at <paramref name="now"/>; returns how many it handled.</summary>
     public async Task<int> DeliverDueAsync(string tenantId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var due = new List<FollowUp>();
-        await foreach (var followUp in store.WithFieldBelowAsync(tenantId, FollowUpRecordType.ReminderIndex, FollowUpRecordType.DueValue(now.AddTicks(1)), cancellationToken))
+        await foreach (var followUp in followUps.Store.WithFieldBelowAsync(tenantId, FollowUpRecordType.ReminderIndex, FollowUpRecordType.DueValue(now.AddTicks(1)), cancellationToken))
         {
             due.Add(followUp);
         }
@@ -36,8 +41,8 @@ internal sealed class FollowUpReminders(RecordStore<FollowUp> store, FollowUpTar
                 $"{Kind}:{followUp.Id}:{FollowUpRecordType.DueValue(at)}", cancellationToken);
             try
             {
-                var write = new WriteContext(tenantId, TenantProvisioning.SystemActor, null, now);
-                await store.UpdateAsync(write, followUp.Id, null, f => ValueTask.FromResult(f.NextContactAt == at ? f with { RemindedFor = at } : f), cancellationToken: cancellationToken);
+                await followUps.ChangeAsync(Actor.In(tenantId), followUp.Id, null, Permissions.Actions.Edit, null,
+                    f => f.NextContactAt == at ? f with { RemindedFor = at } : f, cancellationToken, now);
             }
             catch (Domain.Common.NotFoundException)
             {

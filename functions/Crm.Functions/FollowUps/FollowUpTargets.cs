@@ -1,10 +1,10 @@
-using Crm.Functions.Access;
 using Crm.Domain.Common;
 using Crm.Domain.Sales;
+using Crm.Functions.Access;
 using Crm.Functions.Customers;
-using Crm.Functions.Hosting;
 using Crm.Functions.Records;
 using Crm.Functions.Timeline;
+using Crm.Functions.Web;
 using Crm.Storage.Records;
 
 namespace Crm.Functions.FollowUps;

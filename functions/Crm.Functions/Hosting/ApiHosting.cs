@@ -1,7 +1,10 @@
 using Crm.Domain.Common;
 using Crm.Functions.ApiKeys;
 using Crm.Functions.Auth;
+using Crm.Functions.EntraId;
+using Crm.Functions.Web;
 using Crm.Storage;
+using Crm.Storage.Records;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
@@ -28,6 +31,7 @@ internal static class ApiHosting
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c => ProblemWriter.Decorate(c.HttpContext, c.ProblemDetails));
         services.AddExceptionHandler<DomainExceptionHandler>();
+        services.AddTable(IdempotencyMiddleware.TableName);
         services.Configure<RequestLimitOptions>(builder.Configuration.GetSection("Limits"));
         services.Configure<RateLimitOptions>(builder.Configuration.GetSection("RateLimits"));
         services.Configure<ForwardedHeadersOptions>(o =>
@@ -48,12 +52,12 @@ internal static class ApiHosting
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section))
             .Validate(o => o.SigningKey.Length >= 32, "Auth:SigningKey must have at least 32 characters.")
             .Validate(o => o.PasswordHashIterations >= 1_000, "Auth:PasswordHashIterations must be at least 1000.").ValidateOnStart();
-        services.AddSingleton<TokenService>();
+        services.AddSingleton<TokenService>().AddTable(TokenService.TableName);
         services.AddSingleton<ValidatedTokens>();
         services.AddOptions<EntraIdOptions>().Bind(configuration.GetSection(EntraIdOptions.Section));
         services.AddHttpClient(EntraIdTokens.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
         services.AddSingleton<EntraIdTokens>();
-        services.AddSingleton<EntraIdDirectory>();
+        services.AddSingleton<EntraIdDirectory>().AddTable(EntraIdDirectory.TableName);
         // One entry scheme picks the credential's own: an API key, an Entra ID token, or the CRM's token.
         services.AddAuthentication(CredentialScheme)
             .AddPolicyScheme(CredentialScheme, "CRM credentials", o => o.ForwardDefaultSelector = SelectScheme)

@@ -3,6 +3,7 @@ using System.Text;
 using Azure;
 using Azure.Data.Tables;
 using Crm.Domain.Common;
+using Crm.Functions.Web;
 using Crm.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 
@@ -20,7 +21,9 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next, TableServiceCl
     private static readonly TimeSpan Keep = TimeSpan.FromHours(24);
     private static readonly TimeSpan InFlightTimeout = TimeSpan.FromMinutes(2);
 
-    private readonly TableClient _table = service.GetTableClient(storage.Table("idempotency"));
+    public const string TableName = "idempotency";
+
+    private readonly TableClient _table = service.GetTableClient(storage.Table(TableName));
 
     public async Task InvokeAsync(HttpContext context)
     {

@@ -1,5 +1,6 @@
 using Crm.Functions.ApiKeys;
 using Crm.Functions.Tenants;
+using Crm.Functions.Web;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -15,7 +16,6 @@ internal static class OpenApiDocs
 {
     public const string BearerScheme = "bearer";
     public const string ApiKeyScheme = "apiKey";
-    public const string PlatformKeyScheme = "platformKey";
 
     public static void AddCrmOpenApi(this IServiceCollection services) =>
         services.AddOpenApi(o =>
@@ -71,7 +71,7 @@ internal static class OpenApiDocs
             Name = ApiKeyAuthentication.Header,
             Description = "An API key made at POST /api/v1/api-keys; it acts with its own roles.",
         };
-        document.Components.SecuritySchemes[PlatformKeyScheme] = new OpenApiSecurityScheme
+        document.Components.SecuritySchemes[TenantEndpoints.PlatformKeyScheme] = new OpenApiSecurityScheme
         {
             Type = SecuritySchemeType.ApiKey,
             In = ParameterLocation.Header,

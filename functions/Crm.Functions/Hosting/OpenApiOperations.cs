@@ -2,6 +2,7 @@ using System.Collections;
 using System.Text.Json.Serialization.Metadata;
 using Crm.Domain.Common;
 using Crm.Functions.Access;
+using Crm.Functions.Web;
 using Crm.Storage.Records;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.ModelBinding;

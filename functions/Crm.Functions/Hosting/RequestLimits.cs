@@ -1,3 +1,4 @@
+using Crm.Functions.Web;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using Crm.Functions.ApiKeys;
 using Crm.Functions.Auth;
+using Crm.Functions.Web;
 using Microsoft.Extensions.Options;
 
 namespace Crm.Functions.Hosting;

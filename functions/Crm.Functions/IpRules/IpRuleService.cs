@@ -2,8 +2,8 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Crm.Domain.Access;
 using Crm.Domain.Common;
-using Crm.Functions.Hosting;
 using Crm.Functions.Records;
+using Crm.Functions.Web;
 using Crm.Storage.Records;
 
 namespace Crm.Functions.IpRules;

@@ -1,5 +1,5 @@
 using Crm.Domain.Sales;
-using Crm.Functions.Hosting;
+using Crm.Functions.Web;
 using Crm.Storage.Records;
 
 namespace Crm.Functions.Leads;

@@ -1,13 +1,16 @@
-using Crm.Functions.Access;
 using Crm.Domain.Access;
 using Crm.Domain.Common;
 using Crm.Domain.Sales;
-using Crm.Functions.Contacts;
+using Crm.Functions.Access;
 using Crm.Functions.Customers;
-using Crm.Functions.Hosting;
 using Crm.Functions.Opportunities;
 using Crm.Functions.Records;
+using Crm.Functions.Web;
 using Crm.Storage.Records;
+
+using ContactRecords = Crm.Functions.Records.RecordWriter<Crm.Domain.Sales.Contact, Crm.Functions.Contacts.ContactFields, Crm.Functions.Contacts.ContactService>;
+using CustomerRecords = Crm.Functions.Records.RecordWriter<Crm.Domain.Sales.Customer, Crm.Functions.Customers.CustomerFields, Crm.Functions.Customers.CustomerService>;
+using OpportunityRecords = Crm.Functions.Records.RecordWriter<Crm.Domain.Sales.Opportunity, Crm.Functions.Opportunities.CreateOpportunity, Crm.Functions.Opportunities.OpportunityService>;
 
 namespace Crm.Functions.Leads;
 
@@ -17,7 +20,7 @@ namespace Crm.Functions.Leads;
 /// (an ETag write) before the first record is made, every step skips a record that already exists, and
 /// the lead is marked converted last; a retry after a crash finishes the work without second records.
 /// </summary>
-internal sealed class LeadConversion(LeadService leads, CustomerService customers, ContactService contacts, OpportunityService opportunities,
+internal sealed class LeadConversion(LeadService leads, CustomerRecords customers, ContactRecords contacts, OpportunityRecords opportunities,
     RecordGuard guard, OwnedAccess access, IEnumerable<ILeadConversionStep> steps, TimeProvider clock)
 {
     public const string Action = "convert";
@@ -39,7 +42,7 @@ internal sealed class LeadConversion(LeadService leads, CustomerService customer
             caller.Require($"{opportunities.Store.TableName}.{Permissions.Actions.Create}");
         }
         var existing = input.ExistingCustomerId is { } customerId ? await VisibleCustomerAsync(caller, customerId, cancellationToken) : null;
-        var prepared = await LeadConversionInputs.PrepareAsync(caller, lead, input, existing, customers, contacts, opportunities, guard, cancellationToken);
+        var prepared = await LeadConversionInputs.PrepareAsync(caller, lead, input, existing, customers, contacts, opportunities, cancellationToken);
 
         (lead, var plan) = await ReserveAsync(caller, lead, existing?.Id, input.CreateOpportunity is not null, cancellationToken);
         var inputs = prepared.For(plan);
@@ -51,14 +54,14 @@ internal sealed class LeadConversion(LeadService leads, CustomerService customer
         }
         else
         {
-            await OnceAsync(customers.Store, caller.TenantId, plan.CustomerId, () => customers.CreateAsync(caller, inputs.Customer!,
+            await OnceAsync(customers.Store, caller.TenantId, plan.CustomerId, () => customers.Service.CreateAsync(caller, inputs.Customer!,
                 new RecordSeed<Customer>(plan.CustomerId, Activities.Converted, c => c with { ConvertedFromLeadIds = [lead.Id] }), cancellationToken), cancellationToken);
         }
-        await OnceAsync(contacts.Store, caller.TenantId, plan.ContactId, () => contacts.CreateAsync(caller, inputs.Contact,
+        await OnceAsync(contacts.Store, caller.TenantId, plan.ContactId, () => contacts.Service.CreateAsync(caller, inputs.Contact,
             new RecordSeed<Contact>(plan.ContactId, Activities.Converted, c => c with { ConvertedFromLeadId = lead.Id }), cancellationToken), cancellationToken);
         if (plan.OpportunityId is { } opportunityId && inputs.Opportunity is { } opportunity)
         {
-            await OnceAsync(opportunities.Store, caller.TenantId, opportunityId, () => opportunities.CreateAsync(caller, opportunity,
+            await OnceAsync(opportunities.Store, caller.TenantId, opportunityId, () => opportunities.Service.CreateAsync(caller, opportunity,
                 new RecordSeed<Opportunity>(opportunityId, Activities.Converted, o => o with { ConvertedFromLeadId = lead.Id }), cancellationToken), cancellationToken);
         }
         foreach (var step in steps)

@@ -4,10 +4,14 @@ using Crm.Domain.Common;
 using Crm.Domain.Sales;
 using Crm.Functions.Contacts;
 using Crm.Functions.Customers;
-using Crm.Functions.Hosting;
 using Crm.Functions.Opportunities;
 using Crm.Functions.Records;
+using Crm.Functions.Web;
 using ValidationException = Crm.Domain.Common.ValidationException;
+
+using ContactRecords = Crm.Functions.Records.RecordWriter<Crm.Domain.Sales.Contact, Crm.Functions.Contacts.ContactFields, Crm.Functions.Contacts.ContactService>;
+using CustomerRecords = Crm.Functions.Records.RecordWriter<Crm.Domain.Sales.Customer, Crm.Functions.Customers.CustomerFields, Crm.Functions.Customers.CustomerService>;
+using OpportunityRecords = Crm.Functions.Records.RecordWriter<Crm.Domain.Sales.Opportunity, Crm.Functions.Opportunities.CreateOpportunity, Crm.Functions.Opportunities.OpportunityService>;
 
 namespace Crm.Functions.Leads;
 
@@ -28,8 +32,8 @@ internal sealed record LeadConversionInputs(CustomerFields? Customer, string Cus
     /// <summary>Stands in for the customer's id while the inputs are checked, before the conversion reserves the real one.</summary>
     private const string PendingId = "00000000000000000000000000";
 
-    public static async Task<LeadConversionInputs> PrepareAsync(Caller caller, Lead lead, ConvertLead input, Customer? existing, CustomerService customers,
-        ContactService contacts, OpportunityService opportunities, RecordGuard guard, CancellationToken cancellationToken)
+    public static async Task<LeadConversionInputs> PrepareAsync(Caller caller, Lead lead, ConvertLead input, Customer? existing, CustomerRecords customers,
+        ContactRecords contacts, OpportunityRecords opportunities, CancellationToken cancellationToken)
     {
         var owner = lead.OwnerId ?? caller.UserId;
         CustomerFields? customer = null;
@@ -47,7 +51,7 @@ internal sealed record LeadConversionInputs(CustomerFields? Customer, string Cus
                 Tags = lead.Tags,
                 OwnerId = owner,
             }, input.Customer);
-            customer = await Checked("customer", () => RecordOperations<Customer, CustomerFields, CustomerService>.PrepareCreateAsync(caller, customers, guard, customer, cancellationToken));
+            customer = await Checked("customer", () => customers.PrepareCreateAsync(caller, customer, cancellationToken));
         }
         var customerName = existing?.Name ?? customer!.Name.Trim();
 
@@ -61,7 +65,7 @@ internal sealed record LeadConversionInputs(CustomerFields? Customer, string Cus
             Mobile = lead.Mobile,
             Email = lead.Email,
         }, input.Contact);
-        contact = await Checked("contact", () => RecordOperations<Contact, ContactFields, ContactService>.PrepareCreateAsync(caller, contacts, guard, contact, cancellationToken));
+        contact = await Checked("contact", () => contacts.PrepareCreateAsync(caller, contact, cancellationToken));
 
         CreateOpportunity? opportunity = null;
         if (input.CreateOpportunity is { } asked)
@@ -70,9 +74,9 @@ internal sealed record LeadConversionInputs(CustomerFields? Customer, string Cus
             opportunity = Patched("createOpportunity", new CreateOpportunity { Name = customerName, CustomerId = PendingId, OwnerId = owner }, asked);
             opportunity = await Checked("createOpportunity", async () =>
             {
-                var prepared = await RecordOperations<Opportunity, CreateOpportunity, OpportunityService>.PrepareCreateAsync(caller, opportunities, guard, opportunity, cancellationToken);
+                var prepared = await opportunities.PrepareCreateAsync(caller, opportunity, cancellationToken);
                 OpportunityRules.Check(prepared.Amount, prepared.Currency, prepared.ProbabilityOverride, prepared.ProductLines ?? [], prepared.Competitors ?? [], []);
-                await opportunities.StartAsync(caller.TenantId, prepared.PipelineId, prepared.StageKey, cancellationToken);
+                await opportunities.Service.StartAsync(caller.TenantId, prepared.PipelineId, prepared.StageKey, cancellationToken);
                 return prepared;
             });
         }

@@ -1,10 +1,9 @@
 using Crm.Domain.Sales;
 using Crm.Functions.Access;
 using Crm.Functions.Customers;
-using Crm.Functions.FollowUps;
-using Crm.Functions.Hosting;
 using Crm.Functions.Records;
 using Crm.Functions.Timeline;
+using Crm.Functions.Web;
 
 namespace Crm.Functions.Leads;
 
@@ -16,8 +15,7 @@ internal static class LeadRegistration
         services.AddOwnedRecords<Lead, LeadRecordType, LeadFields, LeadService>("Leads", "Lead", "Leads");
         services.AddSingleton<LeadConversion>();
         services.AddSingleton<IApiFeature, LeadActions>();
-        // Leads take follow-ups and have a timeline; what they became shows their history too.
-        services.AddFollowUpTarget<Lead>();
+        // What a lead became shows the lead's history too (follow-ups give leads their timeline).
         services.AddSingleton<ITimelineLinks, ConvertedLeadLinks>();
         return services;
     }

@@ -1,7 +1,7 @@
 using Crm.Domain.Notifications;
 using Crm.Functions.Access;
-using Crm.Functions.Hosting;
 using Crm.Functions.Records;
+using Crm.Functions.Web;
 using Crm.Storage.Notifications;
 using Crm.Storage.Records;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -18,7 +18,7 @@ internal static class NotificationEndpoints
 {
     public static IServiceCollection AddNotifications(this IServiceCollection services)
     {
-        services.AddSingleton<NotificationStore>();
+        services.AddSingleton<NotificationStore>().AddTable(NotificationStore.TableName);
         services.AddSingleton<INotifier, TableNotifier>();
         return services;
     }

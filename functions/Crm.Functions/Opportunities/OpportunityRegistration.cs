@@ -1,6 +1,5 @@
 using Crm.Domain.Sales;
-using Crm.Functions.Access;
-using Crm.Functions.Hosting;
+using Crm.Functions.Customers;
 using Crm.Functions.Pipelines;
 using Crm.Functions.Records;
 
@@ -15,6 +14,7 @@ internal static class OpportunityRegistration
         services.AddSingleton<IPipelineUsage, OpportunityPipelineUsage>();
         services.AddSingleton<IRestoreGuard>(sp => sp.GetRequiredService<OpportunityService>());
         services.AddSingleton<OpportunityStages>();
+        services.AddSingleton<ICustomerDependents, CustomerOpportunities>();
         services.AddSingleton<IApiFeature, OpportunityActions>();
         return services;
     }

@@ -4,9 +4,9 @@ using Crm.Domain.Configuration;
 using Crm.Domain.Sales;
 using Crm.Functions.Access;
 using Crm.Functions.Dictionaries;
-using Crm.Functions.Hosting;
 using Crm.Functions.Pipelines;
 using Crm.Functions.Records;
+using Crm.Functions.Web;
 using Crm.Storage.Records;
 using Crm.Storage.Tenants;
 

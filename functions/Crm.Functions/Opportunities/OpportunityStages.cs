@@ -1,14 +1,14 @@
 using Crm.Domain.Access;
+using Crm.Domain.Common;
 using Crm.Domain.Configuration;
 using Crm.Domain.Sales;
 using Crm.Functions.Access;
 using Crm.Functions.Customers;
 using Crm.Functions.Dictionaries;
-using Crm.Functions.Hosting;
 using Crm.Functions.Records;
+using Crm.Functions.Web;
 using Crm.Storage.Records;
 using Crm.Storage.Tenants;
-using Crm.Domain.Common;
 using ValidationException = Crm.Domain.Common.ValidationException;
 
 namespace Crm.Functions.Opportunities;

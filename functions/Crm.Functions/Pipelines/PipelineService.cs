@@ -1,9 +1,10 @@
 using System.Text.Json.Nodes;
+using Crm.Domain.Access;
 using Crm.Domain.Common;
 using Crm.Domain.Configuration;
-using Crm.Functions.Hosting;
+using Crm.Functions.Access;
 using Crm.Functions.Records;
-using Crm.Functions.Tenants;
+using Crm.Functions.Web;
 using Crm.Storage.Records;
 
 namespace Crm.Functions.Pipelines;
@@ -15,6 +16,9 @@ namespace Crm.Functions.Pipelines;
 /// </summary>
 internal sealed class PipelineService(RecordStore<Pipeline> store, IEnumerable<IPipelineUsage> usages, TimeProvider clock) : IRecordService<Pipeline, CreatePipeline>
 {
+    /// <summary>Creates the default pipeline of a tenant that has none.</summary>
+    public static readonly BackgroundActor Actor = BackgroundActor.Granted("pipelines", DataScope.Self, Permissions.SettingsManage);
+
     public static Type Changes => typeof(PipelineChanges);
 
     public RecordStore<Pipeline> Store => store;
@@ -84,7 +88,7 @@ internal sealed class PipelineService(RecordStore<Pipeline> store, IEnumerable<I
         {
             return found;
         }
-        return await EnsureDefaultAsync(new WriteContext(tenantId, TenantProvisioning.SystemActor, null, clock.GetUtcNow()), cancellationToken);
+        return await EnsureDefaultAsync(Actor.Write(tenantId, clock.GetUtcNow()), cancellationToken);
     }
 
     /// <summary>Creates the standard default pipeline unless the tenant has a default; run at provisioning and safe to run again.</summary>

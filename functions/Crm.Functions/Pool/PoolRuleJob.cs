@@ -1,9 +1,10 @@
+using Crm.Domain.Access;
 using Crm.Domain.Common;
 using Crm.Domain.Sales;
 using Crm.Functions.Access;
 using Crm.Functions.Customers;
 using Crm.Functions.Notifications;
-using Crm.Functions.Tenants;
+using Crm.Functions.Records;
 using Crm.Storage.Records;
 using Crm.Storage.Tenants;
 using Crm.Storage.Triggers;
@@ -22,11 +23,15 @@ public sealed record PoolRuleRun(int Returned, int Warned);
 /// <see cref="SettleDays"/> days each run finishes that cascade where a crash (of a run, or of a release
 /// nobody repeated) left it half-done, which costs two index reads per such customer and writes nothing otherwise.
 /// </summary>
-internal sealed class PoolRuleJob(RecordStore<Customer> customers, RecordStore<Opportunity> opportunities, CustomerCascade cascade, PoolRuleService rules,
+internal sealed class PoolRuleJob(RecordWriter<Customer, CustomerFields, CustomerService> customers, RecordStore<Opportunity> opportunities, CustomerCascade cascade, PoolRuleService rules,
     AccessDirectory directory, TenantStore tenants, IServiceProvider services, TimeProvider clock, ILogger<PoolRuleJob> logger) : ITimerJob
 {
     public const string Name = "pool-rules";
     public const string WarningKind = "pool.warning";
+
+    /// <summary>Returns customers, with their contacts and open opportunities, to the pool in every department.</summary>
+    public static readonly BackgroundActor Actor = BackgroundActor.Granted(Name, DataScope.All,
+        "customers.view", "customers.edit", "contacts.edit", "opportunities.edit");
 
     /// <summary>A customer changed while being returned is judged again on its fresh state this often.</summary>
     private const int Retries = 3;
@@ -59,11 +64,11 @@ internal sealed class PoolRuleJob(RecordStore<Customer> customers, RecordStore<O
         var deals = await DealsAsync(tenantId, cancellationToken);
         int returned = 0, warned = 0;
         // Every customer, page by page in creation order: record keys never move when a customer changes.
-        await foreach (var customer in customers.ListAllAsync(tenantId, new ListQuery { Sort = "createdAt", Limit = 200 }, cancellationToken))
+        await foreach (var customer in customers.Store.ListAllAsync(tenantId, new ListQuery { Sort = "createdAt", Limit = 200 }, cancellationToken))
         {
             if (customer.OwnerId is null && customer.PooledAt >= now.AddDays(-SettleDays))
             {
-                var settle = new WriteContext(tenantId, TenantProvisioning.SystemActor, null, now).As(customer.PoolRuleId is null ? Activities.Released : Activities.Reclaimed);
+                var settle = Actor.Write(tenantId, now).As(customer.PoolRuleId is null ? Activities.Released : Activities.Reclaimed);
                 await cascade.ToPoolAsync(settle, customer.Id, cancellationToken);
             }
             if (customer.OwnerId is not { } ownerId || PoolRules.RuleFor(ownerId, org, all) is not { } rule)
@@ -101,7 +106,8 @@ internal sealed class PoolRuleJob(RecordStore<Customer> customers, RecordStore<O
     private async Task<bool> ReturnAsync(string tenantId, Customer customer, PoolRule rule, IReadOnlyDictionary<string, CustomerDeals> deals,
         DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var write = new WriteContext(tenantId, TenantProvisioning.SystemActor, null, now).As(Activities.Reclaimed);
+        var write = Actor.Write(tenantId, now).As(Activities.Reclaimed);
+        var caller = Actor.In(tenantId);
         var current = customer;
         for (var attempt = 0; attempt <= Retries; attempt++)
         {
@@ -112,14 +118,15 @@ internal sealed class PoolRuleJob(RecordStore<Customer> customers, RecordStore<O
             }
             try
             {
-                await customers.UpdateAsync(write, current.Id, current.Version,
-                    c => ValueTask.FromResult(PoolRules.ToPool(c, now, $"Pool rule '{rule.Name}': {verdict.Reason}", rule.Id)), cancellationToken: cancellationToken);
+                // Through the record writer: the job's actor is checked like a person would be, on the version judged.
+                await customers.ChangeAsync(caller, current.Id, current.Version, Permissions.Actions.Edit, Activities.Reclaimed,
+                    c => PoolRules.ToPool(c, now, $"Pool rule '{rule.Name}': {verdict.Reason}", rule.Id), cancellationToken, now);
                 await cascade.ToPoolAsync(write, current.Id, cancellationToken);
                 return true;
             }
             catch (PreconditionFailedException)
             {
-                if (await customers.FindAsync(tenantId, current.Id, cancellationToken) is not { } fresh)
+                if (await customers.Store.FindAsync(tenantId, current.Id, cancellationToken) is not { } fresh)
                 {
                     return false;
                 }

@@ -2,11 +2,10 @@ using System.Text.Json.Nodes;
 using Crm.Domain.Access;
 using Crm.Domain.Common;
 using Crm.Domain.Sales;
-using Crm.Domain.Tenants;
 using Crm.Functions.Access;
-using Crm.Functions.Hosting;
 using Crm.Functions.Records;
 using Crm.Functions.Settings;
+using Crm.Functions.Web;
 using Crm.Storage.Tenants;
 using Microsoft.AspNetCore.Http.HttpResults;
 

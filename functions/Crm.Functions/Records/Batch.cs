@@ -1,9 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Nodes;
 using Crm.Domain.Common;
-using ValidationException = Crm.Domain.Common.ValidationException;
-using Crm.Functions.Hosting;
+using Crm.Functions.Web;
 using Microsoft.AspNetCore.Mvc;
+using ValidationException = Crm.Domain.Common.ValidationException;
 
 namespace Crm.Functions.Records;
 

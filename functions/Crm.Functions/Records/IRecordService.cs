@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Crm.Domain.Common;
-using Crm.Functions.Hosting;
+using Crm.Functions.Web;
 using Crm.Storage.Records;
 
 namespace Crm.Functions.Records;

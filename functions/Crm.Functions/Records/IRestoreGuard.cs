@@ -10,8 +10,8 @@ internal interface IRestoreGuard
     string TypeName { get; }
 
     /// <summary>Throws when the record may not leave the bin now; the caller is there for rules about who restores it.</summary>
-    Task EnsureCanRestoreAsync(Hosting.Caller caller, string id, CancellationToken cancellationToken);
+    Task EnsureCanRestoreAsync(Web.Caller caller, string id, CancellationToken cancellationToken);
 
     /// <summary>What follows a restore (e.g. a restored follow-up's record gets its <c>lastFollowUpAt</c> back).</summary>
-    Task OnRestoredAsync(Hosting.Caller caller, Domain.Common.RecordBase restored, CancellationToken cancellationToken) => Task.CompletedTask;
+    Task OnRestoredAsync(Web.Caller caller, Domain.Common.RecordBase restored, CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -1,5 +1,5 @@
 using Crm.Domain.Common;
-using Crm.Functions.Hosting;
+using Crm.Functions.Web;
 using Crm.Storage.Records;
 using Crm.Storage.Tenants;
 

@@ -1,6 +1,5 @@
 using Crm.Domain.Access;
 using Crm.Domain.Common;
-using Crm.Functions.CustomFields;
 using Crm.Storage.Records;
 
 namespace Crm.Functions.Records;
@@ -31,10 +30,16 @@ internal static class OwnedRecordRegistration
         services.AddSingleton<ICustomFieldHolder, CustomFieldHolder<T>>();
         services.AddSingleton(PermissionModule.ForRecords(table, title));
         services.AddSingleton<IApiFeature>(new OwnedRecordRoutes<T, TCreate, TService>(table, pascalName, pascalPlural, title));
-        services.AddSingleton<Transfers.IRecordTransfer, Transfers.RecordTransfer<T, TCreate, TService>>();
+        services.AddSingleton(new OwnedRecordDeclaration(table, typeof(T), typeof(TCreate), typeof(TService)));
         return services;
     }
 }
+
+/// <summary>
+/// An owned record type as <c>AddOwnedRecords</c> declared it, for the features that serve every such type
+/// without being named by it (imports and exports build their handler of each from this).
+/// </summary>
+internal sealed record OwnedRecordDeclaration(string Table, Type Record, Type Create, Type Service);
 
 internal sealed class OwnedRecordRoutes<T, TCreate, TService>(string table, string pascalName, string pascalPlural, string title) : IApiFeature
     where T : RecordBase, IOwnedRecord where TCreate : notnull where TService : IRecordService<T, TCreate>

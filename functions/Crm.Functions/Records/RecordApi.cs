@@ -1,10 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Crm.Domain.Access;
 using Crm.Domain.Common;
 using Crm.Domain.Querying;
 using Crm.Functions.Access;
-using Crm.Functions.Hosting;
+using Crm.Functions.Web;
 using Crm.Storage.Records;
 using Crm.Storage.Tenants;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -14,7 +13,7 @@ namespace Crm.Functions.Records;
 /// <summary>
 /// The CRUD, list, search and batch endpoints every record type shares (API.md), mapped onto a
 /// feature's route group. Features add their own actions beside them. Owned records get data scope
-/// (<see cref="RecordOperations{T, TCreate, TService}"/>); every answer follows the caller's field rules.
+/// (<see cref="RecordWriter{T, TCreate, TService}"/>); every answer follows the caller's field rules.
 /// </summary>
 internal static class RecordApi<T, TCreate, TService>
     where T : RecordBase where TCreate : notnull where TService : IRecordService<T, TCreate>
@@ -51,39 +50,37 @@ internal static class RecordApi<T, TCreate, TService>
     private static RouteHandlerBuilder Declare(RouteHandlerBuilder endpoint, string? permission) =>
         permission is null ? endpoint.AnyCaller() : endpoint.RequirePermission(permission);
 
-    private static string Entity(TService service) => RecordOperations<T, TCreate, TService>.Module(service);
-
-    public static async Task<CreatedRecordJson<T>> Create(TCreate input, TService service, RecordGuard guard, HttpContext context)
+    public static async Task<CreatedRecordJson<T>> Create(TCreate input, RecordWriter<T, TCreate, TService> records, HttpContext context)
     {
         var caller = context.Caller();
-        var created = await RecordOperations<T, TCreate, TService>.CreateAsync(caller, service, guard, RequestValidation.Validate(input), context.RequestAborted);
+        var created = await records.CreateAsync(caller, RequestValidation.Validate(input), context.RequestAborted);
         Preconditions.SetETag(context, created);
-        return new CreatedRecordJson<T>(RecordShape.Answer(caller, Entity(service), created),
+        return new CreatedRecordJson<T>(RecordShape.Answer(caller, records.Module, created),
             $"{context.Request.PathBase}{context.Request.Path.Value!.TrimEnd('/')}/{created.Id}");
     }
 
-    public static async Task<RecordJson<T>> Get(string id, TService service, RecordGuard guard, HttpContext context)
+    public static async Task<RecordJson<T>> Get(string id, RecordWriter<T, TCreate, TService> records, HttpContext context)
     {
         var caller = context.Caller();
-        var record = await RecordOperations<T, TCreate, TService>.ReadAsync(caller, service, guard, id, context.RequestAborted);
+        var record = await records.ReadAsync(caller, id, context.RequestAborted);
         Preconditions.SetETag(context, record);
-        return new RecordJson<T>(RecordShape.Answer(caller, Entity(service), record));
+        return new RecordJson<T>(RecordShape.Answer(caller, records.Module, record));
     }
 
-    public static async Task<RecordJson<T>> Update(string id, JsonObject patch, TService service, RecordGuard guard, TenantStore tenants, HttpContext context)
+    public static async Task<RecordJson<T>> Update(string id, JsonObject patch, RecordWriter<T, TCreate, TService> records, TenantStore tenants, HttpContext context)
     {
         var caller = context.Caller();
         var ifMatch = await Preconditions.RequiredIfMatchAsync(context, tenants, caller.TenantId);
-        var updated = await RecordOperations<T, TCreate, TService>.UpdateAsync(caller, service, guard, id, ifMatch, patch, context.RequestAborted);
+        var updated = await records.UpdateAsync(caller, id, ifMatch, patch, context.RequestAborted);
         Preconditions.SetETag(context, updated);
-        return new RecordJson<T>(RecordShape.Answer(caller, Entity(service), updated));
+        return new RecordJson<T>(RecordShape.Answer(caller, records.Module, updated));
     }
 
-    public static async Task<NoContent> Delete(string id, TService service, RecordGuard guard, TenantStore tenants, HttpContext context)
+    public static async Task<NoContent> Delete(string id, RecordWriter<T, TCreate, TService> records, TenantStore tenants, HttpContext context)
     {
         var caller = context.Caller();
         var ifMatch = await Preconditions.RequiredIfMatchAsync(context, tenants, caller.TenantId);
-        await RecordOperations<T, TCreate, TService>.DeleteAsync(caller, service, guard, id, ifMatch, context.RequestAborted);
+        await records.DeleteAsync(caller, id, ifMatch, context.RequestAborted);
         return TypedResults.NoContent();
     }
 
@@ -91,60 +88,60 @@ internal static class RecordApi<T, TCreate, TService>
     /// The named query parameters are declared so the OpenAPI document shows them; the values are read
     /// with the field filters by <see cref="ListParameters"/>, which knows every parameter's rules.
     /// </summary>
-    public static async Task<RecordJson<Page<T>>> List(TService service, RecordGuard guard, TenantStore tenants, TimeProvider clock, HttpContext context,
+    public static async Task<RecordJson<Page<T>>> List(RecordWriter<T, TCreate, TService> records, TenantStore tenants, TimeProvider clock, HttpContext context,
         int? limit = null, string? cursor = null, string? sort = null, string? q = null)
     {
         var caller = context.Caller();
         var query = await ListParameters.ReadAsync(context, tenants, caller.TenantId, clock);
-        var page = await RecordOperations<T, TCreate, TService>.ListAsync(caller, service, guard, query, context.RequestAborted);
-        return new RecordJson<Page<T>>(RecordShape.Page(caller, Entity(service), page));
+        var page = await records.ListAsync(caller, query, context.RequestAborted);
+        return new RecordJson<Page<T>>(RecordShape.Page(caller, records.Module, page));
     }
 
-    public static async Task<RecordJson<Page<T>>> Search(SearchRequest request, TService service, RecordGuard guard, TenantStore tenants, TimeProvider clock, HttpContext context)
+    public static async Task<RecordJson<Page<T>>> Search(SearchRequest request, RecordWriter<T, TCreate, TService> records, TenantStore tenants, TimeProvider clock, HttpContext context)
     {
         var caller = context.Caller();
         var tenant = await tenants.FindAsync(caller.TenantId, context.RequestAborted);
         var query = SearchQueries.From(request, clock.GetUtcNow(), tenant?.Zone ?? TimeZoneInfo.Utc);
-        var page = await RecordOperations<T, TCreate, TService>.ListAsync(caller, service, guard, query, context.RequestAborted);
-        return new RecordJson<Page<T>>(RecordShape.Page(caller, Entity(service), page));
+        var page = await records.ListAsync(caller, query, context.RequestAborted);
+        return new RecordJson<Page<T>>(RecordShape.Page(caller, records.Module, page));
     }
 
-    public static Task<IResult> BatchCreate(BatchRequest<JsonElement> request, TService service, RecordGuard guard, HttpContext context) =>
+    public static Task<IResult> BatchCreate(BatchRequest<JsonElement> request, RecordWriter<T, TCreate, TService> records, HttpContext context) =>
         Batch.RunAsync(request, context, async (item, index) =>
         {
             var caller = context.Caller();
             var input = RequestValidation.Validate(RequestValidation.Bind<TCreate>(JsonSerializer.SerializeToNode(item)));
-            var created = await RecordOperations<T, TCreate, TService>.CreateAsync(caller, service, guard, input, context.RequestAborted);
-            return new BatchResult(index, 201, created.Id, RecordShape.Of(caller, Entity(service), created));
+            var created = await records.CreateAsync(caller, input, context.RequestAborted);
+            return new BatchResult(index, 201, created.Id, RecordShape.Of(caller, records.Module, created));
         });
 
-    public static async Task<IResult> BatchUpdate(BatchRequest<BatchUpdateInput> request, TService service, RecordGuard guard, TenantStore tenants, HttpContext context)
+    public static async Task<IResult> BatchUpdate(BatchRequest<BatchUpdateInput> request, RecordWriter<T, TCreate, TService> records, TenantStore tenants, HttpContext context)
     {
         var requireIfMatch = await RequiresIfMatchAsync(tenants, context);
         return await Batch.RunAsync(request, context, async (item, index) =>
         {
             EnsureIfMatch(requireIfMatch, item.IfMatch);
             var caller = context.Caller();
-            var updated = await RecordOperations<T, TCreate, TService>.UpdateAsync(caller, service, guard, item.Id, item.IfMatch, item.Patch, context.RequestAborted);
-            return new BatchResult(index, 200, updated.Id, RecordShape.Of(caller, Entity(service), updated));
+            var updated = await records.UpdateAsync(caller, item.Id, item.IfMatch, item.Patch, context.RequestAborted);
+            return new BatchResult(index, 200, updated.Id, RecordShape.Of(caller, records.Module, updated));
         });
     }
 
-    public static Task<IResult> BatchRead(BatchRequest<BatchIdInput> request, TService service, RecordGuard guard, HttpContext context) =>
+    public static Task<IResult> BatchRead(BatchRequest<BatchIdInput> request, RecordWriter<T, TCreate, TService> records, HttpContext context) =>
         Batch.RunAsync(request, context, async (item, index) =>
         {
             var caller = context.Caller();
-            var record = await RecordOperations<T, TCreate, TService>.ReadAsync(caller, service, guard, item.Id, context.RequestAborted);
-            return new BatchResult(index, 200, record.Id, RecordShape.Of(caller, Entity(service), record));
+            var record = await records.ReadAsync(caller, item.Id, context.RequestAborted);
+            return new BatchResult(index, 200, record.Id, RecordShape.Of(caller, records.Module, record));
         });
 
-    public static async Task<IResult> BatchDelete(BatchRequest<BatchIdInput> request, TService service, RecordGuard guard, TenantStore tenants, HttpContext context)
+    public static async Task<IResult> BatchDelete(BatchRequest<BatchIdInput> request, RecordWriter<T, TCreate, TService> records, TenantStore tenants, HttpContext context)
     {
         var requireIfMatch = await RequiresIfMatchAsync(tenants, context);
         return await Batch.RunAsync(request, context, async (item, index) =>
         {
             EnsureIfMatch(requireIfMatch, item.IfMatch);
-            await RecordOperations<T, TCreate, TService>.DeleteAsync(context.Caller(), service, guard, item.Id, item.IfMatch, context.RequestAborted);
+            await records.DeleteAsync(context.Caller(), item.Id, item.IfMatch, context.RequestAborted);
             return new BatchResult(index, 204, item.Id, null);
         });
     }

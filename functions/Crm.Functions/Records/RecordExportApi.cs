@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Crm.Domain.Access;
 using Crm.Domain.Common;
 using Crm.Functions.Access;
-using Crm.Functions.Hosting;
+using Crm.Functions.Web;
 using Crm.Storage.Records;
 using Crm.Storage.Tenants;
 using Microsoft.Extensions.Options;
@@ -31,7 +31,7 @@ internal static class RecordExportApi<T, TCreate, TService>
             .ProducesFile("text/csv").WithMetadata(ListParameters.Filters<T>(group));
     }
 
-    public static async Task<IResult> Export(TService service, RecordGuard guard, TenantStore tenants, TimeProvider clock, IOptions<ExportOptions> options, HttpContext context,
+    public static async Task<IResult> Export(RecordWriter<T, TCreate, TService> records, TenantStore tenants, TimeProvider clock, IOptions<ExportOptions> options, HttpContext context,
         string? format = null, string? sort = null, string? q = null)
     {
         if ((format ?? "csv") != "csv")
@@ -39,12 +39,12 @@ internal static class RecordExportApi<T, TCreate, TService>
             throw new ValidationException("format", "The only format is 'csv'.");
         }
         var caller = context.Caller();
-        var module = service.Store.TableName;
+        var module = records.Store.TableName;
         var query = (await ListParameters.ReadAsync(context, tenants, caller.TenantId, clock)) with { Limit = 200, Cursor = null };
         var rows = new List<JsonObject>();
         do
         {
-            var page = await RecordOperations<T, TCreate, TService>.ListAsync(caller, service, guard, query, context.RequestAborted);
+            var page = await records.ListAsync(caller, query, context.RequestAborted);
             rows.AddRange(page.Items.Select(r => RecordShape.Of(caller, module, r)));
             if (rows.Count > options.Value.MaxRows)
             {
@@ -55,7 +55,7 @@ internal static class RecordExportApi<T, TCreate, TService>
         while (query.Cursor is not null);
 
         var filters = string.Join('&', context.Request.Query.Select(p => $"{p.Key}={p.Value}"));
-        await service.Store.AuditExportAsync(caller.Write(clock) with { ApiKeyId = caller.ApiKeyId }, $"{rows.Count} rows as CSV; {filters}", context.RequestAborted);
+        await records.Store.AuditExportAsync(caller.Write(clock) with { ApiKeyId = caller.ApiKeyId }, $"{rows.Count} rows as CSV; {filters}", context.RequestAborted);
         var columns = ExportTable.Columns<T>(caller.Access.FieldRulesFor(module), rows);
         var fileName = $"{module}-{clock.GetUtcNow():yyyyMMdd-HHmmss}.csv";
         return TypedResults.Stream(async stream =>

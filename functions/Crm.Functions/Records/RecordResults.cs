@@ -2,7 +2,7 @@ using System.Reflection;
 using System.Text.Json.Nodes;
 using Crm.Domain.Access;
 using Crm.Domain.Common;
-using Crm.Functions.Hosting;
+using Crm.Functions.Web;
 using Crm.Storage.Records;
 using Microsoft.AspNetCore.Http.Metadata;
 

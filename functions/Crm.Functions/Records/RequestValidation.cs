@@ -4,8 +4,8 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Crm.Domain.Common;
+using Crm.Functions.Web;
 using ValidationException = Crm.Domain.Common.ValidationException;
-using Crm.Functions.Hosting;
 
 namespace Crm.Functions.Records;
 

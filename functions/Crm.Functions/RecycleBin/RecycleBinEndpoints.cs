@@ -1,8 +1,8 @@
 using Crm.Domain.Access;
 using Crm.Domain.Common;
 using Crm.Functions.Access;
-using Crm.Functions.Hosting;
 using Crm.Functions.Records;
+using Crm.Functions.Web;
 using Crm.Storage.Records;
 using Microsoft.AspNetCore.Http.HttpResults;
 

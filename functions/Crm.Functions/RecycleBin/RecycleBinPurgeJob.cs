@@ -1,4 +1,5 @@
-using Crm.Functions.Tenants;
+using Crm.Domain.Access;
+using Crm.Functions.Access;
 using Crm.Storage.Records;
 using Crm.Storage.Tenants;
 using Crm.Storage.Triggers;
@@ -10,12 +11,15 @@ internal sealed class RecycleBinPurgeJob(Storage.Records.RecycleBin bin, TenantS
 {
     public const string Name = "recycle-bin-purge";
 
+    /// <summary>Purges only: it writes no record, so it needs no grant.</summary>
+    public static readonly BackgroundActor Actor = BackgroundActor.Granted(Name, DataScope.Self);
+
     public async Task RunAsync(TimerJobContext context, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         foreach (var tenant in await tenants.ListAsync(cancellationToken))
         {
-            var write = new WriteContext(tenant.Id, TenantProvisioning.SystemActor, null, now);
+            var write = Actor.Write(tenant.Id, now);
             var purged = await bin.PurgeOlderThanAsync(write, now.AddDays(-tenant.RecycleBinRetentionDays), cancellationToken);
             if (purged > 0)
             {

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using Crm.Domain.Querying;
 using Crm.Functions.Access;
-using Crm.Functions.Hosting;
 using Crm.Functions.Records;
+using Crm.Functions.Web;
 using Crm.Storage.Records;
 using Crm.Storage.Tenants;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -3,8 +3,8 @@ using System.Text.Json.Nodes;
 using Crm.Domain.Access;
 using Crm.Domain.Common;
 using Crm.Domain.Querying;
-using Crm.Functions.Hosting;
 using Crm.Functions.Records;
+using Crm.Functions.Web;
 using Crm.Storage.Records;
 using Crm.Storage.Tenants;
 

@@ -3,8 +3,8 @@ using Crm.Domain.Access;
 using Crm.Domain.Common;
 using Crm.Domain.Tenants;
 using Crm.Functions.Access;
-using Crm.Functions.Hosting;
 using Crm.Functions.Records;
+using Crm.Functions.Web;
 using Crm.Storage.Tenants;
 using Microsoft.AspNetCore.Http.HttpResults;
 

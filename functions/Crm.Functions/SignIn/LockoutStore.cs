@@ -21,7 +21,9 @@ internal sealed class LockoutStore(TableServiceClient service, StorageOptions st
     /// </summary>
     private const int ExtraRetries = 32;
 
-    public TableClient Table { get; } = service.GetTableClient(storage.Table("signinlockouts"));
+    public const string TableName = "signinlockouts";
+
+    public TableClient Table { get; } = service.GetTableClient(storage.Table(TableName));
 
     public async Task<SignInLockout> FindAsync(string tenantId, string userId, CancellationToken cancellationToken)
     {

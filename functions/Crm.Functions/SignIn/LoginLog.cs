@@ -38,7 +38,9 @@ public sealed record LoginLogQuery(string? UserId, string? Result, DateTimeOffse
 /// </summary>
 internal sealed class LoginLog(TableServiceClient service, StorageOptions storage)
 {
-    public TableClient Table { get; } = service.GetTableClient(storage.Table("loginlogs"));
+    public const string TableName = "loginlogs";
+
+    public TableClient Table { get; } = service.GetTableClient(storage.Table(TableName));
 
     public async Task RecordAsync(string tenantId, string? userId, string login, DateTimeOffset time, HttpContext context, string? reason,
         CancellationToken cancellationToken)

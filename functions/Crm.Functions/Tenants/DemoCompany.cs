@@ -9,14 +9,20 @@ using Crm.Functions.Contacts;
 using Crm.Functions.Customers;
 using Crm.Functions.Departments;
 using Crm.Functions.FollowUps;
-using Crm.Functions.Hosting;
 using Crm.Functions.Leads;
 using Crm.Functions.Opportunities;
 using Crm.Functions.Pool;
 using Crm.Functions.Records;
 using Crm.Functions.Roles;
 using Crm.Functions.Users;
+using Crm.Functions.Web;
 using Crm.Storage.Records;
+
+using ContactRecords = Crm.Functions.Records.RecordWriter<Crm.Domain.Sales.Contact, Crm.Functions.Contacts.ContactFields, Crm.Functions.Contacts.ContactService>;
+using CustomerRecords = Crm.Functions.Records.RecordWriter<Crm.Domain.Sales.Customer, Crm.Functions.Customers.CustomerFields, Crm.Functions.Customers.CustomerService>;
+using FollowUpRecords = Crm.Functions.Records.RecordWriter<Crm.Domain.Sales.FollowUp, Crm.Functions.FollowUps.CreateFollowUp, Crm.Functions.FollowUps.FollowUpService>;
+using LeadRecords = Crm.Functions.Records.RecordWriter<Crm.Domain.Sales.Lead, Crm.Functions.Leads.LeadFields, Crm.Functions.Leads.LeadService>;
+using OpportunityRecords = Crm.Functions.Records.RecordWriter<Crm.Domain.Sales.Opportunity, Crm.Functions.Opportunities.CreateOpportunity, Crm.Functions.Opportunities.OpportunityService>;
 
 namespace Crm.Functions.Tenants;
 
@@ -33,9 +39,9 @@ public sealed record DemoSummary(int Departments, int Users, int Customers, int 
 /// after an interruption completes what is missing without duplicating anything (unique names and
 /// logins find what exists; leads, which have no unique name, carry an idempotency mark).
 /// </summary>
-internal sealed class DemoCompany(AccessDirectory access, RecordGuard guard, DepartmentService departments, UserService users, RecordStore<Role> roles,
-    CustomerService customers, ContactService contacts, OpportunityService opportunities, OpportunityStages stages,
-    LeadService leads, LeadConversion conversion, FollowUpService followUps, PublicPool pool, TimeProvider clock)
+internal sealed class DemoCompany(AccessDirectory access, DepartmentService departments, UserService users, RecordStore<Role> roles,
+    CustomerRecords customers, ContactRecords contacts, OpportunityRecords opportunities, OpportunityStages stages,
+    LeadRecords leads, LeadConversion conversion, FollowUpRecords followUps, PublicPool pool, TimeProvider clock)
 {
     private sealed record Staff(string Login, string Name, string Department, string Position, string Role, string? Superior);
 
@@ -126,7 +132,7 @@ internal sealed class DemoCompany(AccessDirectory access, RecordGuard guard, Dep
             for (var c = 0; c < 1 + random.Next(3); c++)
             {
                 var (title, role) = Titles[(i + c) % Titles.Length];
-                var contact = await RecordOperations<Contact, ContactFields, ContactService>.CreateAsync(seller, contacts, guard, new ContactFields
+                var contact = await contacts.CreateAsync(seller, new ContactFields
                 {
                     CustomerId = customerId,
                     Name = People1[(i * 3 + c) % People1.Length],
@@ -178,7 +184,7 @@ internal sealed class DemoCompany(AccessDirectory access, RecordGuard guard, Dep
             Lead lead;
             try
             {
-                lead = await RecordOperations<Lead, LeadFields, LeadService>.CreateAsync(seller with { Mark = new WriteMark("lead", $"demo:lead:{n:D3}") }, leads, guard, new LeadFields
+                lead = await leads.CreateAsync(seller with { Mark = new WriteMark("lead", $"demo:lead:{n:D3}") }, new LeadFields
                 {
                     Name = People1[(n * 5 + 1) % People1.Length],
                     Company = company,
@@ -220,7 +226,7 @@ internal sealed class DemoCompany(AccessDirectory access, RecordGuard guard, Dep
     private async Task FollowUpAsync(Caller seller, string relatedType, string relatedId, Random random, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        await RecordOperations<FollowUp, CreateFollowUp, FollowUpService>.CreateAsync(seller, followUps, guard, new CreateFollowUp
+        await followUps.CreateAsync(seller, new CreateFollowUp
         {
             RelatedType = relatedType,
             RelatedId = relatedId,
@@ -234,7 +240,7 @@ internal sealed class DemoCompany(AccessDirectory access, RecordGuard guard, Dep
     private async Task OpportunityAsync(Caller seller, string customerId, string customerName, List<(string Id, string Role)> people, string stage, Random random, CancellationToken cancellationToken)
     {
         var product = Products[random.Next(Products.Length)];
-        var opportunity = await RecordOperations<Opportunity, CreateOpportunity, OpportunityService>.CreateAsync(seller, opportunities, guard, new CreateOpportunity
+        var opportunity = await opportunities.CreateAsync(seller, new CreateOpportunity
         {
             Name = $"{customerName.Split(' ')[1]} {product.Name.Split(' ')[0]} deal",
             CustomerId = customerId,
@@ -262,7 +268,7 @@ internal sealed class DemoCompany(AccessDirectory access, RecordGuard guard, Dep
     {
         try
         {
-            return ((await RecordOperations<Customer, CustomerFields, CustomerService>.CreateAsync(seller, customers, guard, input, cancellationToken)).Id, true);
+            return ((await customers.CreateAsync(seller, input, cancellationToken)).Id, true);
         }
         catch (ConflictException e) when (e.Code == CustomerRecordType.DuplicateName)
         {

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Crm.Domain.Tenants;
-using Crm.Functions.Hosting;
 using Crm.Storage.Records;
 using Crm.Storage.Tenants;
 
@@ -27,7 +26,7 @@ internal sealed class DemoTenantSeeder(IConfiguration configuration, TenantProvi
         var tenant = await tenants.FindBySlugAsync(Slug, cancellationToken);
         if (tenant is { Provisioned: true })
         {
-            await users.SetPasswordAsync(new WriteContext(tenant.Id, TenantProvisioning.SystemActor, null, clock.GetUtcNow()), tenant.AdminUserId, password, cancellationToken);
+            await users.SetPasswordAsync(TenantProvisioning.Actor.Write(tenant.Id, clock.GetUtcNow()), tenant.AdminUserId, password, cancellationToken);
         }
         else
         {

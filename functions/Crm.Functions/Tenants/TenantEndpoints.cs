@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Crm.Domain.Common;
-using Crm.Functions.Hosting;
+using Crm.Functions.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Crm.Functions.Tenants;
@@ -10,9 +10,12 @@ internal static class TenantEndpoints
 {
     public const string PlatformKeyHeader = "X-Platform-Key";
 
+    /// <summary>The OpenAPI security scheme of <see cref="PlatformKeyHeader"/>.</summary>
+    public const string PlatformKeyScheme = "platformKey";
+
     public static IEndpointRouteBuilder MapTenants(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/api/v1/tenants", CreateTenant).WithTags("Tenants").AllowAnonymous().WithMetadata(new KeyHeaderSecurity(OpenApiDocs.PlatformKeyScheme))
+        routes.MapPost("/api/v1/tenants", CreateTenant).WithTags("Tenants").AllowAnonymous().WithMetadata(new KeyHeaderSecurity(PlatformKeyScheme))
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("CreateTenant").WithSummary("Create a company with its first super administrator (needs the platform key)");
         return routes;

@@ -1,16 +1,15 @@
 using System.ComponentModel.DataAnnotations;
 using Crm.Domain.Access;
 using Crm.Domain.Common;
-using ValidationException = Crm.Domain.Common.ValidationException;
 using Crm.Domain.Organisation;
 using Crm.Domain.Tenants;
-using Crm.Functions.Dictionaries;
-using Crm.Functions.Pipelines;
+using Crm.Functions.Access;
 using Crm.Functions.Records;
 using Crm.Functions.Roles;
 using Crm.Functions.Users;
 using Crm.Storage.Records;
 using Crm.Storage.Tenants;
+using ValidationException = Crm.Domain.Common.ValidationException;
 
 namespace Crm.Functions.Tenants;
 
@@ -43,13 +42,15 @@ public sealed record TenantCreated(Tenant Tenant, string AdminUserId);
 
 /// <summary>
 /// Creates a company: the tenant row (claiming its slug), the top department "Office", the built-in
-/// roles, the first super administrator, the default data dictionaries and the default pipeline. The
+/// roles, the first super administrator, and what each feature gives a new tenant (<see cref="ITenantSeed"/>:
+/// the default data dictionaries, the default pipeline). The
 /// ids are fixed in the tenant row first, so an interrupted provisioning resumes where it stopped instead of leaving a tenant without an administrator.
 /// </summary>
 internal sealed class TenantProvisioning(TenantStore tenants, RecordStore<Department> departments, RecordStore<Role> roles, UserService users,
-    DictionaryDirectory dictionaries, PipelineService pipelines, TimeProvider clock)
+    IEnumerable<ITenantSeed> seeds, TimeProvider clock)
 {
-    public const string SystemActor = "system";
+    /// <summary>Creates what a tenant starts with, the roles everyone else is checked against included.</summary>
+    public static readonly BackgroundActor Actor = BackgroundActor.Unrestricted("provisioning");
 
     public async Task<TenantCreated> ProvisionAsync(CreateTenant input, CancellationToken cancellationToken)
     {
@@ -91,7 +92,7 @@ internal sealed class TenantProvisioning(TenantStore tenants, RecordStore<Depart
             };
             await tenants.CreateAsync(tenant, cancellationToken);
         }
-        var context = new WriteContext(tenant.Id, SystemActor, null, now);
+        var context = Actor.Write(tenant.Id, now);
         if (await departments.FindAsync(tenant.Id, tenant.OfficeDepartmentId, cancellationToken) is null)
         {
             await departments.CreateAsync(context, new Department { Id = tenant.OfficeDepartmentId, Name = "Office" }, cancellationToken: cancellationToken);
@@ -109,8 +110,10 @@ internal sealed class TenantProvisioning(TenantStore tenants, RecordStore<Depart
             }, tenant.AdminUserId, cancellationToken);
         }
         // Each is idempotent, so a provisioning that stopped half-way completes them on the next attempt.
-        await dictionaries.SeedAsync(tenant.Id, cancellationToken);
-        await pipelines.EnsureDefaultAsync(context, cancellationToken);
+        foreach (var seed in seeds)
+        {
+            await seed.SeedAsync(context, cancellationToken);
+        }
         tenant = tenant with { Provisioned = true };
         await tenants.UpdateAsync(tenant, cancellationToken);
         return new TenantCreated(tenant, tenant.AdminUserId);

@@ -1,10 +1,11 @@
 using Crm.Domain.Access;
 using Crm.Domain.Common;
 using Crm.Functions.Access;
-using Crm.Functions.Hosting;
 using Crm.Functions.Records;
+using Crm.Functions.Web;
 using Crm.Storage.Records;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Crm.Functions.Timeline;
 
@@ -16,6 +17,16 @@ internal interface ITimelineLinks
 {
     /// <summary>The records linked from <paramref name="record"/>, as the timeline has just read it.</summary>
     IReadOnlyList<TimelineSource> Links(RecordBase record);
+}
+
+/// <summary>
+/// Entries another feature keeps about records (follow-ups), merged into their timelines. The timeline
+/// asks for up to <c>need</c> entries of <c>source</c> after the cursor, newest first
+/// (<see cref="TimelineService.IsAfter"/>), shaped by the caller's field rules.
+/// </summary>
+internal interface ITimelineEntries
+{
+    Task<IReadOnlyList<TimelineItem>> ReadAsync(Caller caller, TimelineSource source, (DateTimeOffset Time, string Id)? after, int need, CancellationToken cancellationToken);
 }
 
 /// <summary>A record whose history a timeline reads: its singular type and id.</summary>
@@ -64,6 +75,7 @@ internal static class TimelineRegistration
     /// <summary>Gives <typeparamref name="T"/> a timeline at <c>/api/v1/{table}/{id}/timeline</c>.</summary>
     public static IServiceCollection AddTimeline<T>(this IServiceCollection services) where T : RecordBase
     {
+        services.TryAddSingleton<TimelineService>();
         services.AddSingleton<ITimelineRecord, TimelineRecord<T>>();
         services.AddSingleton<IApiFeature>(sp => new TimelineRoute(sp.GetServices<ITimelineRecord>().OfType<TimelineRecord<T>>().Single()));
         return services;

@@ -3,10 +3,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Crm.Domain.Access;
 using Crm.Domain.Common;
-using Crm.Domain.Sales;
-using Crm.Functions.FollowUps;
-using Crm.Functions.Hosting;
 using Crm.Functions.Records;
+using Crm.Functions.Web;
 using Crm.Storage.Records;
 
 namespace Crm.Functions.Timeline;
@@ -25,11 +23,12 @@ public sealed record TimelinePage(IReadOnlyList<TimelineItem> Items, string? Nex
 
 /// <summary>
 /// A record's timeline: its audit history (the <c>h~</c> rows the engine writes with every change) and
-/// the linked records' (<see cref="ITimelineLinks"/>), merged with their follow-ups, newest first. The
+/// the linked records' (<see cref="ITimelineLinks"/>), merged with the entries other features keep about
+/// them (<see cref="ITimelineEntries"/>: follow-ups), newest first. The
 /// cursor is the last item's (time, id), so each source is read from there on and a page costs about
 /// its size per source whatever the record's age.
 /// </summary>
-internal sealed class TimelineService(AuditLog log, RecordTypeRegistry registry, FollowUpService followUps, IEnumerable<ITimelineLinks> links)
+internal sealed class TimelineService(AuditLog log, RecordTypeRegistry registry, IEnumerable<ITimelineEntries> entries, IEnumerable<ITimelineLinks> links)
 {
     public async Task<TimelinePage> ReadAsync(Caller caller, ITimelineRecord record, string id, int limit, string? cursor, CancellationToken cancellationToken)
     {
@@ -41,7 +40,10 @@ internal sealed class TimelineService(AuditLog log, RecordTypeRegistry registry,
         foreach (var source in sources.Distinct())
         {
             items.AddRange(await HistoryAsync(caller, source, after, limit + 1, cancellationToken));
-            items.AddRange(await FollowUpsAsync(caller, source, after, limit + 1, cancellationToken));
+            foreach (var kind in entries)
+            {
+                items.AddRange(await kind.ReadAsync(caller, source, after, limit + 1, cancellationToken));
+            }
         }
         var ordered = items.OrderByDescending(i => i.Time).ThenBy(i => i.Id, StringComparer.Ordinal).ToList();
         var page = ordered.Take(limit).ToList();
@@ -72,24 +74,8 @@ internal sealed class TimelineService(AuditLog log, RecordTypeRegistry registry,
         return items;
     }
 
-    /// <summary>Every follow-up of the record is one index range; they are ordered by when they happened.</summary>
-    private async Task<List<TimelineItem>> FollowUpsAsync(Caller caller, TimelineSource source, (DateTimeOffset Time, string Id)? after, int need, CancellationToken cancellationToken)
-    {
-        var all = new List<FollowUp>();
-        await foreach (var followUp in followUps.OfRecordAsync(caller.TenantId, source.Type, source.Id, cancellationToken))
-        {
-            if (IsAfter(followUp.OccurredAt, followUp.Id, after))
-            {
-                all.Add(followUp);
-            }
-        }
-        return [.. all.OrderByDescending(f => f.OccurredAt).ThenBy(f => f.Id, StringComparer.Ordinal).Take(need)
-            .Select(f => new TimelineItem(f.Id, "followup", f.OccurredAt, f.CreatedBy, source.Type, source.Id,
-                FollowUp: RecordShape.Of(caller, followUps.Store.TableName, f)))];
-    }
-
     /// <summary>Newest first, and by id within the same instant: what comes after the cursor's item.</summary>
-    private static bool IsAfter(DateTimeOffset time, string id, (DateTimeOffset Time, string Id)? cursor) =>
+    public static bool IsAfter(DateTimeOffset time, string id, (DateTimeOffset Time, string Id)? cursor) =>
         cursor is not { } c || time < c.Time || (time == c.Time && string.CompareOrdinal(id, c.Id) > 0);
 
     private static string Encode(TimelineItem last) =>

@@ -4,7 +4,7 @@ using Crm.Domain.Common;
 using Crm.Domain.Querying;
 using Crm.Domain.Transfers;
 using Crm.Functions.Access;
-using Crm.Functions.Hosting;
+using Crm.Functions.Web;
 using Crm.Storage.Triggers;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;

@@ -3,7 +3,7 @@ using Crm.Domain.Common;
 using Crm.Domain.Organisation;
 using Crm.Domain.Transfers;
 using Crm.Functions.Access;
-using Crm.Functions.Hosting;
+using Crm.Functions.Web;
 using Crm.Storage.Records;
 
 namespace Crm.Functions.Transfers;

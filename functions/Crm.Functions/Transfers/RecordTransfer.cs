@@ -6,8 +6,8 @@ using Crm.Domain.Access;
 using Crm.Domain.Common;
 using Crm.Domain.Querying;
 using Crm.Domain.Transfers;
-using Crm.Functions.Hosting;
 using Crm.Functions.Records;
+using Crm.Functions.Web;
 using Crm.Storage.Records;
 using Crm.Storage.Tenants;
 
@@ -37,22 +37,22 @@ internal interface IRecordTransfer
     Task AuditExportAsync(Caller caller, string note, CancellationToken cancellationToken);
 }
 
-internal sealed class RecordTransfer<T, TCreate, TService>(TService service, RecordGuard guard, TenantStore tenants, TimeProvider clock) : IRecordTransfer
+internal sealed class RecordTransfer<T, TCreate, TService>(RecordWriter<T, TCreate, TService> records, TenantStore tenants, TimeProvider clock) : IRecordTransfer
     where T : RecordBase, IOwnedRecord where TCreate : notnull where TService : IRecordService<T, TCreate>
 {
     private static readonly IReadOnlyDictionary<string, CellKind> Writable = FieldsOf(typeof(TCreate), "");
     private static readonly IReadOnlySet<string> ReadOnly = CrmJson.ToObject(Activator.CreateInstance<T>()).Select(p => p.Key)
         .Where(k => !Writable.ContainsKey(k) && k != "customFields").ToHashSet(StringComparer.OrdinalIgnoreCase);
 
-    public string EntityType => service.Store.TableName;
-    public string TypeName => service.Store.TypeName;
+    public string EntityType => records.Store.TableName;
+    public string TypeName => records.Store.TypeName;
     public IReadOnlyDictionary<string, CellKind> WritableFields => Writable;
     public IReadOnlySet<string> ReadOnlyFields => ReadOnly;
 
-    public bool CanMatchBy(string keyField) => keyField == "id" || service.Store.Type.FilterableFields.Contains(keyField);
+    public bool CanMatchBy(string keyField) => keyField == "id" || records.Store.Type.FilterableFields.Contains(keyField);
 
     public Task<IReadOnlyDictionary<string, string>> MarksAsync(string tenantId, string keyPrefix, CancellationToken cancellationToken) =>
-        service.Store.MarksAsync(tenantId, keyPrefix, cancellationToken);
+        records.Store.MarksAsync(tenantId, keyPrefix, cancellationToken);
 
     /// <summary>
     /// One row through the API's own create and update (request validation, field rules, dictionaries, custom
@@ -68,7 +68,7 @@ internal sealed class RecordTransfer<T, TCreate, TService>(TService service, Rec
             }
             if (key is not null && await FindAsync(caller, keyField, body[keyField]?.DeepClone() ?? JsonValue.Create(key), cancellationToken) is { } existing)
             {
-                await RecordOperations<T, TCreate, TService>.UpdateAsync(caller, service, guard, existing.Id, null, body, cancellationToken);
+                await records.UpdateAsync(caller, existing.Id, null, body, cancellationToken);
                 return ImportOutcome.Updated;
             }
             if (keyField == "id")
@@ -79,7 +79,7 @@ internal sealed class RecordTransfer<T, TCreate, TService>(TService service, Rec
         try
         {
             var input = RequestValidation.Validate(RequestValidation.Bind<TCreate>(body));
-            await RecordOperations<T, TCreate, TService>.CreateAsync(caller, service, guard, input, cancellationToken);
+            await records.CreateAsync(caller, input, cancellationToken);
             return ImportOutcome.Created;
         }
         catch (ConflictException e) when (e.Code == RecordStore<T>.AlreadyWritten)
@@ -98,7 +98,7 @@ internal sealed class RecordTransfer<T, TCreate, TService>(TService service, Rec
         {
             try
             {
-                return await RecordOperations<T, TCreate, TService>.ReadAsync(caller, service, guard, key.GetValue<string>(), cancellationToken);
+                return await records.ReadAsync(caller, key.GetValue<string>(), cancellationToken);
             }
             catch (NotFoundException)
             {
@@ -106,7 +106,7 @@ internal sealed class RecordTransfer<T, TCreate, TService>(TService service, Rec
             }
         }
         var query = new ListQuery { FilterGroups = [new FilterGroup([new Filter(keyField, FilterOperator.Eq, JsonSerializer.SerializeToElement(key))])], Limit = 2 };
-        var page = await RecordOperations<T, TCreate, TService>.ListAsync(caller, service, guard, query, cancellationToken);
+        var page = await records.ListAsync(caller, query, cancellationToken);
         return page.Items.Count > 1
             ? throw new ConflictException("import.ambiguous_key", $"More than one {TypeName} has {keyField} '{key}'; match by id instead.")
             : page.Items.Count == 0 ? null : page.Items[0];
@@ -133,7 +133,7 @@ internal sealed class RecordTransfer<T, TCreate, TService>(TService service, Rec
         var query = SearchQueries.From((search ?? new SearchRequest()) with { Limit = 200, Cursor = null }, clock.GetUtcNow(), tenant?.Zone ?? TimeZoneInfo.Utc);
         do
         {
-            var page = await RecordOperations<T, TCreate, TService>.ListAsync(caller, service, guard, query, cancellationToken);
+            var page = await records.ListAsync(caller, query, cancellationToken);
             rows.AddRange(page.Items.Select(r => RecordShape.Of(caller, EntityType, r)));
             if (rows.Count > maxRows)
             {
@@ -149,7 +149,7 @@ internal sealed class RecordTransfer<T, TCreate, TService>(TService service, Rec
     {
         try
         {
-            return await RecordOperations<T, TCreate, TService>.ReadAsync(caller, service, guard, id, cancellationToken);
+            return await records.ReadAsync(caller, id, cancellationToken);
         }
         catch (DomainException e) when (e is NotFoundException or ForbiddenException)
         {
@@ -160,7 +160,7 @@ internal sealed class RecordTransfer<T, TCreate, TService>(TService service, Rec
     public List<string> Columns(Caller caller, IEnumerable<JsonObject> rows) => ExportTable.Columns<T>(caller.Access.FieldRulesFor(EntityType), rows);
 
     public Task AuditExportAsync(Caller caller, string note, CancellationToken cancellationToken) =>
-        service.Store.AuditExportAsync(caller.Write(clock), note, cancellationToken);
+        records.Store.AuditExportAsync(caller.Write(clock), note, cancellationToken);
 
     /// <summary>The request type's JSON fields and how a cell fills each; nested objects also field by field (<c>address.city</c>).</summary>
     private static Dictionary<string, CellKind> FieldsOf(Type type, string prefix)

@@ -1,11 +1,16 @@
 using Crm.Domain.Common;
+using Crm.Functions.Records;
 
 namespace Crm.Functions.Transfers;
 
 /// <summary>The record types that can be imported and exported: every owned type registered with <c>AddOwnedRecords</c>.</summary>
-internal sealed class TransferCatalogue(IEnumerable<IRecordTransfer> types)
+internal sealed class TransferCatalogue(IEnumerable<OwnedRecordDeclaration> declarations, IServiceProvider services)
 {
-    private readonly Dictionary<string, IRecordTransfer> _types = types.ToDictionary(t => t.EntityType, StringComparer.Ordinal);
+    // Made from the declarations rather than registered by AddOwnedRecords, so the engine does not know this feature.
+    private readonly Dictionary<string, IRecordTransfer> _types = declarations.ToDictionary(
+        d => d.Table,
+        d => (IRecordTransfer)ActivatorUtilities.CreateInstance(services, typeof(RecordTransfer<,,>).MakeGenericType(d.Record, d.Create, d.Service)),
+        StringComparer.Ordinal);
 
     public IRecordTransfer Find(string? entityType) =>
         entityType is not null && _types.TryGetValue(entityType, out var type) ? type

@@ -1,4 +1,5 @@
 using Crm.Functions.Records;
+using Crm.Storage.Records;
 using Crm.Storage.Triggers;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,7 @@ internal static class TransferRegistration
     public static IServiceCollection AddTransfers(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<TransferOptions>(configuration.GetSection(TransferOptions.Section));
-        services.AddSingleton<TransferJobStore>();
+        services.AddSingleton<TransferJobStore>().AddTable(TransferJobStore.TableName);
         services.AddSingleton<TransferFiles>();
         services.AddSingleton<TransferCatalogue>();
         services.AddSingleton<JobCallers>();

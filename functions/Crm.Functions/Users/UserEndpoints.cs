@@ -1,9 +1,8 @@
 using Crm.Domain.Access;
 using Crm.Domain.Organisation;
 using Crm.Functions.Access;
-using Crm.Functions.Hosting;
 using Crm.Functions.Records;
-using Crm.Functions.SignIn;
+using Crm.Functions.Web;
 using Crm.Storage.Records;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -19,8 +18,6 @@ internal static class UserEndpoints
         group.MapPost("/{id}/enable", EnableUser).RequirePermission(Permissions.UsersManage).WithName("EnableUser").ChecksIfMatch().WithSummary("Enable a disabled user");
         group.MapPut("/{id}/roles", SetUserRoles).RequirePermission(Permissions.UsersManage).WithName("SetUserRoles")
             .WithSummary("Set a user's roles as a whole; their rights change with their next request");
-        group.MapPost("/{id}/unlock", UnlockUser).RequirePermission(Permissions.UsersManage).WithName("UnlockUser")
-            .WithSummary("End a user's sign-in lockout and forget their failed sign-ins");
         group.MapPost("/{id}/reset-password", ResetUserPassword).RequirePermission(Permissions.UsersManage).WithName("ResetUserPassword").WithSummary("Set a new password for a user (administrators)");
 
         var me = routes.MapGroup("/api/v1/me").WithTags("Me").AnyCaller();
@@ -38,21 +35,6 @@ internal static class UserEndpoints
         var updated = await users.SetRolesAsync(context.Caller(), id, Preconditions.IfMatch(context), RequestValidation.Validate(input).RoleIds, context.RequestAborted);
         Preconditions.SetETag(context, updated);
         return TypedResults.Ok(updated);
-    }
-
-    /// <summary>Ends a lockout (and forgets counted failures); audited in the user's history, locked or not, as an administrator's act.</summary>
-    public static async Task<NoContent> UnlockUser(string id, UserService users, LockoutStore lockouts, TimeProvider clock, HttpContext context)
-    {
-        var caller = context.Caller();
-        var user = await users.Store.GetAsync(caller.TenantId, id, context.RequestAborted);
-        var before = await lockouts.FindAsync(caller.TenantId, user.Id, context.RequestAborted);
-        await lockouts.ClearAsync(caller.TenantId, user.Id, context.RequestAborted);
-        var write = caller.Write(clock);
-        var note = before.IsLocked(write.Now)
-            ? $"Lockout until {before.LockedUntil!.Value.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'} ended."
-            : $"No lockout was in force; {before.Failures} counted failed sign-in(s) forgotten.";
-        await users.Store.AuditActionAsync(write, AuditAction.Unlocked, note, user, context.RequestAborted);
-        return TypedResults.NoContent();
     }
 
     public static async Task<NoContent> ResetUserPassword(string id, ResetPassword input, UserService users, TimeProvider clock, HttpContext context)

@@ -4,8 +4,8 @@ using Crm.Domain.Common;
 using Crm.Domain.Organisation;
 using Crm.Domain.Tenants;
 using Crm.Functions.Access;
-using Crm.Functions.Hosting;
 using Crm.Functions.Records;
+using Crm.Functions.Web;
 using Crm.Storage.Records;
 using Crm.Storage.Tenants;
 

@@ -7,7 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace Crm.Storage.Records;
 
 /// <summary>
-/// Creates every table the app uses before the app serves requests. When storage cannot be reached at
+/// Creates every table the app uses before the app serves requests: the record types' stores, the
+/// change feed, the tenants and every <see cref="TableDeclaration"/> a feature registered. When storage cannot be reached at
 /// start (a role assignment still propagating, a network outage) the host starts all the same, not ready:
 /// <c>/readyz</c> reports why, and creation is retried in the background until it succeeds.
 /// </summary>
@@ -15,14 +16,12 @@ public sealed class TableInitializer(
     RecordTypeRegistry registry,
     EventFeed feed,
     TenantStore tenants,
+    IEnumerable<TableDeclaration> declared,
     TableServiceClient service,
     StorageOptions options,
     TimeProvider time,
     ILogger<TableInitializer> logger) : IHostedService, IDisposable
 {
-    public static readonly string[] ExtraTables = ["idempotency", "refreshtokens", "jobruns", "signinlockouts", "loginlogs", "entraid",
-        Notifications.NotificationStore.TableName, "transferjobs"];
-
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan LongestRetry = TimeSpan.FromMinutes(1);
 
@@ -42,7 +41,7 @@ public sealed class TableInitializer(
     public async Task CreateTablesAsync(CancellationToken cancellationToken)
     {
         var tables = registry.Stores.Select(s => s.Table).Append(feed.Table).Append(tenants.Table)
-            .Concat(ExtraTables.Select(t => service.GetTableClient(options.Table(t))));
+            .Concat(declared.Select(t => t.Name).Distinct().Select(t => service.GetTableClient(options.Table(t))));
         await Task.WhenAll(tables.Select(t => t.CreateIfNotExistsAsync(cancellationToken))).ConfigureAwait(false);
         _lastError = null;
         _created = true;

@@ -24,6 +24,8 @@ internal sealed class JobRunEntity : ITableEntity
 
 internal sealed class JobRunStore(TableServiceClient tables, StorageOptions storage)
 {
+    public const string TableName = "jobruns";
+
     internal const string Partition = "job";
     private const int MaxErrorLength = 4000;
     private volatile bool _tableCreated;
@@ -110,7 +112,7 @@ internal sealed class JobRunStore(TableServiceClient tables, StorageOptions stor
 
     private async Task<TableClient> TableAsync(CancellationToken cancellationToken)
     {
-        var table = tables.GetTableClient(storage.Table("jobruns"));
+        var table = tables.GetTableClient(storage.Table(TableName));
         if (!_tableCreated)
         {
             await table.CreateIfNotExistsAsync(cancellationToken);

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Crm.Storage.Records;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -62,6 +63,7 @@ public static partial class TriggerServiceCollectionExtensions
         services.AddTriggerOptions();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<JobRunStore>();
+        services.AddTable(JobRunStore.TableName);
         services.TryAddSingleton<TimerJobExecutor>();
         services.TryAddSingleton(sp => new TimerJobRunner(
             sp.GetServices<TimerJobRegistration>(),

@@ -5,6 +5,7 @@ using Crm.ApiTests.Infrastructure;
 using Crm.Domain.Access;
 using Crm.Domain.Configuration;
 using Crm.Functions.Dictionaries;
+using Crm.Functions.Tenants;
 
 namespace Crm.ApiTests.Configuration;
 
@@ -35,7 +36,7 @@ public sealed class DictionaryApiTests(CrmApp app) : IClassFixture<CrmApp>
         var tenant = await app.NewTenantAsync();
         var directory = app.Service<DictionaryDirectory>();
         var before = (await directory.Store.AllAsync(tenant.Id).ToListAsync()).Count;
-        await directory.SeedAsync(tenant.Id, CancellationToken.None);
+        await directory.SeedAsync(TenantProvisioning.Actor.Write(tenant.Id, DateTimeOffset.UtcNow), CancellationToken.None);
         Assert.Equal(before, (await directory.Store.AllAsync(tenant.Id).ToListAsync()).Count);
         // A tenant id with no items at all (as one provisioned before dictionaries existed) gets them on first read.
         var older = "0" + Crm.Domain.Common.Ids.New(DateTimeOffset.UtcNow)[1..];

@@ -92,7 +92,7 @@ public sealed class PoolRuleJobTests(PoolJobApp app) : IClassFixture<PoolJobApp>
         Assert.Equal(new PoolRuleRun(0, 0), await RunAtAsync(tenant, 32));
         var audit = await tenant.Admin.ListAllAsync($"/api/v1/audit-logs?recordId={customer.Id()}");
         var reclaimed = Assert.Single(audit, e => e.TryGetProperty("activity", out var a) && a.GetString() == "reclaimed");
-        Assert.Equal("system", reclaimed.Str("actorId"));
+        Assert.Equal("system:pool-rules", reclaimed.Str("actorId"));
         Assert.Equal(rule.Id(), reclaimed.GetProperty("changes").GetProperty("poolRuleId").Str("after"));
         await Http.EventuallyAsync(() => tenant.Admin.GetJsonAsync("/api/v1/events?types=crm.customer.updated"),
             p => p.Items().Any(e => e.GetProperty("data").Str("recordId") == customer.Id() && e.GetProperty("data").Str("activity") == "reclaimed"));

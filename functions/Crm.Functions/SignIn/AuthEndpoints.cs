@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Crm.Domain.Common;
 using Crm.Domain.Organisation;
+using Crm.Functions.Auth;
 using Crm.Functions.IpRules;
 using Crm.Functions.Records;
 using Crm.Functions.SignIn;
@@ -9,7 +10,7 @@ using Crm.Storage.Records;
 using Crm.Storage.Tenants;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace Crm.Functions.Auth;
+namespace Crm.Functions.SignIn;
 
 public sealed record TokenRequest(
     [property: Required, StringLength(64)] string Tenant,

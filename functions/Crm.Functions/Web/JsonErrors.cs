@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace Crm.Functions.Hosting;
+namespace Crm.Functions.Web;
 
 /// <summary>Turns System.Text.Json's exception into a field error a client can act on.</summary>
 internal static partial class JsonErrors

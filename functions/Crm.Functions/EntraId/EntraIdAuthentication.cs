@@ -1,13 +1,14 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Crm.Domain.Organisation;
+using Crm.Functions.Auth;
 using Crm.Functions.Users;
 using Crm.Storage.Records;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 
-namespace Crm.Functions.Auth;
+namespace Crm.Functions.EntraId;
 
 /// <summary>
 /// The Entra ID bearer scheme. The token's directory (<c>tid</c>) names the CRM tenant that trusts it;
@@ -54,7 +55,7 @@ internal sealed class EntraIdAuthentication(IOptionsMonitor<AuthenticationScheme
         }
         catch (ArgumentException)
         {
-            return AuthenticateResult.Fail(new CredentialRejectedException(401, Hosting.ProblemCodes.InvalidToken, "The access token is invalid."));
+            return AuthenticateResult.Fail(new CredentialRejectedException(401, Web.ProblemCodes.InvalidToken, "The access token is invalid."));
         }
     }
 

@@ -1,6 +1,6 @@
 using Crm.Domain.Common;
 
-namespace Crm.Functions.Hosting;
+namespace Crm.Functions.Web;
 
 /// <summary>Reads a multipart/form-data body; a body the form reader cannot parse is the client's error, not the server's.</summary>
 internal static class MultipartForms

@@ -2,7 +2,7 @@ using Crm.Domain.Common;
 using Crm.Domain.Querying;
 using Crm.Storage.Records;
 
-namespace Crm.Functions.CustomFields;
+namespace Crm.Functions.Records;
 
 /// <summary>
 /// A record type that carries custom fields: owned record types (registered by <c>AddOwnedRecords</c>)

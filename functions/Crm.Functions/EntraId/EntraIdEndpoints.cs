@@ -1,10 +1,10 @@
 using Crm.Domain.Access;
 using Crm.Functions.Access;
-using Crm.Functions.Hosting;
 using Crm.Functions.Records;
+using Crm.Functions.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace Crm.Functions.Auth;
+namespace Crm.Functions.EntraId;
 
 internal static class EntraIdEndpoints
 {

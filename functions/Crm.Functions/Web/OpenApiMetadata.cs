@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Crm.Functions.Hosting;
+namespace Crm.Functions.Web;
 
 /// <summary>A PATCH merges (RFC 7386) into <see cref="Changes"/>, the editable view its handler applies the patch to.</summary>
 internal sealed record MergePatchBody(Type Changes);

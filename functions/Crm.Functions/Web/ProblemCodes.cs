@@ -1,4 +1,4 @@
-namespace Crm.Functions.Hosting;
+namespace Crm.Functions.Web;
 
 /// <summary>Codes the host itself answers with (domain codes come from the domain's exceptions).</summary>
 internal static class ProblemCodes

@@ -2,7 +2,7 @@ using Crm.Domain.Access;
 using Crm.Domain.Common;
 using Crm.Storage.Records;
 
-namespace Crm.Functions.Hosting;
+namespace Crm.Functions.Web;
 
 /// <summary>
 /// The authenticated user behind a request and what they may do; the tenant comes from the

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
-namespace Crm.Functions.Hosting;
+namespace Crm.Functions.Web;
 
 /// <summary>
 /// Every error the API sends is RFC 9457 problem+json with a stable <c>code</c> and a <c>traceId</c>;

@@ -1,10 +1,11 @@
 using Crm.Domain.Organisation;
 using Crm.Functions.Access;
 using Crm.Functions.ApiKeys;
-using Crm.Functions.Hosting;
+using Crm.Functions.Auth;
 using Crm.Functions.IpRules;
+using Crm.Functions.Web;
 
-namespace Crm.Functions.Auth;
+namespace Crm.Functions.Hosting;
 
 /// <summary>
 /// Turns a validated credential (the CRM's token, an Entra ID token, an API key) into the request's

@@ -5,7 +5,7 @@ using Crm.Domain.Common;
 using Crm.Storage;
 using ValidationException = Crm.Domain.Common.ValidationException;
 
-namespace Crm.Functions.Auth;
+namespace Crm.Functions.EntraId;
 
 /// <summary>A tenant's Microsoft Entra ID sign-in: which directory's tokens it accepts, for which audience.</summary>
 public sealed record EntraIdSettings
@@ -35,7 +35,9 @@ internal sealed record EntraIdLink(string TenantId, bool Enabled, string Audienc
 internal sealed class EntraIdDirectory(TableServiceClient service, StorageOptions options)
 {
     private const string Partition = "entra";
-    private readonly TableClient _table = service.GetTableClient(options.Table("entraid"));
+    public const string TableName = "entraid";
+
+    private readonly TableClient _table = service.GetTableClient(options.Table(TableName));
 
     public TableClient Table => _table;
 

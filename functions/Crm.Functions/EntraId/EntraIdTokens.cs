@@ -1,12 +1,13 @@
 using System.Collections.Concurrent;
 using System.Security.Claims;
+using Crm.Functions.Auth;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Crm.Functions.Auth;
+namespace Crm.Functions.EntraId;
 
 /// <summary>Where Entra ID tokens come from (section <c>Auth:EntraId</c>); tests point it at their own key server.</summary>
 internal sealed class EntraIdOptions
@@ -76,8 +77,8 @@ internal sealed class EntraIdTokens(IHttpClientFactory http, IOptions<EntraIdOpt
                 continue;
             }
             throw result.Exception is SecurityTokenExpiredException
-                ? new CredentialRejectedException(401, Hosting.ProblemCodes.TokenExpired, "The Entra ID token has expired.")
-                : new CredentialRejectedException(401, Hosting.ProblemCodes.InvalidToken, "The Entra ID token is invalid for this tenant (signature, issuer or audience).");
+                ? new CredentialRejectedException(401, Web.ProblemCodes.TokenExpired, "The Entra ID token has expired.")
+                : new CredentialRejectedException(401, Web.ProblemCodes.InvalidToken, "The Entra ID token is invalid for this tenant (signature, issuer or audience).");
         }
     }
 }
