@@ -7,6 +7,8 @@ WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY shared/Crm.Domain/Crm.Domain.csproj shared/Crm.Domain/
 COPY shared/Crm.Storage/Crm.Storage.csproj shared/Crm.Storage/
+COPY functions/Crm.Platform/Crm.Platform.csproj functions/Crm.Platform/
+COPY functions/Crm.Sales/Crm.Sales.csproj functions/Crm.Sales/
 COPY functions/Crm.Functions/Crm.Functions.csproj functions/Crm.Functions/
 RUN dotnet restore functions/Crm.Functions/Crm.Functions.csproj
 COPY . .

@@ -1,8 +1,8 @@
 using Crm.Domain.Common;
-using Crm.Functions.ApiKeys;
-using Crm.Functions.Auth;
-using Crm.Functions.EntraId;
-using Crm.Functions.Web;
+using Crm.Platform.ApiKeys;
+using Crm.Platform.Auth;
+using Crm.Platform.EntraId;
+using Crm.Platform.Web;
 using Crm.Storage;
 using Crm.Storage.Records;
 using Microsoft.AspNetCore.Authentication;
@@ -165,7 +165,7 @@ internal static class ApiHosting
         app.UseMiddleware<TenantRateLimitMiddleware>();
         app.UseMiddleware<RequestLimitMiddleware>();
         app.UseMiddleware<CallerMiddleware>();
-        app.UseMiddleware<Access.PermissionMiddleware>();
+        app.UseMiddleware<Platform.Access.PermissionMiddleware>();
         app.UseMiddleware<IdempotencyMiddleware>();
         app.UseAuthorization();
         // After authorization, so that a caller without a credential hears 401 whatever the body.

@@ -1,9 +1,9 @@
 using Crm.Domain.Organisation;
-using Crm.Functions.Access;
-using Crm.Functions.ApiKeys;
-using Crm.Functions.Auth;
-using Crm.Functions.IpRules;
-using Crm.Functions.Web;
+using Crm.Platform.Access;
+using Crm.Platform.ApiKeys;
+using Crm.Platform.Auth;
+using Crm.Platform.IpRules;
+using Crm.Platform.Web;
 
 namespace Crm.Functions.Hosting;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Crm.Domain.Common;
-using Crm.Functions.Web;
+using Crm.Platform.Web;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Crm.Functions.Hosting;

@@ -1,7 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 using Azure.Identity;
-using Crm.Functions.Web;
+using Crm.Platform.Web;
 using Crm.Storage.Records;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -3,7 +3,7 @@ using System.Text;
 using Azure;
 using Azure.Data.Tables;
 using Crm.Domain.Common;
-using Crm.Functions.Web;
+using Crm.Platform.Web;
 using Crm.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 

@@ -1,6 +1,6 @@
-using Crm.Functions.ApiKeys;
-using Crm.Functions.Tenants;
-using Crm.Functions.Web;
+using Crm.Platform.ApiKeys;
+using Crm.Platform.Tenants;
+using Crm.Platform.Web;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 

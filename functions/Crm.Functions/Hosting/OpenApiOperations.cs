@@ -1,8 +1,8 @@
 using System.Collections;
 using System.Text.Json.Serialization.Metadata;
 using Crm.Domain.Common;
-using Crm.Functions.Access;
-using Crm.Functions.Web;
+using Crm.Platform.Access;
+using Crm.Platform.Web;
 using Crm.Storage.Records;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
@@ -279,7 +279,7 @@ internal static class OpenApiOperations
             AdditionalPropertiesAllowed = false,
             Properties = new Dictionary<string, IOpenApiSchema>
             {
-                ["inputs"] = new OpenApiSchema { Type = JsonSchemaType.Array, MinItems = 1, MaxItems = Records.Batch.MaxItems, Items = item },
+                ["inputs"] = new OpenApiSchema { Type = JsonSchemaType.Array, MinItems = 1, MaxItems = Platform.Records.Batch.MaxItems, Items = item },
             },
         };
         return new OpenApiSchemaReference(name, document);

@@ -1,4 +1,4 @@
-using Crm.Functions.Web;
+using Crm.Platform.Web;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
 

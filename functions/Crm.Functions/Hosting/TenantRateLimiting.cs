@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
-using Crm.Functions.ApiKeys;
-using Crm.Functions.Auth;
-using Crm.Functions.Web;
+using Crm.Platform.ApiKeys;
+using Crm.Platform.Auth;
+using Crm.Platform.Web;
 using Microsoft.Extensions.Options;
 
 namespace Crm.Functions.Hosting;

@@ -24,10 +24,6 @@ public sealed class AccessProfile
 
     public bool IsSuperAdmin { get; }
 
-    public IEnumerable<string> Granted => IsSuperAdmin
-        ? Permissions.Modules.SelectMany(m => m.Permissions).Select(p => p.Code)
-        : _scopes.Keys.Order(StringComparer.Ordinal);
-
     public static AccessProfile From(IEnumerable<Role> roles)
     {
         var list = roles.ToList();

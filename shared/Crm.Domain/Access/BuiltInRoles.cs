@@ -1,15 +1,29 @@
 namespace Crm.Domain.Access;
 
-/// <summary>The roles every tenant starts with (issue 3); tenants may change all but the first.</summary>
+/// <summary>What a module gives one built-in role of every new tenant: permission codes, those the catalogue lacks ignored.</summary>
+public sealed record BuiltInRoleGrant(string Role, IReadOnlyList<string> Permissions)
+{
+    /// <summary>The given actions of the given modules (<c>customers.view</c>...): combinations the catalogue lacks are dropped when the roles are made.</summary>
+    public static BuiltInRoleGrant Of(string role, IEnumerable<string> modules, params string[] actions) =>
+        new(role, [.. modules.SelectMany(m => actions.Select(a => $"{m}.{a}"))]);
+}
+
+/// <summary>
+/// The roles every tenant starts with (issue 3); tenants may change all but the first. Their permissions are
+/// what the modules grant them (<see cref="BuiltInRoleGrant"/>); the read-only role sees every module there is.
+/// A module added later does not change the roles of existing tenants: an administrator grants its permissions.
+/// </summary>
 public static class BuiltInRoles
 {
     public const string SuperAdminKey = "superAdmin";
+    public const string SalesManager = "salesManager";
+    public const string SalesRep = "salesRep";
+    public const string ServiceAgent = "serviceAgent";
+    public const string ReadOnly = "readOnly";
 
-    private static readonly string[] SalesModules = ["leads", "customers", "contacts", "opportunities", "followups", "quotes", "contracts", "tasks"];
-
-    public static IReadOnlyList<Role> All { get; } =
+    private static readonly Role[] Definitions =
     [
-        new Role
+        new()
         {
             BuiltIn = SuperAdminKey,
             Name = "Super administrator",
@@ -17,47 +31,46 @@ public static class BuiltInRoles
             IsSuperAdmin = true,
             DataScope = DataScope.All,
         },
-        new Role
+        new()
         {
-            BuiltIn = "salesManager",
+            BuiltIn = SalesManager,
             Name = "Sales manager",
             Description = "Runs a sales team: all sales records of their department and its sub-departments.",
             DataScope = DataScope.DepartmentAndChildren,
-            Permissions = [.. Codes(SalesModules, "view", "create", "edit", "delete", "import", "export", "transfer", "convert", "assign", "merge", "lock"),
-                "products.view", "receipts.view", "approvals.view", "approvals.approve", "reports.view", "reports.export"],
         },
-        new Role
+        new()
         {
-            BuiltIn = "salesRep",
+            BuiltIn = SalesRep,
             Name = "Sales rep",
             Description = "Works their own leads, customers and deals.",
             DataScope = DataScope.Self,
-            Permissions = [.. Codes(SalesModules, "view", "create", "edit", "convert"), "followups.delete", "tasks.delete",
-                "products.view", "approvals.view", "reports.view"],
         },
-        new Role
+        new()
         {
-            BuiltIn = "serviceAgent",
+            BuiltIn = ServiceAgent,
             Name = "Service agent",
             Description = "Handles the department's service tickets and sees the customers behind them.",
             DataScope = DataScope.Department,
-            Permissions = [.. Codes(["tickets"], "view", "create", "edit", "assign"), .. Codes(["followups", "tasks"], "view", "create", "edit"),
-                "customers.view", "contacts.view", "products.view", "reports.view"],
         },
-        new Role
+        new()
         {
-            BuiltIn = "readOnly",
+            BuiltIn = ReadOnly,
             Name = "Read-only",
             Description = "Sees every record of the tenant and changes nothing.",
             DataScope = DataScope.All,
-            Permissions = [.. Permissions.Modules.SelectMany(m => m.Permissions).Where(p => p.Action == "view").Select(p => p.Code)],
         },
     ];
 
-    /// <summary>Only the codes the catalogue has: not every module has every action.</summary>
-    private static IEnumerable<string> Codes(IEnumerable<string> modules, params string[] actions)
+    /// <summary>The built-in roles with what the modules grant them, in the catalogue's terms.</summary>
+    public static IReadOnlyList<Role> Compose(IReadOnlyList<PermissionModule> catalogue, IEnumerable<BuiltInRoleGrant> grants)
     {
-        var known = Permissions.Modules.SelectMany(m => m.Permissions).Select(p => p.Code).ToHashSet(StringComparer.Ordinal);
-        return modules.SelectMany(m => actions.Select(a => $"{m}.{a}")).Where(known.Contains);
+        var known = catalogue.SelectMany(m => m.Permissions).ToList();
+        var byRole = grants.ToLookup(g => g.Role, StringComparer.Ordinal);
+        return [.. Definitions.Select(role => role.IsSuperAdmin ? role : role with
+        {
+            Permissions = role.BuiltIn == ReadOnly
+                ? [.. known.Where(p => p.Action == Access.Permissions.Actions.View).Select(p => p.Code)]
+                : [.. known.Select(p => p.Code).Where(byRole[role.BuiltIn!].SelectMany(g => g.Permissions).ToHashSet(StringComparer.Ordinal).Contains)],
+        })];
     }
 }

@@ -26,8 +26,9 @@ public sealed record PermissionModule(string Module, string Title, IReadOnlyList
 }
 
 /// <summary>
-/// The product's operation permissions (seed 3 "权限系统"): every module of PRODUCT.md, whether or
-/// not its endpoints exist yet, so that roles can be set up once and keep meaning the same.
+/// The platform's operation permissions (seed 3 "权限系统"). Each module of the product declares its own
+/// permission modules and what the built-in roles get of them when it is added (the sales module: leads,
+/// customers, contacts, opportunities, follow-ups), so the catalogue lists what this service has.
 /// </summary>
 public static class Permissions
 {
@@ -43,28 +44,8 @@ public static class Permissions
     public const string EventsView = "events.view";
     public const string SettingsManage = "settings.manage";
 
-    public static readonly IReadOnlyList<PermissionModule> Modules =
+    public static readonly IReadOnlyList<PermissionModule> Platform =
     [
-        PermissionModule.ForRecords("leads", "Leads", ("transfer", "Give leads to another owner"), ("convert", "Convert leads into customers")),
-        PermissionModule.ForRecords("customers", "Customers",
-            ("transfer", "Give customers to another owner"), ("assign", "Assign customers from the public pool"),
-            ("merge", "Merge duplicate customers"), ("lock", "Lock and unlock customers")),
-        PermissionModule.ForRecords("contacts", "Contacts"),
-        PermissionModule.ForRecords("opportunities", "Opportunities", ("transfer", "Give opportunities to another owner")),
-        PermissionModule.ForRecords("followups", "Follow-ups"),
-        PermissionModule.ForRecords("products", "Products"),
-        PermissionModule.ForRecords("quotes", "Quotes"),
-        PermissionModule.ForRecords("contracts", "Contracts", ("transfer", "Give contracts to another owner")),
-        PermissionModule.ForRecords("receipts", "Receipts"),
-        PermissionModule.ForRecords("invoices", "Invoices"),
-        PermissionModule.ForRecords("shipments", "Shipments"),
-        PermissionModule.ForRecords("tickets", "Service tickets", ("assign", "Assign tickets to agents")),
-        PermissionModule.ForRecords("campaigns", "Campaigns", ("send", "Send campaigns by e-mail and SMS")),
-        PermissionModule.ForRecords("tasks", "Tasks and events"),
-        PermissionModule.Of("approvals", "Approvals",
-            ("view", "See approval requests"), ("approve", "Approve or reject requests"), ("manage", "Configure approval flows")),
-        PermissionModule.Of("reports", "Reports and dashboards",
-            ("view", "See reports and dashboards within the data scope"), ("export", "Export reports"), ("manage", "Design dashboards")),
         // Every signed-in user sees the staff directory (to pick owners and colleagues); field rules can mask it.
         PermissionModule.Of("users", "Users", ("manage", "Create, change, disable and unlock users; assign roles")),
         PermissionModule.Of("departments", "Departments", ("manage", "Create, rename, move and delete departments")),
@@ -75,7 +56,7 @@ public static class Permissions
         PermissionModule.Of("auditLogs", "Operation log", ("view", "See the operation log")),
         PermissionModule.Of("recycleBin", "Recycle bin", ("manage", "Restore and purge deleted records")),
         PermissionModule.Of("events", "Change feed", ("view", "Read the change feed")),
-        PermissionModule.Of("settings", "Settings", ("manage", "Tenant settings, dictionaries, custom fields, pipelines, webhooks")),
+        PermissionModule.Of("settings", "Settings", ("manage", "Tenant settings, dictionaries, custom fields, pipelines")),
     ];
 
     /// <summary>The record-level actions a data scope applies to.</summary>

@@ -13,9 +13,8 @@ public static partial class RoleRules
     /// Checks a role's permissions and field rules against the catalogue (the product's modules and
     /// those record types contribute); every problem is reported at once, keyed by field.
     /// </summary>
-    public static void Validate(IReadOnlyList<string> permissions, IReadOnlyList<FieldRule> fieldRules, IReadOnlyList<PermissionModule>? catalogue = null)
+    public static void Validate(IReadOnlyList<string> permissions, IReadOnlyList<FieldRule> fieldRules, IReadOnlyList<PermissionModule> catalogue)
     {
-        catalogue ??= Permissions.Modules;
         var known = catalogue.SelectMany(m => m.Permissions).Select(p => p.Code).ToHashSet(StringComparer.Ordinal);
         var modules = catalogue.Select(m => m.Module).ToHashSet(StringComparer.Ordinal);
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);

@@ -36,3 +36,11 @@ public sealed class FixedAttribute(string code, string message) : Attribute
 
     public string Message { get; } = message;
 }
+
+/// <summary>
+/// A text meant as ASCII that an IME may give in full-width forms (phone numbers, e-mail and web addresses,
+/// codes): stored folded (<c>１３９ ００００</c> → <c>139 0000</c>, <c>ｉｎｆｏ＠ｘ．ｃｎ</c> → <c>info@x.cn</c>),
+/// so it reads, matches and dials alike. See <see cref="TextNormalizer.FoldWidth"/>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]
+public sealed class FoldWidthAttribute : Attribute;

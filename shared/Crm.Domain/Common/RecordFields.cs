@@ -12,13 +12,15 @@ namespace Crm.Domain.Common;
 /// again. Every value gets the same normalisation on the way in: text is trimmed (an optional text of
 /// nothing but spaces reads as absent), a list of strings is trimmed and loses repeats, a nested record
 /// (an address, a product line) is normalised field by field and is absent when all its fields are, and a
-/// missing list or object becomes empty where the record always holds one.
+/// missing list or object becomes empty where the record always holds one. A text declared
+/// <see cref="FoldWidthAttribute"/> (phone numbers, e-mail and web addresses) is stored with its full-width
+/// letters, digits and signs folded to ASCII.
 /// </summary>
 public static class RecordFields
 {
-    private sealed record Pair(PropertyInfo Source, PropertyInfo Target, bool TargetNullable, FixedAttribute? Fixed);
+    private sealed record Pair(PropertyInfo Source, PropertyInfo Target, bool TargetNullable, FixedAttribute? Fixed, bool Fold);
 
-    private sealed record Member(PropertyInfo Property, bool Nullable);
+    private sealed record Member(PropertyInfo Property, bool Nullable, bool Fold);
 
     private static readonly ConcurrentDictionary<(Type From, Type To), IReadOnlyList<Pair>> Pairs = new();
 
@@ -32,7 +34,7 @@ public static class RecordFields
         var copy = (T)ShallowCopy.Invoke(record, null)!;
         foreach (var pair in PairsOf(typeof(TFields), typeof(T)))
         {
-            pair.Target.SetValue(copy, Normalized(pair.Source.GetValue(fields), pair.Target.PropertyType, pair.TargetNullable));
+            pair.Target.SetValue(copy, Normalized(pair.Source.GetValue(fields), pair.Target.PropertyType, pair.TargetNullable, pair.Fold));
         }
         return copy;
     }
@@ -75,7 +77,8 @@ public static class RecordFields
                 // A declaration mistake, said at first use rather than copied wrongly.
                 throw new InvalidOperationException($"{key.From.Name}.{source.Name} ({source.PropertyType.Name}) does not map onto {key.To.Name}.{target.Name} ({target.PropertyType.Name}).");
             }
-            pairs.Add(new Pair(source, target, nullability.Create(target).WriteState != NullabilityState.NotNull, source.GetCustomAttribute<FixedAttribute>()));
+            pairs.Add(new Pair(source, target, nullability.Create(target).WriteState != NullabilityState.NotNull, source.GetCustomAttribute<FixedAttribute>(),
+                source.IsDefined(typeof(FoldWidthAttribute))));
         }
         return pairs;
     });
@@ -87,8 +90,12 @@ public static class RecordFields
         return to.IsAssignableFrom(from) && from.IsAssignableFrom(to);
     }
 
-    private static object? Normalized(object? value, Type type, bool nullable)
+    private static object? Normalized(object? value, Type type, bool nullable, bool fold)
     {
+        if (fold && value is string typed)
+        {
+            value = TextNormalizer.FoldWidth(typed);
+        }
         switch (value)
         {
             case null when type == typeof(string):
@@ -122,7 +129,7 @@ public static class RecordFields
         var empty = true;
         foreach (var member in MembersOf(value.GetType()))
         {
-            var normalised = Normalized(member.Property.GetValue(value), member.Property.PropertyType, member.Nullable);
+            var normalised = Normalized(member.Property.GetValue(value), member.Property.PropertyType, member.Nullable, member.Fold);
             member.Property.SetValue(copy, normalised);
             empty &= normalised is null;
         }
@@ -134,8 +141,13 @@ public static class RecordFields
         var nullability = new NullabilityInfoContext();
         return [.. t.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.CanRead && p.CanWrite && p.GetIndexParameters().Length == 0 && p.Name != "EqualityContract")
-            .Select(p => new Member(p, nullability.Create(p).WriteState != NullabilityState.NotNull))];
+            .Select(p => new Member(p, nullability.Create(p).WriteState != NullabilityState.NotNull, FoldsWidth(t, p)))];
     });
+
+    /// <summary>A positional record's attribute may sit on its constructor parameter rather than its property.</summary>
+    private static bool FoldsWidth(Type type, PropertyInfo property) =>
+        property.IsDefined(typeof(FoldWidthAttribute))
+        || type.GetConstructors().SelectMany(c => c.GetParameters()).Any(p => p.Name == property.Name && p.IsDefined(typeof(FoldWidthAttribute)));
 
     /// <summary>Records (the compiler gives them a clone method) are normalised field by field; other classes are copied as they are.</summary>
     public static bool IsRecord(Type type) => type.IsClass && type.GetMethod("<Clone>$") is not null;

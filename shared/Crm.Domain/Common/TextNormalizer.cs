@@ -34,4 +34,29 @@ public static class TextNormalizer
     /// <summary>Digits only, for phone search: "+86 138-0000-5678" → "8613800005678".</summary>
     public static string Digits(string? text) =>
         string.IsNullOrEmpty(text) ? "" : new string(text.Normalize(NormalizationForm.FormKC).Where(char.IsAsciiDigit).ToArray());
+
+    /// <summary>
+    /// Full-width ASCII forms (U+FF01-U+FF5E, and the ideographic space) as ASCII: what a Chinese IME types into
+    /// a phone number or an e-mail address. Nothing else changes (full-width punctuation in prose stays).
+    /// </summary>
+    public static string FoldWidth(string text)
+    {
+        if (!text.Any(c => c is >= '\uFF01' and <= '\uFF5E' or '\u3000'))
+        {
+            return text;
+        }
+        return string.Create(text.Length, text, (span, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+            {
+                var c = source[i];
+                span[i] = c switch
+                {
+                    >= '\uFF01' and <= '\uFF5E' => (char)(c - 0xFEE0),
+                    '\u3000' => ' ',
+                    _ => c,
+                };
+            }
+        });
+    }
 }

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Crm.ApiTests.Infrastructure;
 using Crm.Domain.Access;
-using Crm.Functions.Access;
+using Crm.Platform.Access;
 using Crm.Storage.Records;
 
 namespace Crm.ApiTests.Access;

@@ -4,11 +4,11 @@ using Crm.ApiTests.Sales;
 using Crm.Domain.Access;
 using Crm.Domain.Common;
 using Crm.Domain.Sales;
-using Crm.Functions.Access;
-using Crm.Functions.Customers;
-using Crm.Functions.Leads;
-using Crm.Functions.Pool;
-using Crm.Functions.Records;
+using Crm.Platform.Access;
+using Crm.Sales.Customers;
+using Crm.Sales.Leads;
+using Crm.Sales.Pool;
+using Crm.Platform.Records;
 
 namespace Crm.ApiTests.Access;
 

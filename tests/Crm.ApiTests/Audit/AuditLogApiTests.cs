@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Crm.ApiTests.Infrastructure;
-using Crm.Functions.Tenants;
+using Crm.Platform.Tenants;
 
 namespace Crm.ApiTests.Audit;
 

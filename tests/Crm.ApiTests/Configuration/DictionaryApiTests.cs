@@ -4,8 +4,8 @@ using Crm.ApiTests.Access;
 using Crm.ApiTests.Infrastructure;
 using Crm.Domain.Access;
 using Crm.Domain.Configuration;
-using Crm.Functions.Dictionaries;
-using Crm.Functions.Tenants;
+using Crm.Platform.Dictionaries;
+using Crm.Platform.Tenants;
 
 namespace Crm.ApiTests.Configuration;
 

@@ -4,7 +4,7 @@ using Crm.ApiTests.Access;
 using Crm.ApiTests.Infrastructure;
 using Crm.Domain.Access;
 using Crm.Domain.Configuration;
-using Crm.Functions.Pipelines;
+using Crm.Sales.Pipelines;
 using Crm.Storage.Records;
 
 namespace Crm.ApiTests.Configuration;
@@ -112,7 +112,7 @@ public sealed class PipelineApiTests(CrmApp app) : IClassFixture<CrmApp>
         var tenant = await app.NewTenantAsync();
         var used = await tenant.Admin.PostJsonAsync("/api/v1/pipelines", new { name = "Used", stages = Stages() }, HttpStatusCode.Created);
         var service = new PipelineService(app.Service<RecordStore<Pipeline>>(), [new UsedPipelines(used.Id())], TimeProvider.System);
-        var caller = new Crm.Functions.Web.Caller(tenant.Id, tenant.AdminUserId, Crm.Domain.Access.AccessProfile.SuperAdmin, null, null);
+        var caller = new Crm.Platform.Web.Caller(tenant.Id, tenant.AdminUserId, Crm.Domain.Access.AccessProfile.SuperAdmin, null, null);
         var conflict = await Assert.ThrowsAsync<Crm.Domain.Common.ConflictException>(() => service.DeleteAsync(caller, used.Id(), null, CancellationToken.None));
         Assert.Equal("pipeline.in_use", conflict.Code);
         await tenant.Admin.GetJsonAsync($"/api/v1/pipelines/{used.Id()}");

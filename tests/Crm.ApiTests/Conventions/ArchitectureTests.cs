@@ -1,65 +1,127 @@
+using System.Runtime.CompilerServices;
 using Mono.Cecil;
 using Mono.Cecil.Cil;
 
 namespace Crm.ApiTests.Conventions;
 
 /// <summary>
-/// The feature folders of the service depend on each other in one direction only: a cycle between two
-/// features (customers using contacts while contacts use customers) fails here, naming one reference of
-/// each step. Read from the compiled assembly, so every use counts: signatures, attributes, method bodies.
+/// The service is a host over module assemblies (Platform; Sales; Commerce, Service, Engagement and
+/// Analytics as they come), each feature a namespace in one of them. Features depend on each other in one
+/// direction only, modules only on the modules below them, and no module sees another's internals. Read
+/// from the compiled assemblies, so every use counts: signatures, attributes, method bodies.
 /// </summary>
 public sealed class ArchitectureTests
 {
-    private const string Root = "Crm.Functions";
+    /// <summary>Each module and the modules it may use. A new module adds its line.</summary>
+    private static readonly Dictionary<string, string[]> Modules = new(StringComparer.Ordinal)
+    {
+        ["Crm.Platform"] = [],
+        ["Crm.Sales"] = ["Crm.Platform"],
+    };
+
+    private const string Host = "Crm.Functions";
+
+    private static readonly string[] Roots = [.. Modules.Keys, Host];
 
     [Fact]
     public void No_feature_namespaces_depend_on_each_other_in_a_cycle()
     {
-        var graph = FeatureGraph(typeof(Crm.Functions.Web.ProblemCodes).Assembly.Location);
+        var graph = FeatureGraph(Roots, Roots.Select(r => Path.Combine(AppContext.BaseDirectory, r + ".dll")));
         var cycles = StronglyConnected(graph.Keys, f => graph[f].Keys).Where(c => c.Count > 1).ToList();
 
         Assert.True(cycles.Count == 0, string.Join("\n", cycles.Select(c => Describe(c, graph))));
+        Assert.Contains("Crm.Sales.Customers", graph["Crm.Sales.Contacts"].Keys);
     }
 
     [Fact]
     public void The_check_sees_a_cycle_in_method_bodies()
     {
         // The graph of this very test assembly, where two fixtures below use each other only inside method bodies.
-        var graph = FeatureGraph(typeof(ArchitectureTests).Assembly.Location, "Crm.ApiTests.Conventions.Cycle");
+        var root = "Crm.ApiTests.Conventions.Cycle";
+        var graph = FeatureGraph([root], [typeof(ArchitectureTests).Assembly.Location]);
 
         var cycle = Assert.Single(StronglyConnected(graph.Keys, f => graph[f].Keys), c => c.Count > 1);
-        Assert.Equal(["A", "B"], cycle.Order(StringComparer.Ordinal));
+        Assert.Equal([$"{root}.A", $"{root}.B"], cycle.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Modules_use_only_the_modules_below_them()
+    {
+        foreach (var (name, allowed) in Modules)
+        {
+            using var module = ModuleDefinition.ReadModule(Path.Combine(AppContext.BaseDirectory, name + ".dll"));
+            var used = module.AssemblyReferences.Select(r => r.Name).Where(Roots.Contains).Order(StringComparer.Ordinal);
+            Assert.Equal(allowed.Order(StringComparer.Ordinal), used);
+        }
+    }
+
+    [Fact]
+    public void No_module_opens_its_internals_to_another_assembly_than_the_tests()
+    {
+        foreach (var name in Modules.Keys)
+        {
+            var opened = System.Reflection.Assembly.Load(name).GetCustomAttributes(typeof(InternalsVisibleToAttribute), false)
+                .Cast<InternalsVisibleToAttribute>().Select(a => a.AssemblyName);
+            Assert.All(opened, friend => Assert.Matches(@"^Crm\.\w+Tests$", friend));
+        }
     }
 
     /// <summary>Feature → features it uses → one example "type uses type" for the message.</summary>
-    private static Dictionary<string, Dictionary<string, string>> FeatureGraph(string assemblyPath, string root = Root)
+    private static Dictionary<string, Dictionary<string, string>> FeatureGraph(IReadOnlyList<string> roots, IEnumerable<string> assemblies)
     {
-        using var module = ModuleDefinition.ReadModule(assemblyPath);
-        var graph = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
-        foreach (var type in module.GetTypes())
+        using var resolver = new DefaultAssemblyResolver();
+        resolver.AddSearchDirectory(AppContext.BaseDirectory);
+        var modules = assemblies.Select(a => ModuleDefinition.ReadModule(a, new ReaderParameters { AssemblyResolver = resolver })).ToList();
+        try
         {
-            if (FeatureOf(type, root) is not { } from)
+            var graph = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
+            foreach (var type in modules.SelectMany(m => m.GetTypes()))
             {
-                continue;
-            }
-            var edges = graph.TryGetValue(from, out var e) ? e : graph[from] = new(StringComparer.Ordinal);
-            foreach (var used in Uses(type).Select(t => t.Resolve()).OfType<TypeDefinition>().Where(t => t.Module == module))
-            {
-                if (FeatureOf(used, root) is { } to && to != from)
+                if (FeatureOf(type, roots) is not { } from)
                 {
-                    edges.TryAdd(to, $"{Outermost(type).FullName} uses {Outermost(used).FullName}");
-                    graph.TryAdd(to, new(StringComparer.Ordinal));
+                    continue;
+                }
+                var edges = graph.TryGetValue(from, out var e) ? e : graph[from] = new(StringComparer.Ordinal);
+                foreach (var used in Uses(type).Select(Resolve).OfType<TypeDefinition>())
+                {
+                    if (FeatureOf(used, roots) is { } to && to != from)
+                    {
+                        edges.TryAdd(to, $"{Outermost(type).FullName} uses {Outermost(used).FullName}");
+                        graph.TryAdd(to, new(StringComparer.Ordinal));
+                    }
                 }
             }
+            return graph;
         }
-        return graph;
+        finally
+        {
+            modules.ForEach(m => m.Dispose());
+        }
     }
 
-    /// <summary>The first namespace segment under the root (<c>Crm.Functions.Customers</c> → Customers); the root itself is the host, above every feature.</summary>
-    private static string? FeatureOf(TypeDefinition type, string root)
+    /// <summary>A type of the framework or a package may not resolve here; only our own assemblies matter.</summary>
+    private static TypeDefinition? Resolve(TypeReference type)
+    {
+        try
+        {
+            return type.Resolve();
+        }
+        catch (AssemblyResolutionException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The root and the first namespace segment under it (<c>Crm.Sales.Customers.X</c> → <c>Crm.Sales.Customers</c>);
+    /// a type in the root namespace itself is the module's composition (<c>Crm.Sales</c>).
+    /// </summary>
+    private static string? FeatureOf(TypeDefinition type, IReadOnlyList<string> roots)
     {
         var ns = Outermost(type).Namespace;
-        return ns.StartsWith(root + ".", StringComparison.Ordinal) ? ns[(root.Length + 1)..].Split('.')[0] : null;
+        return roots.FirstOrDefault(r => ns == r || ns.StartsWith(r + ".", StringComparison.Ordinal)) is { } root
+            ? ns == root ? root : $"{root}.{ns[(root.Length + 1)..].Split('.')[0]}"
+            : null;
     }
 
     private static TypeDefinition Outermost(TypeDefinition type) => type.DeclaringType is { } outer ? Outermost(outer) : type;

@@ -3,7 +3,7 @@ using System.Text;
 using Azure.Data.Tables;
 using Crm.ApiTests.Credentials;
 using Crm.ApiTests.Infrastructure;
-using Crm.Functions.Notifications;
+using Crm.Platform.Notifications;
 using Crm.ApiTests.Transfers;
 using Crm.Storage.Records;
 using Microsoft.AspNetCore.Routing;

@@ -3,7 +3,7 @@ using System.Reflection;
 using System.Runtime.Loader;
 using System.Text.Json.Nodes;
 using Crm.ApiTests.Infrastructure;
-using Crm.Functions.Access;
+using Crm.Platform.Access;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.CodeAnalysis;

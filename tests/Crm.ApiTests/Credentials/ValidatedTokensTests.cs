@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using Crm.Functions.Auth;
+using Crm.Platform.Auth;
 
 namespace Crm.ApiTests.Credentials;
 

@@ -138,6 +138,29 @@ public sealed partial class RoleApiTests(CrmApp app) : IClassFixture<CrmApp>
     }
 
     [Fact]
+    public async Task BuiltInRolesHoldWhatTheModulesGrantThemAndNothingOutsideTheCatalogue()
+    {
+        var tenant = await app.NewTenantAsync();
+        var catalogue = (await tenant.Admin.GetJsonAsync("/api/v1/permissions")).GetProperty("modules").EnumerateArray()
+            .SelectMany(m => m.GetProperty("permissions").EnumerateArray()).Select(p => p.Str("code")).ToHashSet();
+        async Task<string[]> Permissions(string key) =>
+            [.. (await tenant.Admin.GetJsonAsync($"/api/v1/roles/{await tenant.BuiltInRoleIdAsync(key)}")).GetProperty("permissions").EnumerateArray().Select(p => p.GetString()!)];
+
+        var rep = await Permissions("salesRep");
+        Assert.Contains("customers.create", rep);
+        Assert.Contains("leads.convert", rep);
+        Assert.Contains("followups.delete", rep);
+        Assert.DoesNotContain("customers.delete", rep);
+        var manager = await Permissions("salesManager");
+        Assert.Contains("customers.merge", manager);
+        Assert.DoesNotContain("contacts.merge", manager); // contacts have no merge: a grant the catalogue lacks is dropped
+        Assert.DoesNotContain("users.manage", manager);
+        Assert.Equal(["contacts.view", "customers.view", "followups.create", "followups.edit", "followups.view"], (await Permissions("serviceAgent")).Order());
+        Assert.Equal(catalogue.Where(c => c.EndsWith(".view", StringComparison.Ordinal)).Order(), (await Permissions("readOnly")).Order());
+        Assert.All(rep.Concat(manager), p => Assert.Contains(p, catalogue));
+    }
+
+    [Fact]
     public async Task BuiltInRolesCanChangeButNotBeDeleted()
     {
         var tenant = await app.NewTenantAsync();

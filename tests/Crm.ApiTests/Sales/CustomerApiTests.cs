@@ -51,6 +51,18 @@ public sealed class CustomerApiTests(CrmApp app) : IClassFixture<CrmApp>
     }
 
     [Fact]
+    public async Task PhoneNumbersTypedInFullWidthAreStoredInAsciiOnCreateAndUpdate()
+    {
+        var tenant = await app.NewTenantAsync();
+        var created = await tenant.Admin.CreateCustomerAsync(SalesSetup.Unique("全角公司"), phone: "０２１－６２３４５６７８");
+        Assert.Equal("021-62345678", created.Str("phone"));
+
+        var updated = await tenant.Admin.PatchJsonAsync($"/api/v1/customers/{created.Id()}", new { phone = "＋８６ １３８００００５６７８", website = "ｈｔｔｐｓ：／／ｘ．ｃｎ" });
+        var json = await updated.ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(("+86 13800005678", "https://x.cn"), (json.Str("phone"), json.Str("website")));
+    }
+
+    [Fact]
     public async Task BadInputAnswers400AndReadOnlyFieldsCannotBeWritten()
     {
         var tenant = await app.NewTenantAsync();

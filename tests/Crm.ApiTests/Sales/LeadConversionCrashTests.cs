@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Crm.ApiTests.Infrastructure;
-using Crm.Functions.Leads;
+using Crm.Sales.Leads;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -2,8 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Crm.ApiTests.Infrastructure;
-using Crm.Functions.FollowUps;
-using Crm.Functions.Notifications;
+using Crm.Sales.FollowUps;
+using Crm.Platform.Notifications;
 using Crm.Storage.Triggers;
 using Microsoft.Extensions.DependencyInjection;
 

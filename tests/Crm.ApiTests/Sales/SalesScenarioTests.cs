@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Crm.ApiTests.Access;
 using Crm.ApiTests.Infrastructure;
-using Crm.Functions.Pool;
+using Crm.Sales.Pool;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Crm.ApiTests.Sales;

@@ -1,5 +1,5 @@
 using Crm.ApiTests.Infrastructure;
-using Crm.Functions.Transfers;
+using Crm.Platform.Transfers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -2,7 +2,7 @@ using System.Net;
 using Crm.ApiTests.Infrastructure;
 using Crm.ApiTests.Sales;
 using Crm.Domain.Access;
-using Crm.Functions.Transfers;
+using Crm.Platform.Transfers;
 
 namespace Crm.ApiTests.Transfers;
 

@@ -5,18 +5,23 @@ namespace Crm.UnitTests.Domain;
 
 public sealed class RoleRulesTests
 {
+    /// <summary>The platform's modules and two owned record modules, as the service's catalogue would hold them.</summary>
+    private static readonly IReadOnlyList<PermissionModule> Catalogue =
+        [.. Permissions.Platform, PermissionModule.ForRecords("customers", "Customers"), PermissionModule.ForRecords("contacts", "Contacts"),
+         PermissionModule.ForRecords("leads", "Leads")];
+
     private static AccessProfile Holding(params string[] permissions) =>
         AccessProfile.From([new Role { Name = "r", Permissions = permissions, DataScope = DataScope.Self }]);
 
     [Fact]
     public void AcceptsCataloguePermissionsAndWellFormedFieldRules() =>
         RoleRules.Validate(["customers.view", "users.manage"],
-            [new FieldRule("customers", "phone", FieldAccess.Masked), new FieldRule("contacts", "customFields.wechat", FieldAccess.Hidden)]);
+            [new FieldRule("customers", "phone", FieldAccess.Masked), new FieldRule("contacts", "customFields.wechat", FieldAccess.Hidden)], Catalogue);
 
     [Fact]
     public void NamesEveryUnknownPermission()
     {
-        var e = Assert.Throws<ValidationException>(() => RoleRules.Validate(["customers.view", "customers.fly", "x"], []));
+        var e = Assert.Throws<ValidationException>(() => RoleRules.Validate(["customers.view", "customers.fly", "x"], [], Catalogue));
 
         Assert.Equal("role.invalid", e.Code);
         Assert.Equal(["permissions"], e.Errors.Keys);
@@ -31,7 +36,7 @@ public sealed class RoleRulesTests
     [InlineData("customers.view", "phone")]
     public void RefusesFieldRulesOutsideTheCatalogueOrNotCamelCase(string entity, string field)
     {
-        var e = Assert.Throws<ValidationException>(() => RoleRules.Validate([], [new FieldRule(entity, field, FieldAccess.Hidden)]));
+        var e = Assert.Throws<ValidationException>(() => RoleRules.Validate([], [new FieldRule(entity, field, FieldAccess.Hidden)], Catalogue));
 
         Assert.Equal(["fieldRules"], e.Errors.Keys);
     }
@@ -40,7 +45,7 @@ public sealed class RoleRulesTests
     public void RefusesTwoRulesForOneField()
     {
         var e = Assert.Throws<ValidationException>(() => RoleRules.Validate([],
-            [new FieldRule("customers", "phone", FieldAccess.Hidden), new FieldRule("customers", "phone", FieldAccess.Masked)]));
+            [new FieldRule("customers", "phone", FieldAccess.Hidden), new FieldRule("customers", "phone", FieldAccess.Masked)], Catalogue));
 
         Assert.Equal(["fieldRules"], e.Errors.Keys);
     }
@@ -76,7 +81,7 @@ public sealed class RoleRulesTests
     }
 
     private static bool Scoped(string permission) =>
-        Permissions.Modules.Any(m => m.Scoped && m.Permissions.Any(p => p.Code == permission));
+        Catalogue.Any(m => m.Scoped && m.Permissions.Any(p => p.Code == permission));
 
     [Fact]
     public void OnlyASuperAdminHandsOutTheSuperAdminRole()

@@ -1,8 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using Crm.Domain.Common;
 using Crm.Domain.Configuration;
-using Crm.Functions.Access;
-using Crm.Functions.Records;
+using Crm.Platform.Access;
+using Crm.Platform.Records;
 using Crm.Storage.Records;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,8 +1,0 @@
-namespace Crm.Functions.Auth;
-
-internal static class CrmClaims
-{
-    public const string Subject = "sub";
-    public const string Tenant = "tid";
-    public const string Name = "name";
-}

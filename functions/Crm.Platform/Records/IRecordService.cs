@@ -1,0 +1,24 @@
+using System.Text.Json.Nodes;
+using Crm.Domain.Common;
+using Crm.Platform.Web;
+using Crm.Storage.Records;
+
+namespace Crm.Platform.Records;
+
+/// <summary>
+/// What a record type's feature provides to the shared CRUD, list, search and batch endpoints:
+/// its store and its own write rules. Reads are the same for every type.
+/// </summary>
+public interface IRecordService<T, TCreate> where T : RecordBase
+{
+    /// <summary>The editable view a PATCH merges into (what its merge patch may name), for the OpenAPI document.</summary>
+    static abstract Type Changes { get; }
+
+    RecordStore<T> Store { get; }
+
+    Task<T> CreateAsync(Caller caller, TCreate input, CancellationToken cancellationToken);
+
+    Task<T> UpdateAsync(Caller caller, string id, string? ifMatch, JsonObject patch, CancellationToken cancellationToken);
+
+    Task DeleteAsync(Caller caller, string id, string? ifMatch, CancellationToken cancellationToken);
+}

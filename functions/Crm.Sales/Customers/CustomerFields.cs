@@ -1,0 +1,49 @@
+using System.ComponentModel.DataAnnotations;
+using Crm.Domain.Common;
+using Crm.Domain.Sales;
+using Crm.Platform.Records;
+
+namespace Crm.Sales.Customers;
+
+/// <summary>
+/// The fields a client writes, as a create body and as the editable view a merge patch applies to; lock,
+/// owner and follow-up fields have their own actions. Source, level, industry and kind are top-level strings
+/// so that a dictionary check can be declared on each of them by name.
+/// </summary>
+public sealed record CustomerFields : OwnedFields
+{
+    [Required, NotBlank, StringLength(200, MinimumLength = 1)]
+    public string Name { get; init; } = "";
+
+    [StringLength(100)]
+    public string? ShortName { get; init; }
+
+    [StringLength(50)]
+    public string? Kind { get; init; }
+
+    [StringLength(50)]
+    public string? Source { get; init; }
+
+    [StringLength(50)]
+    public string? Level { get; init; }
+
+    [StringLength(50)]
+    public string? Industry { get; init; }
+
+    [StringLength(32), FoldWidth]
+    public string? Phone { get; init; }
+
+    [StringLength(254), EmailAddress]
+    public string? Email { get; init; }
+
+    [StringLength(500), FoldWidth]
+    public string? Website { get; init; }
+
+    public Address? Address { get; init; }
+
+    [MaxLength(20), EachLength(1, 50)]
+    public IReadOnlyList<string>? Tags { get; init; }
+
+    [StringLength(4000)]
+    public string? Description { get; init; }
+}
