@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Nodes;
+using Crm.Domain.Common;
 
 namespace Crm.Platform.Records;
 
@@ -12,4 +13,23 @@ public abstract record OwnedFields
 
     /// <summary>Checked against the tenant's custom field definitions on every write.</summary>
     public JsonObject? CustomFields { get; init; }
+}
+
+/// <summary>The fields of an owned record about one person (a contact, a lead): who they are and how to reach them.</summary>
+public abstract record PersonFields : OwnedFields
+{
+    [Required, NotBlank, StringLength(100, MinimumLength = 1)]
+    public string Name { get; init; } = "";
+
+    [StringLength(100)]
+    public string? Title { get; init; }
+
+    [StringLength(32), FoldWidth]
+    public string? Phone { get; init; }
+
+    [StringLength(32), FoldWidth]
+    public string? Mobile { get; init; }
+
+    [StringLength(254), EmailAddress]
+    public string? Email { get; init; }
 }

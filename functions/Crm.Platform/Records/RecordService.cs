@@ -34,7 +34,8 @@ public abstract class RecordService<T, TCreate, TChanges>(RecordStore<T> store, 
         {
             record = (T)(object)(unowned with { OwnerId = caller.UserId });
         }
-        return await RevealingAsync(caller, () => store.CreateAsync(write, seed?.Apply(record) ?? record, cancellationToken: cancellationToken), cancellationToken);
+        record = Priced(seed?.Apply(record) ?? record);
+        return await RevealingAsync(caller, () => store.CreateAsync(write, record, cancellationToken: cancellationToken), cancellationToken);
     }
 
     public Task<T> UpdateAsync(Caller caller, string id, string? ifMatch, JsonObject patch, CancellationToken cancellationToken)
@@ -45,7 +46,7 @@ public abstract class RecordService<T, TCreate, TChanges>(RecordStore<T> store, 
             EnsureEditable(current);
             var changes = MergePatch.Apply(RecordFields.View<TChanges, T>(current), patch);
             RecordFields.EnsureFixed(current, changes);
-            return await UpdatingAsync(caller, current, changes, RecordFields.Apply(current, changes), cancellationToken);
+            return Priced(await UpdatingAsync(caller, current, changes, RecordFields.Apply(current, changes), cancellationToken));
         }, cancellationToken: cancellationToken), cancellationToken);
     }
 
@@ -54,6 +55,9 @@ public abstract class RecordService<T, TCreate, TChanges>(RecordStore<T> store, 
         await DeletingAsync(caller, id, cancellationToken);
         await store.DeleteAsync(caller.Write(clock), id, ifMatch, cancellationToken);
     }
+
+    /// <summary>A document with priced lines has them priced in its currency as it is written, whatever the hooks did.</summary>
+    private static T Priced(T record) => record is IPricedDocument<T> document ? document.Priced() : record;
 
     /// <summary>The record about to be made at <paramref name="now"/>, from the input: checks that need other records, defaults the input leaves open.</summary>
     protected virtual ValueTask<T> CreatingAsync(Caller caller, TCreate input, T record, DateTimeOffset now, CancellationToken cancellationToken) =>

@@ -5,30 +5,15 @@ using Crm.Platform.Records;
 namespace Crm.Sales.Contacts;
 
 /// <summary>The fields a client writes, as a create body and as the editable view a merge patch applies to.</summary>
-public sealed record ContactFields : OwnedFields
+public sealed record ContactFields : PersonFields
 {
     /// <summary>A contact stays with its customer; a merge of customers is the only move.</summary>
     [Required, StringLength(26, MinimumLength = 1)]
     [Fixed("contact.customer_fixed", "A contact stays with its customer; create a contact at the other customer, or merge the customers.")]
     public string CustomerId { get; init; } = "";
 
-    [Required, NotBlank, StringLength(100, MinimumLength = 1)]
-    public string Name { get; init; } = "";
-
-    [StringLength(100)]
-    public string? Title { get; init; }
-
     [StringLength(100)]
     public string? Department { get; init; }
-
-    [StringLength(32), FoldWidth]
-    public string? Phone { get; init; }
-
-    [StringLength(32), FoldWidth]
-    public string? Mobile { get; init; }
-
-    [StringLength(254), EmailAddress]
-    public string? Email { get; init; }
 
     [StringLength(100)]
     public string? Wechat { get; init; }

@@ -9,25 +9,10 @@ namespace Crm.Sales.Leads;
 /// The fields a client writes, as a create body and as the editable view a merge patch applies to;
 /// follow-up and conversion fields are set by those actions only.
 /// </summary>
-public sealed record LeadFields : OwnedFields
+public sealed record LeadFields : PersonFields
 {
-    [Required, NotBlank, StringLength(100, MinimumLength = 1)]
-    public string Name { get; init; } = "";
-
     [StringLength(200)]
     public string? Company { get; init; }
-
-    [StringLength(100)]
-    public string? Title { get; init; }
-
-    [StringLength(32), FoldWidth]
-    public string? Phone { get; init; }
-
-    [StringLength(32), FoldWidth]
-    public string? Mobile { get; init; }
-
-    [StringLength(254), EmailAddress]
-    public string? Email { get; init; }
 
     [StringLength(50)]
     public string? Source { get; init; }

@@ -15,11 +15,12 @@ public sealed record OpportunityContact(string ContactId, string? Role);
 
 /// <summary>
 /// One line of what is being sold. The product id stays a free reference until products exist;
-/// <see cref="Discount"/> is a percentage (0-100) off the line.
+/// <see cref="Discount"/> is a percentage (0-100) off the line. <see cref="Total"/> is computed in the
+/// opportunity's currency whenever it is written (<see cref="PricedLines"/>); a total sent in is not kept.
 /// </summary>
-public sealed record ProductLine(string? ProductId, string Name, decimal Quantity, decimal UnitPrice, decimal Discount)
+public sealed record ProductLine(string? ProductId, string Name, decimal Quantity, decimal UnitPrice, decimal Discount) : IPricedLine
 {
-    public decimal Total => OpportunityRules.LineTotal(Quantity, UnitPrice, Discount);
+    public decimal Total { get; init; }
 }
 
 /// <summary>One stage change; <see cref="From"/> is null for the stage the opportunity was created in.</summary>
@@ -29,7 +30,7 @@ public sealed record StageChange(string? From, string To, DateTimeOffset At, str
 /// A sales opportunity (商机) of one customer, moving along a pipeline. Stage, status, probability,
 /// closedAt and lossReason change only through the stage, won and lost actions, which keep the history.
 /// </summary>
-public sealed record Opportunity : OwnedRecord, IFollowedUp
+public sealed record Opportunity : OwnedRecord, IFollowedUp, IPricedDocument<Opportunity>
 {
     public string Name { get; init; } = "";
     public string CustomerId { get; init; } = "";
@@ -45,6 +46,8 @@ public sealed record Opportunity : OwnedRecord, IFollowedUp
     public int? ProbabilityOverride { get; init; }
     public IReadOnlyList<ProductLine> ProductLines { get; init; } = [];
     public decimal ProductTotal => ProductLines.Sum(l => l.Total);
+
+    public Opportunity Priced() => this with { ProductLines = PricedLines.Priced(ProductLines, Currency, (l, total) => l with { Total = total }) };
     public IReadOnlyList<string> Competitors { get; init; } = [];
     public string? NextStep { get; init; }
     public OpportunityStatus Status { get; init; }

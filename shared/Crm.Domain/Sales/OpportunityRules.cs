@@ -11,9 +11,6 @@ public static partial class OpportunityRules
     public const int MaxCompetitors = 20;
     public const int MaxContacts = 50;
 
-    public static decimal LineTotal(decimal quantity, decimal unitPrice, decimal discount) =>
-        decimal.Round(quantity * unitPrice * (100 - discount) / 100, 2, MidpointRounding.AwayFromZero);
-
     public static bool IsCurrency(string? code) => code is not null && CurrencyPattern().IsMatch(code);
 
     /// <summary>The checks data annotations cannot express; every problem is reported at once.</summary>
@@ -49,18 +46,7 @@ public static partial class OpportunityRules
             {
                 errors[$"productLines[{i}].productId"] = ["At most 64 characters."];
             }
-            if (line.Quantity <= 0)
-            {
-                errors[$"productLines[{i}].quantity"] = ["Must be more than 0."];
-            }
-            if (line.UnitPrice < 0)
-            {
-                errors[$"productLines[{i}].unitPrice"] = ["Must be 0 or more."];
-            }
-            if (line.Discount is < 0 or > 100)
-            {
-                errors[$"productLines[{i}].discount"] = ["A percentage between 0 and 100."];
-            }
+            PricedLines.CheckLine(line, $"productLines[{i}]", errors);
         }
         if (competitors.Count > MaxCompetitors || competitors.Any(c => string.IsNullOrWhiteSpace(c) || c.Length > 100))
         {

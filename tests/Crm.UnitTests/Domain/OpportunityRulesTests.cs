@@ -9,12 +9,30 @@ public sealed class OpportunityRulesTests
     private static readonly DateTimeOffset At = new(2026, 11, 23, 8, 0, 0, TimeSpan.Zero);
 
     [Theory]
-    [InlineData(3, 19.99, 0, 59.97)]
-    [InlineData(3, 10, 15, 25.5)]
-    [InlineData(1, 0.015, 0, 0.02)]
-    [InlineData(2, 100, 100, 0)]
-    public void ALineTotalIsQuantityTimesPriceLessTheDiscountPercentRoundedToCents(decimal quantity, decimal price, decimal discount, decimal total) =>
-        Assert.Equal(total, new ProductLine(null, "x", quantity, price, discount).Total);
+    [InlineData(3, 19.99, 0, "CNY", 59.97)]
+    [InlineData(3, 10, 15, "CNY", 25.5)]
+    [InlineData(1, 0.015, 0, "CNY", 0.02)]
+    [InlineData(2, 100, 100, "CNY", 0)]
+    [InlineData(3, 333.5, 0, "JPY", 1001)] // 1000.5: no minor unit, half away from zero
+    [InlineData(1, 1.2345, 0, "KWD", 1.235)] // three digits
+    [InlineData(1, -0.005, 0, "EUR", -0.01)]
+    public void ALineTotalIsQuantityTimesPriceLessTheDiscountPercentRoundedToTheCurrencysMinorUnit(decimal quantity, decimal price, decimal discount,
+        string currency, decimal total) =>
+        Assert.Equal(total, PricedLines.LineTotal(new ProductLine(null, "x", quantity, price, discount), currency));
+
+    [Fact]
+    public void AnOpportunityIsPricedLineByLineInItsCurrencyAndATotalSentInIsNotKept()
+    {
+        var opportunity = new Opportunity
+        {
+            Currency = "JPY",
+            ProductLines = [new ProductLine(null, "a", 1, 0.5m, 0) { Total = 999 }, new ProductLine(null, "b", 1, 0.5m, 0)],
+        }.Priced();
+
+        // Each line rounds on its own (1 + 1), not the sum of the exact amounts (1).
+        Assert.Equal([1m, 1m], opportunity.ProductLines.Select(l => l.Total));
+        Assert.Equal(2m, opportunity.ProductTotal);
+    }
 
     [Fact]
     public void EnteringAStageSetsStatusProbabilityCloseTimeAndHistory()
