@@ -88,29 +88,3 @@ public static class ExportTable
             ? (row["customFields"] as JsonObject)?[column[FieldRules.CustomFieldsPrefix.Length..]]
             : row[column];
 }
-
-/// <summary>RFC 4180 lines: fields with a comma, quote or line break are quoted, quotes doubled, CRLF line ends.</summary>
-public static class CsvFormat
-{
-    public static string Line(IEnumerable<string> cells) => string.Join(',', cells.Select(Quote)) + "\r\n";
-
-    public static string Cell(JsonNode? value) => value switch
-    {
-        null => "",
-        JsonValue v when v.TryGetValue<string>(out var text) => Defuse(text),
-        JsonValue v => v.ToJsonString(),
-        _ => value.ToJsonString(CrmJson.Options),
-    };
-
-    private static string Quote(string cell) =>
-        cell.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + cell.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : cell;
-
-    /// <summary>
-    /// Text starting like a spreadsheet formula is prefixed with an apostrophe, so opening the file cannot
-    /// run what a record's author typed (CSV injection); phone numbers like "+86 138..." stay as they are.
-    /// </summary>
-    public static string Defuse(string text) =>
-        text.Length > 0 && (text[0] is '=' or '@' or '\t' or '\r' || (text[0] is '+' or '-' && text.Length > 1 && !char.IsAsciiDigit(text[1]) && text[1] != ' '))
-            ? "'" + text
-            : text;
-}

@@ -161,7 +161,7 @@ public static class ImportEndpoints
         var xlsx = file.FileName.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase) || file.ContentType == XlsxFormat.ContentType;
         try
         {
-            return xlsx ? XlsxFormat.Read(stream, maxRows) : CsvTable.Read(stream, maxRows);
+            return xlsx ? XlsxFormat.Read(stream, maxRows) : CsvFormat.Read(stream, maxRows);
         }
         catch (TooManyRowsException e)
         {

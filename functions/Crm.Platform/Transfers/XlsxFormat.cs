@@ -1,16 +1,18 @@
+using System.Data;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Crm.Domain.Common;
 using Crm.Domain.Transfers;
-using OfficeOpenXml;
+using MiniExcelLibs;
 
 namespace Crm.Platform.Transfers;
 
 /// <summary>
-/// XLSX through EPPlus 4.5 (the last LGPL release). Reading takes the first worksheet, its first row as the
-/// header. Writing stores every value as a typed cell value, never as a formula, so text starting with '='
-/// cannot run in Excel (the CSV's apostrophe guard is not needed here).
+/// XLSX through MiniExcel (Apache-2.0), which streams rows rather than holding the workbook. Reading takes the
+/// first worksheet, its first row as the header. Writing stores every value as a typed cell value, never as a
+/// formula (MiniExcel writes a formula only for a column declared one), so text starting with '=' cannot run in
+/// Excel and the CSV's apostrophe guard is not needed here.
 /// </summary>
 public static class XlsxFormat
 {
@@ -18,19 +20,16 @@ public static class XlsxFormat
 
     public static CellTable Read(Stream stream, int maxRows)
     {
-        using var package = new ExcelPackage(stream);
-        var sheet = package.Workbook.Worksheets.FirstOrDefault();
-        if (sheet?.Dimension is not { } range)
-        {
-            return new CellTable([], []);
-        }
-        var width = range.End.Column;
-        string[] Row(int r) => [.. Enumerable.Range(1, width).Select(c => Text(sheet.Cells[r, c].Value))];
-        var header = Row(range.Start.Row);
+        string[]? header = null;
         var rows = new List<string[]>();
-        for (var r = range.Start.Row + 1; r <= range.End.Row; r++)
+        foreach (IDictionary<string, object?> cells in MiniExcel.Query(stream, useHeaderRow: false, excelType: ExcelType.XLSX))
         {
-            var row = Row(r);
+            var row = cells.Values.Select(Text).ToArray();
+            if (header is null)
+            {
+                header = row;
+                continue;
+            }
             if (row.All(c => c.Length == 0))
             {
                 continue;
@@ -41,8 +40,16 @@ public static class XlsxFormat
             }
             rows.Add(row);
         }
-        return new CellTable(header, rows);
+        if (header is null)
+        {
+            return new CellTable([], []);
+        }
+        // Every row as wide as the widest, as the sheet's dimension is.
+        var width = rows.Select(r => r.Length).Append(header.Length).Max();
+        return new CellTable(Padded(header, width), [.. rows.Select(r => Padded(r, width))]);
     }
+
+    private static string[] Padded(string[] row, int width) => row.Length == width ? row : [.. row, .. Enumerable.Repeat("", width - row.Length)];
 
     private static string Text(object? value) => value switch
     {
@@ -55,25 +62,21 @@ public static class XlsxFormat
         _ => value.ToString() ?? "",
     };
 
+    /// <summary>The header row always, the rows under it; a table keeps the header even when there are no rows.</summary>
     public static byte[] Write(string sheetName, IReadOnlyList<string> columns, IEnumerable<IEnumerable<JsonNode?>> rows)
     {
-        using var package = new ExcelPackage();
-        var sheet = package.Workbook.Worksheets.Add(sheetName);
-        for (var c = 0; c < columns.Count; c++)
+        using var table = new DataTable(sheetName) { Locale = CultureInfo.InvariantCulture };
+        foreach (var column in columns)
         {
-            sheet.Cells[1, c + 1].Value = columns[c];
+            table.Columns.Add(column, typeof(object));
         }
-        var r = 2;
         foreach (var row in rows)
         {
-            var c = 1;
-            foreach (var value in row)
-            {
-                sheet.Cells[r, c++].Value = Cell(value);
-            }
-            r++;
+            table.Rows.Add([.. row.Select(v => Cell(v) ?? DBNull.Value)]);
         }
-        return package.GetAsByteArray();
+        using var stream = new MemoryStream();
+        stream.SaveAs(table, sheetName: sheetName, excelType: ExcelType.XLSX);
+        return stream.ToArray();
     }
 
     private static object? Cell(JsonNode? value) => value switch

@@ -4,7 +4,7 @@ using System.Text;
 using Crm.ApiTests.Infrastructure;
 using Crm.ApiTests.Sales;
 using Crm.Domain.Access;
-using OfficeOpenXml;
+using MiniExcelLibs;
 
 namespace Crm.ApiTests.Transfers;
 
@@ -154,21 +154,13 @@ public sealed class ImportApiTests(ImportApp app) : IClassFixture<ImportApp>
         Assert.Single((await tenant.Admin.GetJsonAsync("/api/v1/customers")).Items());
     }
 
+    /// <summary>A workbook as a spreadsheet program would save it: text cells, an empty cell where the text is empty.</summary>
     public static byte[] Xlsx(string[] header, string[][] rows)
     {
-        using var package = new ExcelPackage();
-        var sheet = package.Workbook.Worksheets.Add("Sheet1");
-        for (var c = 0; c < header.Length; c++)
-        {
-            sheet.Cells[1, c + 1].Value = header[c];
-        }
-        for (var r = 0; r < rows.Length; r++)
-        {
-            for (var c = 0; c < rows[r].Length; c++)
-            {
-                sheet.Cells[r + 2, c + 1].Value = rows[r][c].Length == 0 ? null : rows[r][c];
-            }
-        }
-        return package.GetAsByteArray();
+        var sheet = rows.Select(row => header.Select((column, c) => (column, value: c < row.Length && row[c].Length > 0 ? (object?)row[c] : null))
+            .ToDictionary(p => p.column, p => p.value));
+        using var stream = new MemoryStream();
+        stream.SaveAs(sheet, sheetName: "Sheet1", excelType: ExcelType.XLSX);
+        return stream.ToArray();
     }
 }

@@ -1,13 +1,16 @@
 using System.Text;
+using System.Text.Json.Nodes;
 using Crm.Domain.Common;
 using Crm.Domain.Transfers;
+using Crm.Platform.Records;
+using Crm.Platform.Transfers;
 
 namespace Crm.UnitTests.Transfers;
 
 public sealed class ImportFileTests
 {
     private static CellTable Read(string text, bool bom = false, int maxRows = 100) =>
-        CsvTable.Read(new MemoryStream([.. (bom ? Encoding.UTF8.GetPreamble() : []), .. Encoding.UTF8.GetBytes(text)]), maxRows);
+        CsvFormat.Read(new MemoryStream([.. (bom ? Encoding.UTF8.GetPreamble() : []), .. Encoding.UTF8.GetBytes(text)]), maxRows);
 
     [Fact]
     public void CsvReadsQuotedCellsLineBreaksAndAByteOrderMark()
@@ -28,7 +31,22 @@ public sealed class ImportFileTests
 
     [Fact]
     public void CsvThatIsNotUtf8IsRefused() =>
-        Assert.Throws<DecoderFallbackException>(() => CsvTable.Read(new MemoryStream([0x6E, 0x61, 0xFF, 0xFE, 0x0A]), 10));
+        Assert.Throws<DecoderFallbackException>(() => CsvFormat.Read(new MemoryStream([0x6E, 0x61, 0xFF, 0xFE, 0x0A]), 10));
+
+    [Fact]
+    public void XlsxKeepsTextThatLooksLikeAFormulaAsTextAndReadsNumbersAndBooleansBack()
+    {
+        var file = XlsxFormat.Write("customers", ["name", "score", "active", "note"],
+            [[JsonValue.Create("=HYPERLINK(\"http://x\",\"y\")"), JsonValue.Create(12.5m), JsonValue.Create(true), null]]);
+
+        var table = XlsxFormat.Read(new MemoryStream(file), 10);
+
+        Assert.Equal(["name", "score", "active", "note"], table.Header);
+        Assert.Equal(["=HYPERLINK(\"http://x\",\"y\")", "12.5", "true", ""], Assert.Single(table.Rows));
+        Assert.Empty(XlsxFormat.Read(new MemoryStream(XlsxFormat.Write("empty", ["name"], [])), 10).Rows);
+        Assert.Throws<TooManyRowsException>(() => XlsxFormat.Read(new MemoryStream(XlsxFormat.Write("many", ["name"],
+            [[JsonValue.Create("a")], [JsonValue.Create("b")]])), 1));
+    }
 
     private static readonly Dictionary<string, CellKind> Fields = new()
     {
