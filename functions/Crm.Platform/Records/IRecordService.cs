@@ -7,7 +7,9 @@ namespace Crm.Platform.Records;
 
 /// <summary>
 /// What a record type's feature provides to the shared CRUD, list, search and batch endpoints:
-/// its store and its own write rules. Reads are the same for every type.
+/// its store and its own write rules. Reads are the same for every type. Its writes assume the caller's
+/// permissions, scope, field rules and the tenant's configuration were checked: they are reached through
+/// <see cref="RecordWriter{T, TCreate, TService}"/>, which checks them, by endpoints and background work alike.
 /// </summary>
 public interface IRecordService<T, TCreate> where T : RecordBase
 {
