@@ -1,6 +1,7 @@
 using Crm.Domain.Access;
 using Crm.Domain.Configuration;
 using Crm.Platform.Access;
+using Crm.Platform.Dictionaries;
 using Crm.Platform.Records;
 using Crm.Platform.Tenants;
 using Crm.Sales.Contacts;
@@ -23,6 +24,7 @@ public static class SalesModule
 {
     public static IServiceCollection AddSales(this IServiceCollection services)
     {
+        services.AddDictionaries(DataDictionaries.Sales);
         services.AddRecordType<Pipeline, PipelineRecordType>();
         services.AddSingleton<PipelineService>();
         services.AddSingleton<ITenantSeed, DefaultPipelineSeed>();

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Crm.Domain.Common;
 using Crm.Domain.Configuration;
+using Crm.Platform.Dictionaries;
 using Crm.Platform.Records;
 using Crm.Platform.Web;
 using Crm.Storage.Triggers;
@@ -13,7 +14,7 @@ namespace Crm.Platform.CustomFields;
 /// guessed (a text "n/a" has no number); deactivate the field and add a new one instead. Making a field
 /// sortable (or not) queues the backfill of its sort rows (<see cref="SortIndexBuilder"/>).
 /// </summary>
-public sealed class CustomFieldService(CustomFieldDirectory directory, IQueueSender queue, TimeProvider clock)
+public sealed class CustomFieldService(CustomFieldDirectory directory, DictionaryDirectory dictionaries, IQueueSender queue, TimeProvider clock)
 {
     public const string InUse = "customField.in_use";
 
@@ -41,7 +42,7 @@ public sealed class CustomFieldService(CustomFieldDirectory directory, IQueueSen
             Active = input.Active,
             SortOrder = input.SortOrder,
             Sortable = input.Sortable,
-        });
+        }, DictionaryNames);
         var existing = await directory.ForEntityAsync(caller.TenantId, entityType, cancellationToken);
         if (existing.Count >= CustomFieldRules.MaxFieldsPerEntity)
         {
@@ -93,7 +94,7 @@ public sealed class CustomFieldService(CustomFieldDirectory directory, IQueueSen
                 Active = changes.Active,
                 SortOrder = changes.SortOrder,
                 Sortable = changes.Sortable,
-            });
+            }, DictionaryNames);
             if ((changed.Type != current.Type || changed.Dictionary != current.Dictionary) && await holder.HasValuesAsync(caller.TenantId, key, cancellationToken))
             {
                 throw new ConflictException(InUse, $"Records hold values of '{key}', so its type cannot change; deactivate it and add a new field instead.");
@@ -170,4 +171,6 @@ public sealed class CustomFieldService(CustomFieldDirectory directory, IQueueSen
             await RequestBuildAsync(caller.TenantId, field with { SortIndex = null }, cancellationToken);
         }
     }
+
+    private IReadOnlyCollection<string> DictionaryNames => [.. dictionaries.Definitions.Select(d => d.Name)];
 }

@@ -1,4 +1,5 @@
 using Crm.Domain.Access;
+using Crm.Domain.Common;
 using Crm.Domain.Configuration;
 using Crm.Platform.Access;
 using Crm.Platform.Records;
@@ -11,8 +12,14 @@ namespace Crm.Platform.Dictionaries;
 /// have not changed (<see cref="StampedCache{TValue}"/>). A tenant provisioned before dictionaries
 /// existed gets its defaults the first time they are read, by the same idempotent seeding.
 /// </summary>
-public sealed class DictionaryDirectory(RecordStore<DictionaryItem> store, TimeProvider clock) : ITenantSeed
+public sealed class DictionaryDirectory(RecordStore<DictionaryItem> store, IEnumerable<DictionaryDefinition> declared, TimeProvider clock) : ITenantSeed
 {
+    /// <summary>The dictionaries the modules declared (<see cref="DictionaryRegistration.AddDictionaries"/>), in declaration order.</summary>
+    public IReadOnlyList<DictionaryDefinition> Definitions { get; } = [.. declared.DistinctBy(d => d.Name)];
+
+    /// <summary>The dictionary, or 404 <c>dictionary.not_found</c> for one this service does not have.</summary>
+    public DictionaryDefinition Definition(string name) => Definitions.FirstOrDefault(d => d.Name == name) ?? throw new NotFoundException("dictionary", name);
+
     /// <summary>Adds the default items a tenant provisioned before dictionaries existed lacks, on its first read.</summary>
     public static readonly BackgroundActor Actor = BackgroundActor.Granted("dictionaries", DataScope.Self, Permissions.SettingsManage);
 
@@ -44,7 +51,7 @@ public sealed class DictionaryDirectory(RecordStore<DictionaryItem> store, TimeP
     {
         var tenantId = context.TenantId;
         var existing = await store.AllAsync(tenantId, cancellationToken).Select(i => DictionaryItemRecordType.KeyOf(i.Dictionary, i.Value)).ToHashSetAsync(cancellationToken: cancellationToken);
-        var missing = DataDictionaries.All.SelectMany(DataDictionaries.Seed).Where(i => !existing.Contains(DictionaryItemRecordType.KeyOf(i.Dictionary, i.Value))).ToList();
+        var missing = Definitions.SelectMany(DataDictionaries.Seed).Where(i => !existing.Contains(DictionaryItemRecordType.KeyOf(i.Dictionary, i.Value))).ToList();
         await Parallel.ForEachAsync(missing, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (item, ct) =>
         {
             try
@@ -60,4 +67,17 @@ public sealed class DictionaryDirectory(RecordStore<DictionaryItem> store, TimeP
     }
 
     public void Changed(string tenantId) => _items.Invalidate(tenantId);
+}
+
+public static class DictionaryRegistration
+{
+    /// <summary>Declares data dictionaries a module uses: listed, editable per tenant, seeded with their defaults.</summary>
+    public static IServiceCollection AddDictionaries(this IServiceCollection services, IEnumerable<DictionaryDefinition> dictionaries)
+    {
+        foreach (var dictionary in dictionaries)
+        {
+            services.AddSingleton(dictionary);
+        }
+        return services;
+    }
 }

@@ -33,13 +33,13 @@ public static class DictionaryEndpoints
     public static async Task<Ok<Page<DictionarySummary>>> ListDictionaries(DictionaryDirectory directory, HttpContext context)
     {
         var items = await directory.AllAsync(context.Caller().TenantId, context.RequestAborted);
-        return TypedResults.Ok(new Page<DictionarySummary>([.. DataDictionaries.All.Select(d => new DictionarySummary(d.Name, d.Title,
+        return TypedResults.Ok(new Page<DictionarySummary>([.. directory.Definitions.Select(d => new DictionarySummary(d.Name, d.Title,
             items.Count(i => i.Dictionary == d.Name && i.Active), items.Count(i => i.Dictionary == d.Name && !i.Active)))], null));
     }
 
     public static async Task<Ok<Page<DictionaryItem>>> ListDictionaryItems(string name, DictionaryDirectory directory, HttpContext context, bool? active = null)
     {
-        DataDictionaries.Get(name);
+        directory.Definition(name);
         var items = await directory.ItemsAsync(context.Caller().TenantId, name, context.RequestAborted);
         return TypedResults.Ok(new Page<DictionaryItem>([.. items.Where(i => active is null || i.Active == active)], null));
     }

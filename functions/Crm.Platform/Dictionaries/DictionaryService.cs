@@ -17,7 +17,7 @@ public sealed class DictionaryService(DictionaryDirectory directory, TimeProvide
 
     public async Task<DictionaryItem> GetAsync(string tenantId, string dictionary, string value, CancellationToken cancellationToken)
     {
-        DataDictionaries.Get(dictionary);
+        directory.Definition(dictionary);
         await directory.AllAsync(tenantId, cancellationToken);
         var id = await Store.FindIdByUniqueKeyAsync(tenantId, DictionaryItemRecordType.ValueKey, DictionaryItemRecordType.KeyOf(dictionary, value), cancellationToken)
             ?? throw new NotFoundException("dictionaryItem", value);
@@ -26,7 +26,7 @@ public sealed class DictionaryService(DictionaryDirectory directory, TimeProvide
 
     public async Task<DictionaryItem> CreateAsync(Caller caller, string dictionary, CreateDictionaryItem input, CancellationToken cancellationToken)
     {
-        DataDictionaries.Get(dictionary);
+        directory.Definition(dictionary);
         var value = input.Value.Trim();
         if (!DictionaryRules.IsValidValue(value))
         {

@@ -17,7 +17,7 @@ public sealed class DictionaryValidator(DictionaryDirectory directory)
         {
             return;
         }
-        DataDictionaries.Get(dictionary);
+        directory.Definition(dictionary);
         DictionaryRules.Ensure(await directory.AllAsync(tenantId, cancellationToken), dictionary, newValue, oldValue, field);
     }
 }

@@ -25,7 +25,7 @@ public static partial class CustomFieldRules
     /// <summary>Keys are camelCase so that <c>customFields.key</c> reads like any field name in filters, field rules and exports.</summary>
     public static bool IsValidKey(string key) => KeyPattern().IsMatch(key);
 
-    public static CustomFieldDefinition Validate(CustomFieldDefinition field)
+    public static CustomFieldDefinition Validate(CustomFieldDefinition field, IReadOnlyCollection<string> dictionaries)
     {
         var errors = new Dictionary<string, string[]>();
         if (!IsValidKey(field.Key))
@@ -51,9 +51,9 @@ public static partial class CustomFieldRules
             {
                 errors["options"] = [$"Give 1 to {MaxOptions} distinct, non-empty options of at most 100 characters."];
             }
-            if (field.Dictionary is { } name && DataDictionaries.Find(name) is null)
+            if (field.Dictionary is { } name && !dictionaries.Contains(name))
             {
-                errors["dictionary"] = [$"Unknown dictionary '{name}'. Known: {string.Join(", ", DataDictionaries.All.Select(d => d.Name))}."];
+                errors["dictionary"] = [$"Unknown dictionary '{name}'. Known: {string.Join(", ", dictionaries)}."];
             }
         }
         else if (field.Options is { Count: > 0 } || field.Dictionary is not null)

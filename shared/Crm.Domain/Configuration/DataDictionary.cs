@@ -21,7 +21,9 @@ public sealed record DictionaryDefinition(string Name, string Title, IReadOnlyLi
 
 /// <summary>
 /// The product's dictionaries. Their names are fixed because features refer to them by name
-/// (customers' source, leads' status...); their items belong to each tenant.
+/// (customers' source, leads' status...); their items belong to each tenant. A module declares the
+/// dictionaries it uses when it is added (the sales module: <see cref="Sales"/>), so the service lists
+/// only those it has.
 /// </summary>
 public static class DataDictionaries
 {
@@ -34,7 +36,8 @@ public static class DataDictionaries
     public const string DecisionRole = "decisionRole";
     public const string TicketSeverity = "ticketSeverity";
 
-    public static readonly IReadOnlyList<DictionaryDefinition> All =
+    /// <summary>Customers', leads', follow-ups' and opportunities' dictionaries.</summary>
+    public static readonly IReadOnlyList<DictionaryDefinition> Sales =
     [
         new(CustomerSource, "Customer source", [("website", "Website"), ("referral", "Referral"), ("exhibition", "Exhibition"), ("coldCall", "Cold call"), ("advertising", "Advertising"), ("partner", "Partner"), ("other", "Other")]),
         new(CustomerLevel, "Customer level", [("a", "A (key account)"), ("b", "B (normal)"), ("c", "C (small)")]),
@@ -43,12 +46,13 @@ public static class DataDictionaries
         new(FollowUpChannel, "Follow-up channel", [("phone", "Phone"), ("visit", "Visit"), ("email", "E-mail"), ("wechat", "WeChat"), ("meeting", "Meeting"), ("other", "Other")]),
         new(LossReason, "Loss reason", [("price", "Price"), ("competitor", "Lost to a competitor"), ("noBudget", "No budget"), ("noDecision", "No decision"), ("requirements", "Requirements not met"), ("other", "Other")]),
         new(DecisionRole, "Decision role", [("decisionMaker", "Decision maker"), ("influencer", "Influencer"), ("user", "User"), ("gatekeeper", "Gatekeeper"), ("champion", "Champion")]),
-        new(TicketSeverity, "Ticket severity", [("low", "Low"), ("normal", "Normal"), ("high", "High"), ("urgent", "Urgent")]),
     ];
 
-    public static DictionaryDefinition? Find(string name) => All.FirstOrDefault(d => d.Name == name);
-
-    public static DictionaryDefinition Get(string name) => Find(name) ?? throw new NotFoundException("dictionary", name);
+    /// <summary>Service tickets' dictionaries, declared by the service module when it comes.</summary>
+    public static readonly IReadOnlyList<DictionaryDefinition> Service =
+    [
+        new(TicketSeverity, "Ticket severity", [("low", "Low"), ("normal", "Normal"), ("high", "High"), ("urgent", "Urgent")]),
+    ];
 
     /// <summary>The items a tenant starts with, in their given order, ten apart so one can be slotted in between.</summary>
     public static IEnumerable<DictionaryItem> Seed(DictionaryDefinition dictionary) =>

@@ -11,7 +11,7 @@ public static class Api
     public const string StaffPassword = "Staff-Password-1";
 
     /// <summary>The configuration every tenant starts with: the default dictionary items and the default pipeline.</summary>
-    public static readonly int SeededConfigurationRecords = Crm.Domain.Configuration.DataDictionaries.All.Sum(d => d.Defaults.Count) + 1;
+    public static readonly int SeededConfigurationRecords = Crm.Domain.Configuration.DataDictionaries.Sales.Sum(d => d.Defaults.Count) + 1;
 
     public static async Task<JsonElement> CreateDepartmentAsync(this TestTenant tenant, string name, string? parentId = null, int sortOrder = 0, string? description = null) =>
         await (await tenant.Admin.PostAsJsonAsync("/api/v1/departments", new { name, parentId, sortOrder, description })).ExpectAsync(HttpStatusCode.Created);

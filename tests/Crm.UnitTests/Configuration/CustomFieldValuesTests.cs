@@ -104,7 +104,7 @@ public sealed class CustomFieldValuesTests
     [InlineData("region", CustomFieldType.Date, null, "industry", null, "dictionary")]
     public void InvalidDefinitionsAreRefused(string key, CustomFieldType type, string[]? options, string? dictionary, int? maxLength, string field)
     {
-        var error = Assert.Throws<ValidationException>(() => CustomFieldRules.Validate(Field(key, type, maxLength: maxLength, options: options, dictionary: dictionary)));
+        var error = Assert.Throws<ValidationException>(() => CustomFieldRules.Validate(Field(key, type, maxLength: maxLength, options: options, dictionary: dictionary), [.. DataDictionaries.Sales.Select(d => d.Name)]));
         Assert.Equal("customField.invalid_definition", error.Code);
         Assert.Contains(field, error.Errors.Keys);
     }
