@@ -80,11 +80,18 @@ internal abstract class OwnedCustomerDependents<T>(RecordStore<T> store) : ICust
     public Task TransferAsync(WriteContext write, string customerId, string ownerId, bool keepOldOwner, CancellationToken cancellationToken) =>
         MoveEachAsync(write, customerId, r => Ownership.Transferred(r, ownerId, keepOldOwner), cancellationToken);
 
-    /// <summary>Going in, they lose owner and team; coming out, the new owner takes only what nobody owns.</summary>
     public Task PoolAsync(WriteContext write, string customerId, string? ownerId, CancellationToken cancellationToken) =>
-        MoveEachAsync(write, customerId, r => !FollowsPool(r) ? r
-            : ownerId is null ? r.OwnerId is null && r.Team.Count == 0 ? r : r with { OwnerId = null, Team = [] }
-            : r.OwnerId is null ? r with { OwnerId = ownerId, Team = [] } : r, cancellationToken);
+        MoveEachAsync(write, customerId, r => FollowsPool(r) ? PoolMoved(r, ownerId) : r, cancellationToken);
+
+    /// <summary>Going in (no owner), it loses owner and team; coming out, the new owner takes it only if nobody owns it.</summary>
+    private static T PoolMoved(T record, string? ownerId)
+    {
+        if (ownerId is null)
+        {
+            return record.OwnerId is null && record.Team.Count == 0 ? record : record with { OwnerId = null, Team = [] };
+        }
+        return record.OwnerId is null ? record with { OwnerId = ownerId, Team = [] } : record;
+    }
 
     private async Task MoveEachAsync(WriteContext write, string customerId, Func<T, T> move, CancellationToken cancellationToken)
     {
