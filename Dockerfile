@@ -9,6 +9,7 @@ COPY shared/Crm.Domain/Crm.Domain.csproj shared/Crm.Domain/
 COPY shared/Crm.Storage/Crm.Storage.csproj shared/Crm.Storage/
 COPY functions/Crm.Platform/Crm.Platform.csproj functions/Crm.Platform/
 COPY functions/Crm.Sales/Crm.Sales.csproj functions/Crm.Sales/
+COPY functions/Crm.Commerce/Crm.Commerce.csproj functions/Crm.Commerce/
 COPY functions/Crm.Functions/Crm.Functions.csproj functions/Crm.Functions/
 RUN dotnet restore functions/Crm.Functions/Crm.Functions.csproj
 COPY . .

@@ -1,4 +1,5 @@
 using Crm.Functions.Hosting;
+using Crm.Commerce;
 using Crm.Platform;
 using Crm.Platform.Records;
 using Crm.Sales;
@@ -12,6 +13,7 @@ internal static class CrmFeatures
     {
         services.AddPlatform(configuration);
         services.AddSales();
+        services.AddCommerce();
         return services;
     }
 
@@ -22,6 +24,7 @@ internal static class CrmFeatures
         var api = app.MapGroup("");
         api.MapPlatform();
         api.MapSales();
+        api.MapCommerce();
         // Record types registered with AddOwnedRecords, and features' own actions, bring their own routes.
         foreach (var feature in app.Services.GetServices<IApiFeature>())
         {

@@ -38,6 +38,7 @@ public static class PlatformModule
         services.AddRecordEngine();
         services.AddSingleton(typeof(RecordWriter<,,>));
         services.AddSingleton<RecordGuard>();
+        services.AddSingleton<RecordDeclarations>();
         services.AddSingleton<OwnedAccess>();
         services.AddSingleton<OwnerTransfer>();
         services.AddSingleton<PermissionCatalogue>();

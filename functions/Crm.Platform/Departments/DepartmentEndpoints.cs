@@ -17,6 +17,6 @@ public static class DepartmentEndpoints
         return routes;
     }
 
-    public static async Task<Ok<IReadOnlyList<DepartmentNode>>> GetDepartmentTree(DepartmentService service, HttpContext context) =>
+    public static async Task<Ok<IReadOnlyList<TreeNode>>> GetDepartmentTree(DepartmentService service, HttpContext context) =>
         TypedResults.Ok(await service.TreeAsync(context.Caller().TenantId, context.RequestAborted));
 }

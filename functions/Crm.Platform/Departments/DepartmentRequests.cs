@@ -33,6 +33,3 @@ public sealed record DepartmentChanges
     [Range(0, 100_000)]
     public int SortOrder { get; init; }
 }
-
-/// <summary>A node of <c>GET /api/v1/departments/tree</c>.</summary>
-public sealed record DepartmentNode(string Id, string Name, string? ParentId, int SortOrder, IReadOnlyList<DepartmentNode> Children);

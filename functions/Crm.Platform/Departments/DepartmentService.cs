@@ -13,9 +13,6 @@ namespace Crm.Platform.Departments;
 public sealed class DepartmentService(RecordStore<Department> store, RecordStore<User> users, TenantStore tenants, AccessDirectory access, TimeProvider clock)
     : IRecordService<Department, CreateDepartment>, IRestoreGuard
 {
-    /// <summary>Enough for any real company; the tree endpoint reads the whole tree at once.</summary>
-    public const int MaxDepartments = 5_000;
-
     public static Type Changes => typeof(DepartmentChanges);
 
     public RecordStore<Department> Store => store;
@@ -56,7 +53,7 @@ public sealed class DepartmentService(RecordStore<Department> store, RecordStore
                     throw new ConflictException("department.root_fixed", "The top department stays at the top; rename it instead.");
                 }
                 await EnsureExistsAsync(caller.TenantId, changes.ParentId, cancellationToken);
-                await OrganisationRules.EnsureNoDepartmentCycleAsync(id, changes.ParentId,
+                await TreeRules.EnsureNoCycleAsync("department", id, changes.ParentId,
                     async d => (await store.FindAsync(caller.TenantId, d, cancellationToken))?.ParentId);
             }
             return current with { Name = changes.Name.Trim(), ParentId = changes.ParentId, Description = changes.Description, SortOrder = changes.SortOrder };
@@ -96,23 +93,8 @@ public sealed class DepartmentService(RecordStore<Department> store, RecordStore
         }
     }
 
-    public async Task<IReadOnlyList<DepartmentNode>> TreeAsync(string tenantId, CancellationToken cancellationToken)
-    {
-        var all = new List<Department>();
-        string? cursor = null;
-        do
-        {
-            var page = await store.ListAsync(tenantId, new ListQuery { Sort = "name", Limit = 200, Cursor = cursor }, cancellationToken);
-            all.AddRange(page.Items);
-            cursor = page.NextCursor;
-        }
-        while (cursor is not null && all.Count < MaxDepartments);
-        var byParent = all.ToLookup(d => d.ParentId ?? "");
-        IReadOnlyList<DepartmentNode> Children(string parent) => byParent[parent]
-            .OrderBy(d => d.SortOrder).ThenBy(d => d.Name, StringComparer.CurrentCulture)
-            .Select(d => new DepartmentNode(d.Id, d.Name, d.ParentId, d.SortOrder, Children(d.Id))).ToList();
-        return Children("");
-    }
+    public Task<IReadOnlyList<TreeNode>> TreeAsync(string tenantId, CancellationToken cancellationToken) =>
+        RecordTree.ReadAsync(store, tenantId, d => d.ParentId, d => d.Name, d => d.SortOrder, cancellationToken);
 
     private async Task EnsureExistsAsync(string tenantId, string departmentId, CancellationToken cancellationToken)
     {

@@ -22,7 +22,7 @@ public sealed class ExportOptions
 /// their field rules applied, as CSV for Excel (UTF-8 with a byte order mark, RFC 4180 quoting).
 /// </summary>
 public static class RecordExportApi<T, TCreate, TService>
-    where T : RecordBase, IOwnedRecord where TCreate : notnull where TService : IRecordService<T, TCreate>
+    where T : RecordBase where TCreate : notnull where TService : IRecordService<T, TCreate>
 {
     public static void Map(RouteGroupBuilder group, string pascalPlural, string module)
     {

@@ -12,10 +12,11 @@ namespace Crm.Platform.Records;
 /// tenant's configuration checks (<see cref="RecordWriteChecks"/>) before the type's own rules
 /// (<typeparamref name="TService"/>) run, for the shared endpoints, batch items, import rows, lead conversion,
 /// the demo seed and jobs alike, so work nobody is signed in to is checked exactly as a request would be.
-/// Operation permissions of record types without data scope (users, roles) are the endpoints' (their
-/// permission differs per type); everything else is checked here.
+/// Operation permissions of record types without data scope and without a module of their own (users, roles)
+/// are the endpoints' (their permission differs per type); everything else is checked here, including the
+/// module permissions of unowned types declared with <c>AddModuleRecords</c> (products, vendors).
 /// </summary>
-public sealed class RecordWriter<T, TCreate, TService>(TService service, RecordGuard guard, TimeProvider clock)
+public sealed class RecordWriter<T, TCreate, TService>(TService service, RecordGuard guard, RecordDeclarations declarations, TimeProvider clock)
     where T : RecordBase where TCreate : notnull where TService : IRecordService<T, TCreate>
 {
     private static readonly Lazy<JsonObject?> Defaults = new(() =>
@@ -30,8 +31,20 @@ public sealed class RecordWriter<T, TCreate, TService>(TService service, RecordG
     /// <summary>The permission module and field-rule entity of the record type: its table name (e.g. <c>customers</c>).</summary>
     public string Module => Store.TableName;
 
+    /// <summary>An unowned type with a module of its own: its operation permissions are checked here, with no scope.</summary>
+    private readonly bool _moduleChecked = !IsOwned && declarations.HasModule(service.Store.TableName);
+
+    private void RequireModule(Caller caller, string action)
+    {
+        if (_moduleChecked)
+        {
+            caller.Require($"{Module}.{action}");
+        }
+    }
+
     public async Task<T> ReadAsync(Caller caller, string id, CancellationToken cancellationToken)
     {
+        RequireModule(caller, Permissions.Actions.View);
         var record = await Store.GetAsync(caller.TenantId, id, cancellationToken);
         await guard.EnsureAsync(caller, Store.TypeName, Module, Permissions.Actions.View, record, cancellationToken);
         return record;
@@ -50,7 +63,7 @@ public sealed class RecordWriter<T, TCreate, TService>(TService service, RecordG
     /// </summary>
     public async Task<TCreate> PrepareCreateAsync(Caller caller, TCreate input, CancellationToken cancellationToken)
     {
-        if (IsOwned)
+        if (IsOwned || _moduleChecked)
         {
             caller.Require($"{Module}.{Permissions.Actions.Create}");
         }
@@ -73,6 +86,7 @@ public sealed class RecordWriter<T, TCreate, TService>(TService service, RecordG
     /// </summary>
     public async Task<T> UpdateAsync(Caller caller, string id, string? ifMatch, JsonObject patch, CancellationToken cancellationToken)
     {
+        RequireModule(caller, Permissions.Actions.Edit);
         RecordGuard.EnsureWritable(caller, Module, FieldRules.Named(patch, includeNulls: true));
         if (!IsOwned)
         {
@@ -105,6 +119,7 @@ public sealed class RecordWriter<T, TCreate, TService>(TService service, RecordG
     {
         if (!IsOwned)
         {
+            RequireModule(caller, Permissions.Actions.Delete);
             await service.DeleteAsync(caller, id, ifMatch, cancellationToken);
             return;
         }
@@ -127,6 +142,7 @@ public sealed class RecordWriter<T, TCreate, TService>(TService service, RecordG
     /// <summary>A list or search restricted to what the caller's scope and team seats show.</summary>
     public async Task<Page<T>> ListAsync(Caller caller, ListQuery query, CancellationToken cancellationToken)
     {
+        RequireModule(caller, Permissions.Actions.View);
         query = RecordGuard.RestrictQuery(caller, Module, query);
         if (IsOwned)
         {

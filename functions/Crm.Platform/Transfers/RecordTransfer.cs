@@ -38,7 +38,7 @@ public interface IRecordTransfer
 }
 
 public sealed class RecordTransfer<T, TCreate, TService>(RecordWriter<T, TCreate, TService> records, TenantStore tenants, TimeProvider clock) : IRecordTransfer
-    where T : RecordBase, IOwnedRecord where TCreate : notnull where TService : IRecordService<T, TCreate>
+    where T : RecordBase where TCreate : notnull where TService : IRecordService<T, TCreate>
 {
     private static readonly IReadOnlyDictionary<string, CellKind> Writable = FieldsOf(typeof(TCreate), "");
     private static readonly IReadOnlySet<string> ReadOnly = CrmJson.ToObject(Activator.CreateInstance<T>()).Select(p => p.Key)

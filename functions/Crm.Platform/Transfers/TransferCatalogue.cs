@@ -3,8 +3,8 @@ using Crm.Platform.Records;
 
 namespace Crm.Platform.Transfers;
 
-/// <summary>The record types that can be imported and exported: every owned type registered with <c>AddOwnedRecords</c>.</summary>
-public sealed class TransferCatalogue(IEnumerable<OwnedRecordDeclaration> declarations, IServiceProvider services)
+/// <summary>The record types that can be imported and exported: every type registered with <c>AddOwnedRecords</c> or <c>AddModuleRecords</c>.</summary>
+public sealed class TransferCatalogue(IEnumerable<RecordDeclaration> declarations, IServiceProvider services)
 {
     // Made from the declarations rather than registered by AddOwnedRecords, so the engine does not know this feature.
     private readonly Dictionary<string, IRecordTransfer> _types = declarations.ToDictionary(

@@ -46,4 +46,8 @@ public sealed record CustomerFields : OwnedFields
 
     [StringLength(4000)]
     public string? Description { get; init; }
+
+    /// <summary>A price book of the commerce module, which checks it exists and is active.</summary>
+    [StringLength(26)]
+    public string? DefaultPriceBookId { get; init; }
 }

@@ -35,24 +35,6 @@ public static partial class OrganisationRules
         }
     }
 
-    /// <summary>Moving a department under itself or one of its descendants would cut it off the tree.</summary>
-    public static async Task EnsureNoDepartmentCycleAsync(string departmentId, string? newParentId, Func<string, Task<string?>> parentOf)
-    {
-        var current = newParentId;
-        for (var depth = 0; current is not null; depth++)
-        {
-            if (current == departmentId)
-            {
-                throw new ConflictException("department.cycle", "A department cannot be moved under itself or one of its sub-departments.");
-            }
-            if (depth >= MaxDepth)
-            {
-                throw new ConflictException("department.too_deep", $"The department tree may not be deeper than {MaxDepth}.");
-            }
-            current = await parentOf(current).ConfigureAwait(false);
-        }
-    }
-
     /// <summary>A login is a mobile number, an e-mail address, or a plain user name such as "admin".</summary>
     public static bool IsValidLogin(string login) => IsValidEmail(login) || IsValidPhone(login) || UserNamePattern().IsMatch(login);
 

@@ -46,6 +46,9 @@ public sealed record Customer : OwnedRecord, IFollowedUp
     public IReadOnlyList<string> Tags { get; init; } = [];
     public string? Description { get; init; }
 
+    /// <summary>The price book a new quote or contract for the customer takes its prices from, unless it names another.</summary>
+    public string? DefaultPriceBookId { get; init; }
+
     /// <summary>Set by follow-ups, never by a write to the customer itself.</summary>
     public DateTimeOffset? LastFollowUpAt { get; init; }
 

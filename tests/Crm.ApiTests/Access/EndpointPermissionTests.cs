@@ -32,13 +32,16 @@ public sealed class EndpointPermissionTests(CrmApp app) : IClassFixture<CrmApp>
         Assert.Empty(unknown);
     }
 
+    /// <summary>products, services, vendors, pricebooks.</summary>
+    private const int CommerceModules = 4;
+
     [Fact]
     public void RecordTypesRegisteredInTheHostBringTheirModuleToTheCatalogue()
     {
         var catalogue = app.Service<PermissionCatalogue>();
         Assert.True(catalogue.Contains("memos.export"));
-        // The platform's modules, the sales module's five and the test host's one.
-        Assert.Equal(Permissions.Platform.Count + 5 + 1, catalogue.Modules.Count);
+        // The platform's modules, the sales module's five, the commerce module's and the test host's one.
+        Assert.Equal(Permissions.Platform.Count + 5 + CommerceModules + 1, catalogue.Modules.Count);
         Assert.Single(catalogue.Modules, m => m.Module == "memos");
         Assert.Contains(Endpoints, e => e.RoutePattern.RawText == "/api/v1/memos/{id}/team/{userId}");
     }

@@ -17,6 +17,7 @@ public sealed class ArchitectureTests
     {
         ["Crm.Platform"] = [],
         ["Crm.Sales"] = ["Crm.Platform"],
+        ["Crm.Commerce"] = ["Crm.Platform", "Crm.Sales"],
     };
 
     private const string Host = "Crm.Functions";

@@ -70,7 +70,7 @@ public sealed class OrganisationRulesTests
         var tree = Tree.Chain(OrganisationRules.MaxDepth + 1);
 
         var e = await Assert.ThrowsAsync<ConflictException>(() =>
-            OrganisationRules.EnsureNoSuperiorCycleAsync("newcomer", $"n{OrganisationRules.MaxDepth}", tree.ParentOf));
+            OrganisationRules.EnsureNoSuperiorCycleAsync("newcomer", $"n{TreeRules.MaxDepth}", tree.ParentOf));
 
         Assert.Equal("user.superior_chain_too_deep", e.Code);
     }
@@ -91,8 +91,8 @@ public sealed class OrganisationRulesTests
     {
         var tree = new Tree(new() { ["root"] = null, ["sales"] = "root", ["east"] = "sales", ["it"] = "root" });
 
-        await OrganisationRules.EnsureNoDepartmentCycleAsync("east", "it", tree.ParentOf);
-        await OrganisationRules.EnsureNoDepartmentCycleAsync("root", null, tree.ParentOf);
+        await TreeRules.EnsureNoCycleAsync("department", "east", "it", tree.ParentOf);
+        await TreeRules.EnsureNoCycleAsync("department", "root", null, tree.ParentOf);
     }
 
     [Theory]
@@ -103,7 +103,7 @@ public sealed class OrganisationRulesTests
     {
         var tree = new Tree(new() { ["root"] = null, ["sales"] = "root", ["east"] = "sales", ["east-north"] = "east" });
 
-        var e = await Assert.ThrowsAsync<ConflictException>(() => OrganisationRules.EnsureNoDepartmentCycleAsync(department, newParent, tree.ParentOf));
+        var e = await Assert.ThrowsAsync<ConflictException>(() => TreeRules.EnsureNoCycleAsync("department", department, newParent, tree.ParentOf));
 
         Assert.Equal("department.cycle", e.Code);
     }
@@ -114,7 +114,7 @@ public sealed class OrganisationRulesTests
         var tree = Tree.Chain(OrganisationRules.MaxDepth + 1);
 
         var e = await Assert.ThrowsAsync<ConflictException>(() =>
-            OrganisationRules.EnsureNoDepartmentCycleAsync("new", $"n{OrganisationRules.MaxDepth}", tree.ParentOf));
+            TreeRules.EnsureNoCycleAsync("department", "new", $"n{TreeRules.MaxDepth}", tree.ParentOf));
 
         Assert.Equal("department.too_deep", e.Code);
     }

@@ -1,0 +1,57 @@
+using Crm.Commerce.Catalogue;
+using Crm.Commerce.Products;
+using Crm.Domain.Common;
+using Crm.Domain.Commerce;
+using Crm.Platform.Access;
+using Crm.Platform.Records;
+using Crm.Platform.Web;
+using Crm.Storage.Records;
+
+namespace Crm.Commerce.ServiceItems;
+
+/// <summary>A service's create body and the view a merge patch applies to: a catalogue item sold by times, hours, days or period.</summary>
+public sealed record ServiceItemFields : CatalogueFields
+{
+    public ServiceUnit Unit { get; init; }
+}
+
+internal sealed class ServiceItemRecordType : RecordType<ServiceItem>
+{
+    public override string Name => "service";
+    public override string Table => "services";
+    public override string DisplayName(ServiceItem record) => record.Name;
+
+    public override IEnumerable<UniqueKey> UniqueKeys(ServiceItem record) =>
+        [new("code", TextNormalizer.Normalize(record.Code), "service.duplicate_code", $"A service with the code '{record.Code}' already exists.")];
+
+    public override IReadOnlyList<string> IndexedFields => ["categoryId", "onShelf"];
+
+    public override IEnumerable<SearchTerm> SearchTerms(ServiceItem record) => [new("name", record.Name), new("code", record.Code)];
+
+    public override IReadOnlySet<string> FilterableFields { get; } = new HashSet<string>([
+        "code", "name", "categoryId", "unit", "listPrice", "currency", "taxRate", "onShelf", "createdAt", "createdBy", "updatedAt", "updatedBy"]);
+}
+
+/// <summary>A service's rules: those of a product without stock, vendor or gifts.</summary>
+internal sealed class ServiceItemService(RecordStore<ServiceItem> store, CatalogueItems catalogue, OwnedAccess access, TimeProvider clock)
+    : RecordService<ServiceItem, ServiceItemFields>(store, access, clock)
+{
+    protected override async ValueTask<ServiceItem> CreatingAsync(Caller caller, ServiceItemFields input, ServiceItem record, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        CatalogueRules.CheckItem(record.ListPrice, input.Currency, record.TaxRate);
+        await catalogue.EnsureCategoryAsync(caller.TenantId, record.CategoryId, cancellationToken);
+        return record with { Currency = await catalogue.CurrencyAsync(caller.TenantId, input.Currency, cancellationToken) };
+    }
+
+    protected override async ValueTask<ServiceItem> UpdatingAsync(Caller caller, ServiceItem current, ServiceItemFields changes, ServiceItem updated,
+        CancellationToken cancellationToken)
+    {
+        CatalogueRules.CheckItem(updated.ListPrice, changes.Currency, updated.TaxRate);
+        if (updated.CategoryId != current.CategoryId)
+        {
+            await catalogue.EnsureCategoryAsync(caller.TenantId, updated.CategoryId, cancellationToken);
+        }
+        return updated with { Currency = changes.Currency ?? current.Currency };
+    }
+}
