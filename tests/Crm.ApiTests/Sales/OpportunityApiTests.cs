@@ -25,7 +25,7 @@ public sealed class OpportunityApiTests(CrmApp app) : IClassFixture<CrmApp>
             amount = 120000.50m,
             expectedCloseDate = "2027-03-31",
             contacts = new[] { new { contactId = contact.Id(), role = "decisionMaker" } },
-            productLines = new[] { new { productId = (string?)"sku-1", name = "Licence", quantity = 10, unitPrice = 1000m, discount = 10m }, new { productId = (string?)null, name = "Training", quantity = 2, unitPrice = 500m, discount = 0m } },
+            productLines = new[] { new { productId = (string?)null, name = "Licence", quantity = 10, unitPrice = 1000m, discount = 10m }, new { productId = (string?)null, name = "Training", quantity = 2, unitPrice = 500m, discount = 0m } },
             competitors = new[] { "Acme ERP" },
             nextStep = "Demo",
         }, HttpStatusCode.Created);
