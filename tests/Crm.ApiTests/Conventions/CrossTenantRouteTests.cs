@@ -69,6 +69,14 @@ public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
         await owner.Admin.PostJsonAsync("/api/v1/pool-rules", new { name = "Secret rule " + Api.Stamp(), daysWithoutFollowUp = 30 }, HttpStatusCode.Created);
         await owner.Admin.PostJsonAsync("/api/v1/saved-views", new { name = "Secret view " + Api.Stamp(), entityType = "customers" }, HttpStatusCode.Created);
         await owner.DefineCustomFieldAsync("memos", "secretScore", "number");
+        // The catalogue: a category with a product of a vendor, a service, and a price book of both.
+        var category = await owner.Admin.PostJsonAsync("/api/v1/product-categories", new { name = "Secret category " + Api.Stamp() }, HttpStatusCode.Created);
+        var vendor = await owner.Admin.PostJsonAsync("/api/v1/vendors", new { name = "Secret vendor " + Api.Stamp() }, HttpStatusCode.Created);
+        var product = await owner.Admin.PostJsonAsync("/api/v1/products",
+            new { code = "SP-" + Api.Stamp(), name = "Secret product", categoryId = category.Id(), vendorId = vendor.Id(), listPrice = 10 }, HttpStatusCode.Created);
+        var service = await owner.Admin.PostJsonAsync("/api/v1/services", new { code = "SS-" + Api.Stamp(), name = "Secret service", unit = "hours", listPrice = 5 }, HttpStatusCode.Created);
+        await owner.Admin.PostJsonAsync("/api/v1/price-books", new { name = "Secret book " + Api.Stamp(), currency = "CNY",
+            prices = new object[] { new { itemId = product.Id(), price = 9 }, new { itemId = service.Id(), price = 4 } } }, HttpStatusCode.Created);
         await owner.Admin.CreateApiKeyAsync(["departments.manage"], name: names[3]);
         await (await owner.Admin.CreateIpRuleAsync("198.51.100.0/24", "block", names[4])).ExpectAsync(HttpStatusCode.Created);
 
