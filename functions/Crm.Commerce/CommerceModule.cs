@@ -1,13 +1,19 @@
 using Crm.Commerce.Catalogue;
 using Crm.Commerce.Categories;
+using Crm.Commerce.Contracts;
+using Crm.Commerce.Numbering;
 using Crm.Commerce.PriceBooks;
 using Crm.Commerce.Products;
+using Crm.Commerce.Quotes;
+using Crm.Commerce.SalesDocuments;
 using Crm.Commerce.ServiceItems;
 using Crm.Commerce.Vendors;
 using Crm.Domain.Access;
 using Crm.Domain.Commerce;
 using Crm.Platform.Access;
 using Crm.Platform.Records;
+using Crm.Platform.Timeline;
+using Crm.Sales.Customers;
 
 namespace Crm.Commerce;
 
@@ -26,16 +32,55 @@ public static class CommerceModule
         services.AddModuleRecords<Vendor, VendorRecordType, VendorFields, VendorService>("Vendors", "Vendor", "Vendors");
         services.AddModuleRecords<PriceBook, PriceBookRecordType, PriceBookFields, PriceBookService>("Price books", "PriceBook", "PriceBooks");
         services.AddSingleton<IRecordWriteCheck, SalesLineCheck>();
+        services.AddSalesDocuments();
         services.AddBuiltInRoleGrants(
             BuiltInRoleGrant.Of(BuiltInRoles.SalesManager, Catalogue, "view", "create", "edit", "delete", "import", "export"),
             BuiltInRoleGrant.Of(BuiltInRoles.SalesRep, Catalogue, "view"),
-            BuiltInRoleGrant.Of(BuiltInRoles.ServiceAgent, ["products", "services"], "view"));
+            BuiltInRoleGrant.Of(BuiltInRoles.ServiceAgent, ["products", "services"], "view"),
+            BuiltInRoleGrant.Of(BuiltInRoles.SalesManager, SalesDocuments, "view", "create", "edit", "delete", "import", "export", OwnerTransfer.Action),
+            BuiltInRoleGrant.Of(BuiltInRoles.SalesManager, ["contracts"], ContractActions.Approve, ContractActions.Amend, ContractActions.Terminate),
+            BuiltInRoleGrant.Of(BuiltInRoles.SalesRep, SalesDocuments, "view", "create", "edit"));
         return services;
     }
+
+    /// <summary>
+    /// Quotes and contracts: owned records of a customer (transfer cascade, pool, merge, timeline), numbered by the
+    /// tenant's rules, priced from price books, with their stage and approval actions.
+    /// </summary>
+    private static IServiceCollection AddSalesDocuments(this IServiceCollection services)
+    {
+        services.AddSingleton<DocumentNumbers>();
+        services.AddSingleton<SalesLinePricer>();
+        services.AddSingleton<SalesDocumentParties>();
+        services.AddSingleton<DocumentActions>();
+        services.AddOwnedRecords<Quote, QuoteRecordType, QuoteFields, QuoteService>("Quotes", "Quote", "Quotes",
+            (OwnerTransfer.Action, "Give quotes to another owner"));
+        services.AddOwnedRecords<Contract, ContractRecordType, ContractFields, ContractService>("Contracts", "Contract", "Contracts",
+            (OwnerTransfer.Action, "Give contracts to another owner"),
+            (ContractActions.Approve, "Approve or reject a contract pending approval"),
+            (ContractActions.Amend, "Amend an active contract"),
+            (ContractActions.Terminate, "Terminate an active contract"));
+        services.AddSingleton<QuoteActions>();
+        services.AddSingleton<IApiFeature>(sp => sp.GetRequiredService<QuoteActions>());
+        services.AddSingleton<ContractActions>();
+        services.AddSingleton<IApiFeature>(sp => sp.GetRequiredService<ContractActions>());
+        services.AddSingleton<ICustomerDependents>(sp => new CustomerDocuments<Quote>("quotes", sp.GetRequiredService<QuoteService>().Store,
+            sp.GetRequiredService<QuoteService>().OfCustomerAsync, (q, customerId) => q with { CustomerId = customerId }));
+        services.AddSingleton<ICustomerDependents>(sp => new CustomerDocuments<Contract>("contracts", sp.GetRequiredService<ContractService>().Store,
+            sp.GetRequiredService<ContractService>().OfCustomerAsync, (c, customerId) => c with { CustomerId = customerId }));
+        services.AddSingleton<ICustomerDeleteCheck, LiveContractsCheck>();
+        services.AddSingleton<ITimelineEntries>(sp => new CustomerDocumentsTimeline<Quote>(sp.GetRequiredService<QuoteService>().Store,
+            sp.GetRequiredService<QuoteService>().OfCustomerAsync, sp.GetRequiredService<OwnedAccess>()));
+        services.AddSingleton<ITimelineEntries>(sp => new CustomerDocumentsTimeline<Contract>(sp.GetRequiredService<ContractService>().Store,
+            sp.GetRequiredService<ContractService>().OfCustomerAsync, sp.GetRequiredService<OwnedAccess>()));
+        return services;
+    }
+
+    private static readonly string[] SalesDocuments = ["quotes", "contracts"];
 
     /// <summary>The catalogue's permission modules, declared by their <c>AddModuleRecords</c>.</summary>
     private static readonly string[] Catalogue = ["products", "services", "vendors", "pricebooks"];
 
     /// <summary>The routes not declared through <see cref="IApiFeature"/> (the record types bring theirs).</summary>
-    public static IEndpointRouteBuilder MapCommerce(this IEndpointRouteBuilder api) => api.MapProductCategories();
+    public static IEndpointRouteBuilder MapCommerce(this IEndpointRouteBuilder api) => api.MapProductCategories().MapNumberingSettings();
 }

@@ -35,7 +35,7 @@ public abstract class RecordService<T, TCreate, TChanges>(RecordStore<T> store, 
             record = (T)(object)(unowned with { OwnerId = caller.UserId });
         }
         record = Priced(seed?.Apply(record) ?? record);
-        return await RevealingAsync(caller, () => store.CreateAsync(write, record, cancellationToken: cancellationToken), cancellationToken);
+        return await RevealingAsync(caller, () => StoringAsync(write, record, cancellationToken), cancellationToken);
     }
 
     public Task<T> UpdateAsync(Caller caller, string id, string? ifMatch, JsonObject patch, CancellationToken cancellationToken)
@@ -62,6 +62,10 @@ public abstract class RecordService<T, TCreate, TChanges>(RecordStore<T> store, 
     /// <summary>The record about to be made at <paramref name="now"/>, from the input: checks that need other records, defaults the input leaves open.</summary>
     protected virtual ValueTask<T> CreatingAsync(Caller caller, TCreate input, T record, DateTimeOffset now, CancellationToken cancellationToken) =>
         ValueTask.FromResult(record);
+
+    /// <summary>Writes the new record; a numbered document takes its number here, in the write itself.</summary>
+    protected virtual Task<T> StoringAsync(WriteContext write, T record, CancellationToken cancellationToken) =>
+        store.CreateAsync(write, record, cancellationToken: cancellationToken);
 
     /// <summary>The record about to be written, from <paramref name="current"/> and the patched view; runs again when the write is retried.</summary>
     protected virtual ValueTask<T> UpdatingAsync(Caller caller, T current, TChanges changes, T updated, CancellationToken cancellationToken) =>

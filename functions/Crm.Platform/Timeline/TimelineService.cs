@@ -17,7 +17,7 @@ namespace Crm.Platform.Timeline;
 /// </summary>
 public sealed record TimelineItem(
     string Id, string Kind, DateTimeOffset Time, string? ActorId, string RecordType, string RecordId,
-    IReadOnlyDictionary<string, FieldChange>? Changes = null, JsonObject? FollowUp = null);
+    IReadOnlyDictionary<string, FieldChange>? Changes = null, JsonObject? FollowUp = null, JsonObject? Document = null);
 
 public sealed record TimelinePage(IReadOnlyList<TimelineItem> Items, string? NextCursor);
 

@@ -8,10 +8,13 @@ namespace Crm.Sales.Customers;
 /// Records that belong to a customer (contacts, opportunities, follow-ups), contributed by the feature that owns
 /// them, so that a customer's own actions take them along without the customers feature knowing them.
 /// </summary>
-internal interface ICustomerDependents
+public interface ICustomerDependents
 {
     /// <summary>What the merge answer and a transfer's options call them: <c>contacts</c>, <c>opportunities</c>, <c>followUps</c>.</summary>
     string Kind { get; }
+
+    /// <summary>Whether a transfer's <c>cascade</c> may name this kind (follow-ups keep their own owners).</summary>
+    bool Transferable => true;
 
     /// <summary>A transfer that names this kind: each goes to <paramref name="ownerId"/> as the customer did.</summary>
     Task TransferAsync(WriteContext write, string customerId, string ownerId, bool keepOldOwner, CancellationToken cancellationToken);
@@ -32,6 +35,9 @@ internal interface ICustomerDependents
 internal sealed class CustomerCascade(IEnumerable<ICustomerDependents> dependents)
 {
     public IReadOnlyList<ICustomerDependents> Dependents { get; } = [.. dependents];
+
+    /// <summary>The kinds a transfer's <c>cascade</c> may name.</summary>
+    public IReadOnlyList<string> Transferable => [.. Dependents.Where(d => d.Transferable).Select(d => d.Kind)];
 
     /// <summary>A transfer: the named kinds go to <paramref name="ownerId"/> as the customer did.</summary>
     public async Task TransferAsync(WriteContext write, string customerId, string ownerId, bool keepOldOwner, IReadOnlySet<string> kinds,
@@ -66,8 +72,10 @@ internal sealed class CustomerCascade(IEnumerable<ICustomerDependents> dependent
 /// and they go into and out of the public pool with it. Each record is written on its own, as stored when written,
 /// so a concurrent edit is kept; one deleted meanwhile is skipped.
 /// </summary>
-internal abstract class OwnedCustomerDependents<T>(RecordStore<T> store) : ICustomerDependents where T : OwnedRecord
+public abstract class OwnedCustomerDependents<T>(RecordStore<T> store) : ICustomerDependents where T : OwnedRecord
 {
+    protected RecordStore<T> Store => store;
+
     public abstract string Kind { get; }
 
     protected abstract IAsyncEnumerable<T> OfCustomerAsync(string tenantId, string customerId, CancellationToken cancellationToken);

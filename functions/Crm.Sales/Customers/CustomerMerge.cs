@@ -14,8 +14,9 @@ public sealed record MergeCustomers(
     [property: Required, StringLength(26)] string? TargetId,
     [property: Required] IReadOnlyList<string>? SourceIds);
 
+/// <summary>What a merge did; <see cref="Moved"/> lists every kind that moved (quotes and contracts too), by kind.</summary>
 public sealed record MergeResult(JsonObject Customer, IReadOnlyList<string> MergedIds, IReadOnlyList<string> MovedContactIds, IReadOnlyList<string> MovedOpportunityIds,
-    IReadOnlyList<string> MovedFollowUpIds);
+    IReadOnlyList<string> MovedFollowUpIds, IReadOnlyDictionary<string, IReadOnlyList<string>> Moved);
 
 /// <summary>
 /// Merges duplicates into one customer (PRODUCT.md section 2): the sources' contacts and team move to the
@@ -72,7 +73,8 @@ internal sealed class CustomerMerge(CustomerService customers, CustomerCascade c
             await MoveDependentsAsync(caller, source.Id, targetId, moved, cancellationToken);
             await store.DeleteAsync(caller.Write(clock), source.Id, null, cancellationToken);
         }
-        return new MergeResult(RecordShape.Of(caller, store.TableName, target), sourceIds, Moved("contacts"), Moved("opportunities"), Moved("followUps"));
+        return new MergeResult(RecordShape.Of(caller, store.TableName, target), sourceIds, Moved("contacts"), Moved("opportunities"), Moved("followUps"),
+            moved.ToDictionary(m => m.Key, m => Moved(m.Key), StringComparer.Ordinal));
 
         IReadOnlyList<string> Moved(string kind) => moved.TryGetValue(kind, out var ids) ? [.. ids.Distinct(StringComparer.Ordinal)] : [];
     }

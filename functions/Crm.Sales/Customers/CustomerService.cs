@@ -11,7 +11,8 @@ namespace Crm.Sales.Customers;
 /// A customer's write rules: a name unique in the tenant (the conflict names the existing customer only
 /// to a caller who may see it) and no deletion while contacts or opportunities still belong to it.
 /// </summary>
-internal sealed class CustomerService(RecordStore<Customer> store, RecordStore<Contact> contacts, RecordStore<Opportunity> opportunities, OwnedAccess access, TimeProvider clock)
+internal sealed class CustomerService(RecordStore<Customer> store, RecordStore<Contact> contacts, RecordStore<Opportunity> opportunities,
+    IEnumerable<ICustomerDeleteCheck> deleteChecks, OwnedAccess access, TimeProvider clock)
     : RecordService<Customer, CustomerFields>(store, access, clock)
 {
     /// <summary>
@@ -29,7 +30,17 @@ internal sealed class CustomerService(RecordStore<Customer> store, RecordStore<C
         {
             throw new ConflictException("customer.has_opportunities", "This customer still has opportunities; delete them, or merge the customer into another, first.");
         }
+        foreach (var check in deleteChecks)
+        {
+            await check.EnsureCanDeleteAsync(caller.TenantId, id, cancellationToken);
+        }
     }
 
     protected override string HiddenHolder(ConflictException conflict) => conflict.Message + " It is outside your data scope: ask its owner or a manager.";
+}
+
+/// <summary>What a later module keeps a customer from being deleted for (live contracts): it throws a 409 that says why.</summary>
+public interface ICustomerDeleteCheck
+{
+    Task EnsureCanDeleteAsync(string tenantId, string customerId, CancellationToken cancellationToken);
 }

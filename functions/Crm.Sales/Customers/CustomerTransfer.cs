@@ -10,7 +10,7 @@ namespace Crm.Sales.Customers;
 
 /// <summary>
 /// <c>{ids, ownerId, cascade, keepOldOwnerAsMember}</c>. Cascade names the related records that follow
-/// the customer: <c>contacts</c> and <c>opportunities</c> so far (contracts join when they exist).
+/// the customer: <c>contacts</c>, <c>opportunities</c>, and whatever later modules add (<c>quotes</c>, <c>contracts</c>).
 /// </summary>
 public sealed record TransferCustomers(
     [property: Required] IReadOnlyList<string>? Ids,
@@ -26,13 +26,13 @@ public sealed record TransferCustomers(
 internal sealed class CustomerTransfer(CustomerService customers, CustomerCascade cascade, RecordGuard guard, OwnerTransfer transfers, TimeProvider clock)
 {
     public const string Action = "transfer";
-    public static readonly IReadOnlySet<string> Cascades = new HashSet<string>(["contacts", "opportunities"], StringComparer.Ordinal);
 
     public async Task<BatchOutcome> TransferAsync(Caller caller, TransferCustomers input, CancellationToken cancellationToken)
     {
-        if (input.Cascade?.FirstOrDefault(c => !Cascades.Contains(c)) is { } unknown)
+        var known = cascade.Transferable;
+        if (input.Cascade?.FirstOrDefault(c => !known.Contains(c)) is { } unknown)
         {
-            throw new ValidationException("cascade", $"'{unknown}' cannot follow a customer. Known: {string.Join(", ", Cascades)}.", "transfer.unknown_cascade");
+            throw new ValidationException("cascade", $"'{unknown}' cannot follow a customer. Known: {string.Join(", ", known)}.", "transfer.unknown_cascade");
         }
         await transfers.EnsureValidAsync(caller, input.Ids, input.OwnerId, input, cancellationToken);
         var cascades = (input.Cascade ?? []).ToHashSet(StringComparer.Ordinal);

@@ -10,6 +10,8 @@ internal sealed class CustomerFollowUps(FollowUpService followUps) : ICustomerDe
 
     public string Kind => "followUps";
 
+    public bool Transferable => false;
+
     public Task TransferAsync(WriteContext write, string customerId, string ownerId, bool keepOldOwner, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task PoolAsync(WriteContext write, string customerId, string? ownerId, CancellationToken cancellationToken) => Task.CompletedTask;

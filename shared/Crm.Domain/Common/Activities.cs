@@ -30,6 +30,17 @@ public static class Activities
     /// <summary>On a lead converted, and on the customer, contact and opportunity made or linked from it.</summary>
     public const string Converted = "converted";
 
+    /// <summary>A document's approval steps and end (contracts now; purchase orders next).</summary>
+    public const string Submitted = "submitted";
+    public const string Withdrawn = "withdrawn";
+    public const string Approved = "approved";
+    public const string Rejected = "rejected";
+    public const string Completed = "completed";
+    public const string Terminated = "terminated";
+
+    /// <summary>An active contract changed by an amendment, which records what changed and why.</summary>
+    public const string Amended = "amended";
+
     /// <summary>A follow-up was recorded on the record (its <c>lastFollowUpAt</c> moved).</summary>
     public const string FollowedUp = "followedUp";
 }

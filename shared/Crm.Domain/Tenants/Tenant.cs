@@ -21,6 +21,9 @@ public sealed partial record Tenant
     /// <summary>Claim cap and cool-down of the public pool (<c>/api/v1/settings/pool</c>).</summary>
     public Sales.PoolSettings Pool { get; init; } = Sales.PoolSettings.Default;
 
+    /// <summary>How quotes, contracts and purchase orders are numbered (<c>/api/v1/settings/numbering</c>).</summary>
+    public Commerce.NumberingSettings Numbering { get; init; } = Commerce.NumberingSettings.Default;
+
     /// <summary>Set once the first department and administrator exist; provisioning resumes until then.</summary>
     public bool Provisioned { get; init; }
     public string OfficeDepartmentId { get; init; } = "";

@@ -61,6 +61,9 @@ internal static class RowKeys
 
     public const string MarkPrefix = "w~";
 
+    /// <summary>A document series' counter (<c>RecordStore.CreateNumberedAsync</c>): the last number taken in it.</summary>
+    public static string Sequence(string series) => "n~" + Escape(series);
+
     public static string Outbox(string eventId) => "o~" + eventId;
 
     /// <summary>Newest first in an ascending key scan: ticks counted down from the maximum.</summary>

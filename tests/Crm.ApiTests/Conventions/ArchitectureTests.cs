@@ -17,8 +17,8 @@ public sealed class ArchitectureTests
     {
         ["Crm.Platform"] = [],
         ["Crm.Sales"] = ["Crm.Platform"],
-        // It will use Crm.Sales (customer dependents) when quotes and contracts land.
-        ["Crm.Commerce"] = ["Crm.Platform"],
+        // Quotes and contracts belong to the sales module's customers (their dependents, delete checks, timeline).
+        ["Crm.Commerce"] = ["Crm.Platform", "Crm.Sales"],
     };
 
     private const string Host = "Crm.Functions";

@@ -33,6 +33,12 @@ public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
         ["MoveOpportunityStage"] = """{"stageKey":"proposal"}""",
         ["LoseOpportunity"] = """{"reason":"price"}""",
         ["SetLeadTeamMember"] = """{"userId":"01aaaaaaaaaaaaaaaaaaaaaaaa","access":"read"}""",
+        ["SetQuoteTeamMember"] = """{"userId":"01aaaaaaaaaaaaaaaaaaaaaaaa","access":"read"}""",
+        ["SetContractTeamMember"] = """{"userId":"01aaaaaaaaaaaaaaaaaaaaaaaa","access":"read"}""",
+        ["MoveQuoteStage"] = """{"stage":"draft"}""",
+        ["RejectContract"] = """{"reason":"price"}""",
+        ["TerminateContract"] = """{"reason":"price"}""",
+        ["AmendContract"] = """{"reason":"price","changes":{"name":"Taken over"}}""",
     };
 
     private sealed record Case(string Method, string Url, string Route, string? EndpointName, string SentId);
@@ -77,6 +83,12 @@ public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
         var service = await owner.Admin.PostJsonAsync("/api/v1/services", new { code = "SS-" + Api.Stamp(), name = "Secret service", unit = "hours", listPrice = 5 }, HttpStatusCode.Created);
         await owner.Admin.PostJsonAsync("/api/v1/price-books", new { name = "Secret book " + Api.Stamp(), currency = "CNY",
             prices = new object[] { new { itemId = product.Id(), price = 9 }, new { itemId = service.Id(), price = 4 } } }, HttpStatusCode.Created);
+        // An accepted quote of the customer (so its stage and convert actions are tried) and a contract.
+        var quote = await owner.Admin.PostJsonAsync("/api/v1/quotes", new { name = "Secret quote", customerId = customer.Id(),
+            lines = new[] { new { productId = product.Id(), quantity = 1 } } }, HttpStatusCode.Created);
+        await owner.Admin.PostJsonAsync($"/api/v1/quotes/{quote.Id()}/stage", new { stage = "sent" }, HttpStatusCode.OK);
+        await owner.Admin.PostJsonAsync($"/api/v1/quotes/{quote.Id()}/stage", new { stage = "accepted" }, HttpStatusCode.OK);
+        await owner.Admin.PostJsonAsync("/api/v1/contracts", new { name = "Secret contract", customerId = customer.Id() }, HttpStatusCode.Created);
         await owner.Admin.CreateApiKeyAsync(["departments.manage"], name: names[3]);
         await (await owner.Admin.CreateIpRuleAsync("198.51.100.0/24", "block", names[4])).ExpectAsync(HttpStatusCode.Created);
 

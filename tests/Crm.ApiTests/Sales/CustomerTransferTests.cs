@@ -96,7 +96,7 @@ public sealed class CustomerTransferTests(CrmApp app) : IClassFixture<CrmApp>
         var (staffId, _) = await app.NewSellerAsync(tenant);
         var customer = await tenant.Admin.CreateCustomerAsync(SalesSetup.Unique("Unmoved"));
         var ids = new[] { customer.Id() };
-        await (await tenant.Admin.PostAsJsonAsync("/api/v1/customers/transfer", new { ids, ownerId = staffId, cascade = new[] { "contracts" } }))
+        await (await tenant.Admin.PostAsJsonAsync("/api/v1/customers/transfer", new { ids, ownerId = staffId, cascade = new[] { "invoices" } }))
             .ExpectProblemAsync(HttpStatusCode.BadRequest, "transfer.unknown_cascade");
         await (await tenant.Admin.PostAsJsonAsync("/api/v1/customers/transfer", new { ids, ownerId = "01aaaaaaaaaaaaaaaaaaaaaaaa" }))
             .ExpectProblemAsync(HttpStatusCode.BadRequest, "record.owner_not_found");

@@ -1,0 +1,76 @@
+using Crm.Commerce.SalesDocuments;
+using Crm.Domain.Access;
+using Crm.Domain.Commerce;
+using Crm.Domain.Common;
+using Crm.Platform.Access;
+using Crm.Platform.Records;
+using Crm.Platform.Web;
+using ValidationException = Crm.Domain.Common.ValidationException;
+
+namespace Crm.Commerce.Contracts;
+
+/// <summary>
+/// A contract's way to taking effect and after: submitted for approval (and withdrawn), approved or rejected by a holder
+/// of <c>contracts.approve</c> (the approval flows of the next module decide through the same step), then completed or
+/// terminated; an active one changes only by an amendment.
+/// </summary>
+internal sealed class ContractActions : IApiFeature
+{
+    public const string Approve = "approve";
+    public const string Amend = "amend";
+    public const string Terminate = "terminate";
+
+    public void Map(IEndpointRouteBuilder api)
+    {
+        var group = api.MapGroup("/api/v1/contracts/{id}").WithTags("Contracts");
+        group.MapPost("/submit", SubmitContract).RequirePermission("contracts.edit").WithName("SubmitContract").ChecksIfMatch()
+            .WithSummary("Put a draft (or rejected) contract up for approval: pendingApproval");
+        group.MapPost("/withdraw", WithdrawContract).RequirePermission("contracts.edit").WithName("WithdrawContract").ChecksIfMatch()
+            .WithSummary("Take a contract back from approval to draft");
+        group.MapPost("/approve", ApproveContract).RequirePermission("contracts.approve").WithName("ApproveContract").ChecksIfMatch()
+            .WithSummary("Approve a contract pending approval: it becomes active");
+        group.MapPost("/reject", RejectContract).RequirePermission("contracts.approve").WithName("RejectContract").ChecksIfMatch()
+            .WithSummary("Send a contract pending approval back, with a reason: rejected (editable again)");
+        group.MapPost("/complete", CompleteContract).RequirePermission("contracts.edit").WithName("CompleteContract").ChecksIfMatch()
+            .WithSummary("Mark an active contract completed");
+        group.MapPost("/terminate", TerminateContract).RequirePermission("contracts.terminate").WithName("TerminateContract").ChecksIfMatch()
+            .WithSummary("End an active contract early, with a reason: terminated");
+        group.MapPost("/amendments", AmendContract).RequirePermission("contracts.amend").WithName("AmendContract").ChecksIfMatch()
+            .WithSummary("Change an active contract: {reason, changes} where changes is a merge patch of its fields; what changed is recorded");
+    }
+
+    public static Task<RecordJson<Contract>> SubmitContract(string id, ContractService contracts, DocumentActions actions, HttpContext context) =>
+        MoveAsync(contracts, actions, context, id, Permissions.Actions.Edit, ContractStatus.PendingApproval, null, Activities.Submitted);
+
+    public static Task<RecordJson<Contract>> WithdrawContract(string id, ContractService contracts, DocumentActions actions, HttpContext context) =>
+        MoveAsync(contracts, actions, context, id, Permissions.Actions.Edit, ContractStatus.Draft, null, Activities.Withdrawn);
+
+    public static Task<RecordJson<Contract>> ApproveContract(string id, ContractService contracts, DocumentActions actions, HttpContext context) =>
+        MoveAsync(contracts, actions, context, id, Approve, ContractStatus.Active, null, Activities.Approved);
+
+    public static Task<RecordJson<Contract>> RejectContract(string id, ContractReason input, ContractService contracts, DocumentActions actions, HttpContext context) =>
+        MoveAsync(contracts, actions, context, id, Approve, ContractStatus.Rejected, Reason(input), Activities.Rejected);
+
+    public static Task<RecordJson<Contract>> CompleteContract(string id, ContractService contracts, DocumentActions actions, HttpContext context) =>
+        MoveAsync(contracts, actions, context, id, Permissions.Actions.Edit, ContractStatus.Completed, null, Activities.Completed);
+
+    public static Task<RecordJson<Contract>> TerminateContract(string id, ContractReason input, ContractService contracts, DocumentActions actions, HttpContext context) =>
+        MoveAsync(contracts, actions, context, id, Terminate, ContractStatus.Terminated, Reason(input), Activities.Terminated);
+
+    public static Task<RecordJson<Contract>> AmendContract(string id, AmendContract input, ContractService contracts, DocumentActions actions, HttpContext context)
+    {
+        RequestValidation.Validate(input);
+        return actions.RunAsync(context, contracts.Store, id, Amend, Activities.Amended,
+            (caller, write) => contracts.Amendment(caller, input.Reason!, input.Changes!, write.Now, context.RequestAborted));
+    }
+
+    private static Task<RecordJson<Contract>> MoveAsync(ContractService contracts, DocumentActions actions, HttpContext context, string id, string action, ContractStatus to, string? reason, string activity) =>
+        actions.RunAsync(context, contracts.Store, id, action, activity,
+            (caller, write) => contract => ValueTask.FromResult(SalesDocumentRules.Move(contract, to, caller.UserId, write.Now, reason)));
+
+    private static string Reason(ContractReason input)
+    {
+        RequestValidation.Validate(input);
+        return TextNormalizer.Trimmed(input.Reason) ?? throw new ValidationException("reason", "Say why.", "contract.reason_required");
+    }
+}

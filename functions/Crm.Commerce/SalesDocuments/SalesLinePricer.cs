@@ -1,0 +1,90 @@
+using Crm.Commerce.Catalogue;
+using Crm.Domain.Commerce;
+using Crm.Domain.Common;
+using Crm.Platform.Web;
+using Crm.Storage.Records;
+
+namespace Crm.Commerce.SalesDocuments;
+
+/// <summary>
+/// Turns the lines a client sent into priced lines. A line new to the document must name a product or service on
+/// the shelf; one the document already has (same product) keeps it even if it has left the shelf since. Its price is
+/// the price book's, or the item's list price when the book has none and the currencies agree; a unit price sent that
+/// departs from it is an override and names who set it (kept while the same price stays).
+/// </summary>
+internal sealed class SalesLinePricer(CatalogueItems catalogue, RecordStore<PriceBook> priceBooks)
+{
+    /// <summary>The price book a document names: a new choice must be active and in the document's currency.</summary>
+    public async Task<PriceBook?> BookAsync(string tenantId, string? bookId, string? heldId, string? currency, CancellationToken cancellationToken)
+    {
+        if (bookId is null)
+        {
+            return null;
+        }
+        var book = await priceBooks.FindAsync(tenantId, bookId, cancellationToken);
+        if (bookId == heldId)
+        {
+            return book;
+        }
+        if (book is not { Active: true })
+        {
+            throw new ValidationException("priceBookId", $"No active price book with id '{bookId}'.", "priceBook.not_found");
+        }
+        if (currency is not null && book.Currency != currency)
+        {
+            throw new ValidationException("priceBookId", $"The price book is in {book.Currency}; the document is in {currency}.", "priceBook.currency_mismatch");
+        }
+        return book;
+    }
+
+    public async Task<IReadOnlyList<SalesLine>> PriceAsync(Caller caller, IReadOnlyList<SalesLineInput> inputs, IReadOnlyList<SalesLine> held, PriceBook? book,
+        string currency, CancellationToken cancellationToken)
+    {
+        SalesLines.Check(inputs);
+        var lines = new List<SalesLine>(inputs.Count);
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            var input = inputs[i];
+            var productId = input.ProductId!.Trim();
+            var kept = held.FirstOrDefault(h => h.ProductId == productId);
+            var item = kept is null
+                ? await catalogue.ForSaleAsync(caller.TenantId, productId, $"lines[{i}].productId", cancellationToken)
+                : await catalogue.FindAsync(caller.TenantId, productId, cancellationToken);
+            var bookPrice = book?.PriceOf(productId) ?? (item is not null && item.Currency == currency ? item.ListPrice : kept?.BookPrice);
+            var unitPrice = input.UnitPrice ?? bookPrice
+                ?? throw new ValidationException($"lines[{i}].unitPrice",
+                    $"'{item!.Name}' has no price in {currency}: the price book has none and its list price is in {item.Currency}. Give a unit price.",
+                    "line.price_missing");
+            var overridden = unitPrice != bookPrice;
+            lines.Add(SalesLines.Priced(new SalesLine
+            {
+                ProductId = productId,
+                Kind = item is ServiceItem ? ItemKind.Service : item is Product ? ItemKind.Product : kept!.Kind,
+                Code = item?.Code ?? kept!.Code,
+                Name = item?.Name ?? kept!.Name,
+                Unit = item switch { Product p => p.Unit, ServiceItem s => SalesDocumentRules.Camel(s.Unit), _ => kept!.Unit },
+                Description = TextNormalizer.Trimmed(input.Description),
+                Quantity = input.Quantity,
+                UnitPrice = unitPrice,
+                Discount = input.Discount,
+                TaxRate = input.TaxRate ?? item?.TaxRate ?? kept!.TaxRate,
+                BookPrice = bookPrice ?? unitPrice,
+                PriceOverriddenBy = !overridden ? null
+                    : kept is { PriceOverriddenBy: { } by } && kept.UnitPrice == unitPrice ? by : caller.UserId,
+            }, currency));
+        }
+        return lines;
+    }
+
+    /// <summary>The lines as their own input: on a price book change, the lines not overridden take the new book's price.</summary>
+    public static IReadOnlyList<SalesLineInput> AsInputs(IReadOnlyList<SalesLine> lines) =>
+        [.. lines.Select(l => new SalesLineInput
+        {
+            ProductId = l.ProductId,
+            Quantity = l.Quantity,
+            UnitPrice = l.PriceOverriddenBy is null ? null : l.UnitPrice,
+            Discount = l.Discount,
+            TaxRate = l.TaxRate,
+            Description = l.Description,
+        })];
+}
