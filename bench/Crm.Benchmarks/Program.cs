@@ -82,6 +82,13 @@ internal static class BenchProgram
                 app.Start();
                 report.Import = await new SalesBench(options, app).ImportAsync(options.ImportRows);
             });
+            await Part("quotes", async () =>
+            {
+                prefixes.Add(Prefix("quotes"));
+                using var app = new BenchApp(options.Storage, Prefix("quotes"));
+                app.Start();
+                report.Quotes = await new QuoteBench(options, app).RunAsync();
+            });
             await Part("memory", async () =>
             {
                 prefixes.Add(Prefix("mem"));

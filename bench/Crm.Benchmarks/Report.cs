@@ -19,6 +19,7 @@ internal sealed class Report(BenchOptions options)
     public MemoryResult? Memory { get; set; }
     public SalesResults? Sales { get; set; }
     public ImportFigures? Import { get; set; }
+    public QuoteResults? Quotes { get; set; }
     public List<string> Failures { get; } = [];
     public string LoadAtStart { get; } = LoadAverage();
 
@@ -99,6 +100,14 @@ internal sealed class Report(BenchOptions options)
             Line($"   {import.Status}{(import.Status == "running" ? $" when the {F(options.ImportSeconds)} s budget ran out" : "")}, {import.Created:N0} created in {import.Seconds:F1} s = {import.RowsPerSecond:F0} rows/s");
             Line();
         }
+        if (Quotes is { } quotes)
+        {
+            Line($"8. Quotes of {quotes.Lines} lines (issue 12): POST /api/v1/quotes (priced, numbered) and GET /api/v1/quotes/{{id}}");
+            Table(quotes.Figures);
+            Line($"   one create, counted alone: {quotes.CreateCost}");
+            Line($"   one read, counted alone:   {quotes.ReadCost}");
+            Line();
+        }
         if (Memory is { } m)
         {
             Line($"5. Service at rest (separate process, Release build): ready after {m.StartupSeconds:F1} s, {m.Requests} requests, then {F(options.IdleSeconds)} s idle");
@@ -157,6 +166,14 @@ internal sealed class Report(BenchOptions options)
         {
             _checks.Add(($"import of {import.Rows:N0} customers, seconds", import.Seconds.ToString("F0", CultureInfo.InvariantCulture), "< 60",
                 import.Status == "succeeded" && import.Created == import.Rows && import.Seconds < 60));
+        }
+        if (Quotes is { } quotes)
+        {
+            Line($"8. Quotes of {quotes.Lines} lines (issue 12): POST /api/v1/quotes (priced, numbered) and GET /api/v1/quotes/{{id}}");
+            Table(quotes.Figures);
+            Line($"   one create, counted alone: {quotes.CreateCost}");
+            Line($"   one read, counted alone:   {quotes.ReadCost}");
+            Line();
         }
         if (Memory is { } m)
         {

@@ -15,11 +15,25 @@ internal sealed class CatalogueItems(RecordStore<Product> products, RecordStore<
     public async Task<ICatalogueItem?> FindAsync(string tenantId, string id, CancellationToken cancellationToken) =>
         (ICatalogueItem?)await products.FindAsync(tenantId, id, cancellationToken) ?? await services.FindAsync(tenantId, id, cancellationToken);
 
-    /// <summary>The item a new line names, refused when it is unknown (400 at <paramref name="path"/>) or off the shelf (409).</summary>
-    public async Task<ICatalogueItem> ForSaleAsync(string tenantId, string id, string path, CancellationToken cancellationToken)
+    /// <summary>Many items at once (a document's lines), read in parallel: products first, the rest among services.</summary>
+    public async Task<IReadOnlyDictionary<string, ICatalogueItem>> FindManyAsync(string tenantId, IEnumerable<string> ids, CancellationToken cancellationToken)
     {
-        var item = await FindAsync(tenantId, id, cancellationToken)
-            ?? throw new ValidationException(path, $"No product or service with id '{id}'.", "product.not_found");
+        var wanted = ids.Where(Crm.Domain.Common.Ids.IsWellFormed).Distinct(StringComparer.Ordinal).ToList();
+        var found = (await products.GetManyAsync(tenantId, wanted, cancellationToken)).Values.ToDictionary(p => p.Id, p => (ICatalogueItem)p, StringComparer.Ordinal);
+        foreach (var service in (await services.GetManyAsync(tenantId, wanted.Where(id => !found.ContainsKey(id)), cancellationToken)).Values)
+        {
+            found[service.Id] = service;
+        }
+        return found;
+    }
+
+    /// <summary>The item a line new to a document names, refused when it is unknown (400 at <paramref name="path"/>) or off the shelf (409).</summary>
+    public static ICatalogueItem ForSale(ICatalogueItem? item, string id, string path)
+    {
+        if (item is null)
+        {
+            throw new ValidationException(path, $"No product or service with id '{id}'.", "product.not_found");
+        }
         if (!item.OnShelf)
         {
             throw new ConflictException("product.off_shelf", $"'{item.Name}' ({item.Code}) is off the shelf and cannot be added to a new line.",
@@ -27,6 +41,10 @@ internal sealed class CatalogueItems(RecordStore<Product> products, RecordStore<
         }
         return item;
     }
+
+    /// <summary>The item a new line names, refused when it is unknown (400 at <paramref name="path"/>) or off the shelf (409).</summary>
+    public async Task<ICatalogueItem> ForSaleAsync(string tenantId, string id, string path, CancellationToken cancellationToken) =>
+        ForSale(await FindAsync(tenantId, id, cancellationToken), id, path);
 
     public async Task EnsureCategoryAsync(string tenantId, string? categoryId, CancellationToken cancellationToken)
     {

@@ -41,6 +41,7 @@ internal sealed class SalesLinePricer(CatalogueItems catalogue, RecordStore<Pric
         string currency, CancellationToken cancellationToken)
     {
         SalesLines.Check(inputs);
+        var items = await catalogue.FindManyAsync(caller.TenantId, inputs.Select(l => l.ProductId!.Trim()), cancellationToken);
         var lines = new List<SalesLine>(inputs.Count);
         for (var i = 0; i < inputs.Count; i++)
         {
@@ -48,8 +49,8 @@ internal sealed class SalesLinePricer(CatalogueItems catalogue, RecordStore<Pric
             var productId = input.ProductId!.Trim();
             var kept = held.FirstOrDefault(h => h.ProductId == productId);
             var item = kept is null
-                ? await catalogue.ForSaleAsync(caller.TenantId, productId, $"lines[{i}].productId", cancellationToken)
-                : await catalogue.FindAsync(caller.TenantId, productId, cancellationToken);
+                ? CatalogueItems.ForSale(items.GetValueOrDefault(productId), productId, $"lines[{i}].productId")
+                : items.GetValueOrDefault(productId);
             var bookPrice = book?.PriceOf(productId) ?? (item is not null && item.Currency == currency ? item.ListPrice : kept?.BookPrice);
             var unitPrice = input.UnitPrice ?? bookPrice
                 ?? throw new ValidationException($"lines[{i}].unitPrice",
