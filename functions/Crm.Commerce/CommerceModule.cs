@@ -4,6 +4,7 @@ using Crm.Commerce.Contracts;
 using Crm.Commerce.Numbering;
 using Crm.Commerce.PriceBooks;
 using Crm.Commerce.Products;
+using Crm.Commerce.PurchaseOrders;
 using Crm.Commerce.Quotes;
 using Crm.Commerce.SalesDocuments;
 using Crm.Commerce.ServiceItems;
@@ -39,7 +40,9 @@ public static class CommerceModule
             BuiltInRoleGrant.Of(BuiltInRoles.ServiceAgent, ["products", "services"], "view"),
             BuiltInRoleGrant.Of(BuiltInRoles.SalesManager, SalesDocuments, "view", "create", "edit", "delete", "import", "export", OwnerTransfer.Action),
             BuiltInRoleGrant.Of(BuiltInRoles.SalesManager, ["contracts"], ContractActions.Approve, ContractActions.Amend, ContractActions.Terminate),
-            BuiltInRoleGrant.Of(BuiltInRoles.SalesRep, SalesDocuments, "view", "create", "edit"));
+            BuiltInRoleGrant.Of(BuiltInRoles.SalesRep, SalesDocuments, "view", "create", "edit"),
+            BuiltInRoleGrant.Of(BuiltInRoles.SalesManager, ["purchaseorders"], "view", "create", "edit", "delete", "import", "export",
+                PurchaseOrderActions.Approve, PurchaseOrderActions.Receive, PurchaseOrderActions.Pay));
         return services;
     }
 
@@ -69,6 +72,11 @@ public static class CommerceModule
         services.AddSingleton<ICustomerDependents>(sp => new CustomerDocuments<Contract>("contracts", sp.GetRequiredService<ContractService>().Store,
             sp.GetRequiredService<ContractService>().OfCustomerAsync, (c, customerId) => c with { CustomerId = customerId }));
         services.AddSingleton<ICustomerDeleteCheck, LiveContractsCheck>();
+        services.AddModuleRecords<PurchaseOrder, PurchaseOrderRecordType, PurchaseOrderFields, PurchaseOrderService>("Purchase orders", "PurchaseOrder", "PurchaseOrders",
+            (PurchaseOrderActions.Approve, "Approve a submitted purchase order"),
+            (PurchaseOrderActions.Receive, "Receive goods against an approved purchase order"),
+            (PurchaseOrderActions.Pay, "Record a purchase order paid"));
+        services.AddSingleton<IApiFeature, PurchaseOrderActions>();
         services.AddSingleton<ITimelineEntries>(sp => new CustomerDocumentsTimeline<Quote>(sp.GetRequiredService<QuoteService>().Store,
             sp.GetRequiredService<QuoteService>().OfCustomerAsync, sp.GetRequiredService<OwnedAccess>()));
         services.AddSingleton<ITimelineEntries>(sp => new CustomerDocumentsTimeline<Contract>(sp.GetRequiredService<ContractService>().Store,

@@ -37,8 +37,18 @@ internal sealed class SalesLinePricer(CatalogueItems catalogue, RecordStore<Pric
         return book;
     }
 
-    public async Task<IReadOnlyList<SalesLine>> PriceAsync(Caller caller, IReadOnlyList<SalesLineInput> inputs, IReadOnlyList<SalesLine> held, PriceBook? book,
-        string currency, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<SalesLine>> PriceAsync(Caller caller, IReadOnlyList<SalesLineInput> inputs, IReadOnlyList<SalesLine> held, PriceBook? book,
+        string currency, CancellationToken cancellationToken) => PriceAsync(caller, inputs, held, book, currency, purchase: false, cancellationToken);
+
+    /// <summary>
+    /// A purchase order's lines: products only (services are never stocked), on the shelf or not, priced at the
+    /// product's cost when it is in the order's currency; a unit price that departs from it is an override as on a sale.
+    /// </summary>
+    public Task<IReadOnlyList<SalesLine>> PricePurchaseAsync(Caller caller, IReadOnlyList<SalesLineInput> inputs, IReadOnlyList<SalesLine> held,
+        string currency, CancellationToken cancellationToken) => PriceAsync(caller, inputs, held, null, currency, purchase: true, cancellationToken);
+
+    private async Task<IReadOnlyList<SalesLine>> PriceAsync(Caller caller, IReadOnlyList<SalesLineInput> inputs, IReadOnlyList<SalesLine> held, PriceBook? book,
+        string currency, bool purchase, CancellationToken cancellationToken)
     {
         SalesLines.Check(inputs);
         var items = await catalogue.FindManyAsync(caller.TenantId, inputs.Select(l => l.ProductId!.Trim()), cancellationToken);
@@ -48,13 +58,21 @@ internal sealed class SalesLinePricer(CatalogueItems catalogue, RecordStore<Pric
             var input = inputs[i];
             var productId = input.ProductId!.Trim();
             var kept = held.FirstOrDefault(h => h.ProductId == productId);
-            var item = kept is null
-                ? CatalogueItems.ForSale(items.GetValueOrDefault(productId), productId, $"lines[{i}].productId")
-                : items.GetValueOrDefault(productId);
-            var bookPrice = book?.PriceOf(productId) ?? (item is not null && item.Currency == currency ? item.ListPrice : kept?.BookPrice);
+            var path = $"lines[{i}].productId";
+            var item = kept is not null ? items.GetValueOrDefault(productId)
+                : purchase ? items.GetValueOrDefault(productId) ?? throw new ValidationException(path, $"No product with id '{productId}'.", "product.not_found")
+                : CatalogueItems.ForSale(items.GetValueOrDefault(productId), productId, path);
+            if (purchase && item is ServiceItem)
+            {
+                throw new ValidationException(path, $"'{item.Name}' is a service: services are never stocked, so they are not bought on a purchase order.", "purchaseOrder.service_line");
+            }
+            var bookPrice = purchase
+                ? (item is Product { Cost: { } cost } product && product.Currency == currency ? cost : kept?.BookPrice)
+                : book?.PriceOf(productId) ?? (item is not null && item.Currency == currency ? item.ListPrice : kept?.BookPrice);
             var unitPrice = input.UnitPrice ?? bookPrice
                 ?? throw new ValidationException($"lines[{i}].unitPrice",
-                    $"'{item!.Name}' has no price in {currency}: the price book has none and its list price is in {item.Currency}. Give a unit price.",
+                    purchase ? $"'{item!.Name}' has no cost in {currency}. Give a unit price."
+                        : $"'{item!.Name}' has no price in {currency}: the price book has none and its list price is in {item.Currency}. Give a unit price.",
                     "line.price_missing");
             var overridden = unitPrice != bookPrice;
             lines.Add(SalesLines.Priced(new SalesLine

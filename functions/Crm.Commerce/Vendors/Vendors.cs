@@ -55,8 +55,8 @@ internal sealed class VendorRecordType : RecordType<Vendor>
         "name", "category", "phone", "email", "createdAt", "createdBy", "updatedAt", "updatedBy"]);
 }
 
-/// <summary>A vendor has no rules beyond its fields (a unique name), except that one still supplying products stays.</summary>
-internal sealed class VendorService(RecordStore<Vendor> store, RecordStore<Product> products, OwnedAccess access, TimeProvider clock)
+/// <summary>A vendor has no rules beyond its fields (a unique name), except that one still supplying products or named by purchase orders stays.</summary>
+internal sealed class VendorService(RecordStore<Vendor> store, RecordStore<Product> products, RecordStore<PurchaseOrder> orders, OwnedAccess access, TimeProvider clock)
     : RecordService<Vendor, VendorFields>(store, access, clock)
 {
     public const int MaxContacts = CatalogueRules.MaxVendorContacts;
@@ -78,6 +78,10 @@ internal sealed class VendorService(RecordStore<Vendor> store, RecordStore<Produ
         if (await products.AnyWithFieldAsync(caller.TenantId, "vendorId", id, cancellationToken))
         {
             throw new ConflictException("vendor.has_products", "Products still name this vendor; give them another vendor first.");
+        }
+        if (await orders.AnyWithFieldAsync(caller.TenantId, "vendorId", id, cancellationToken))
+        {
+            throw new ConflictException("vendor.has_purchase_orders", "Purchase orders are addressed to this vendor; it stays while they do.");
         }
     }
 

@@ -37,6 +37,9 @@ public static class Activities
     public const string Rejected = "rejected";
     public const string Completed = "completed";
     public const string Terminated = "terminated";
+    public const string Cancelled = "cancelled";
+    public const string Received = "received";
+    public const string Paid = "paid";
 
     /// <summary>An active contract changed by an amendment, which records what changed and why.</summary>
     public const string Amended = "amended";

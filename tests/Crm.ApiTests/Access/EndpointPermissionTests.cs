@@ -32,8 +32,8 @@ public sealed class EndpointPermissionTests(CrmApp app) : IClassFixture<CrmApp>
         Assert.Empty(unknown);
     }
 
-    /// <summary>products, services, vendors, pricebooks, quotes, contracts.</summary>
-    private const int CommerceModules = 6;
+    /// <summary>products, services, vendors, pricebooks, quotes, contracts, purchaseorders.</summary>
+    private const int CommerceModules = 7;
 
     [Fact]
     public void RecordTypesRegisteredInTheHostBringTheirModuleToTheCatalogue()

@@ -39,6 +39,9 @@ public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
         ["RejectContract"] = """{"reason":"price"}""",
         ["TerminateContract"] = """{"reason":"price"}""",
         ["AmendContract"] = """{"reason":"price","changes":{"name":"Taken over"}}""",
+        ["ReturnPurchaseOrder"] = """{"reason":"price"}""",
+        ["CancelPurchaseOrder"] = """{"reason":"price"}""",
+        ["PayPurchaseOrder"] = """{"paidOn":"2026-12-01"}""",
     };
 
     private sealed record Case(string Method, string Url, string Route, string? EndpointName, string SentId);
@@ -89,6 +92,8 @@ public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
         await owner.Admin.PostJsonAsync($"/api/v1/quotes/{quote.Id()}/stage", new { stage = "sent" }, HttpStatusCode.OK);
         await owner.Admin.PostJsonAsync($"/api/v1/quotes/{quote.Id()}/stage", new { stage = "accepted" }, HttpStatusCode.OK);
         await owner.Admin.PostJsonAsync("/api/v1/contracts", new { name = "Secret contract", customerId = customer.Id() }, HttpStatusCode.Created);
+        await owner.Admin.PostJsonAsync("/api/v1/purchase-orders", new { name = "Secret order", vendorId = vendor.Id(),
+            lines = new[] { new { productId = product.Id(), quantity = 1, unitPrice = 3 } } }, HttpStatusCode.Created);
         await owner.Admin.CreateApiKeyAsync(["departments.manage"], name: names[3]);
         await (await owner.Admin.CreateIpRuleAsync("198.51.100.0/24", "block", names[4])).ExpectAsync(HttpStatusCode.Created);
 

@@ -1,0 +1,85 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Crm.ApiTests.Access;
+using Crm.ApiTests.Infrastructure;
+using Crm.Domain.Access;
+
+namespace Crm.ApiTests.Commerce;
+
+/// <summary>Purchase orders through HTTP: lines at cost, numbering, the approval way, payment, and what they refuse.</summary>
+public sealed class PurchaseOrderApiTests(CrmApp app) : IClassFixture<CrmApp>
+{
+    private const string Missing = "01aaaaaaaaaaaaaaaaaaaaaaaa";
+
+    [Fact]
+    public async Task APurchaseOrderIsPricedAtCostAndGoesThroughApprovalBeforeGoodsArrive()
+    {
+        var tenant = await app.NewTenantAsync();
+        var admin = tenant.Admin;
+        var vendor = await admin.PostJsonAsync("/api/v1/vendors", new { name = "Acme Supply" }, HttpStatusCode.Created);
+        var bolt = await admin.PostJsonAsync("/api/v1/products", new { code = "BOLT", name = "螺栓 Bolt", listPrice = 1m, cost = 0.333m, taxRate = 13m }, HttpStatusCode.Created);
+        var nut = await admin.PostJsonAsync("/api/v1/products", new { code = "NUT", name = "Nut", listPrice = 1m, onShelf = false }, HttpStatusCode.Created);
+        var service = await admin.PostJsonAsync("/api/v1/services", new { code = "SVC", name = "Install", unit = "hours" }, HttpStatusCode.Created);
+
+        async Task Bad(object body, HttpStatusCode status, string code, string? field = null)
+        {
+            var problem = await (await admin.PostAsJsonAsync("/api/v1/purchase-orders", body)).ExpectProblemAsync(status, code);
+            if (field is not null)
+            {
+                Assert.Contains(field, problem.ErrorFields());
+            }
+        }
+        await Bad(new { name = "PO", vendorId = Missing }, HttpStatusCode.BadRequest, "vendor.not_found", "vendorId");
+        await Bad(new { name = "PO", vendorId = vendor.Id(), requesterId = Missing }, HttpStatusCode.BadRequest, "purchaseOrder.user_not_found", "requesterId");
+        await Bad(new { name = "PO", vendorId = vendor.Id(), lines = new[] { new { productId = service.Id(), quantity = 1m, unitPrice = 1m } } },
+            HttpStatusCode.BadRequest, "purchaseOrder.service_line", "lines[0].productId");
+        await Bad(new { name = "PO", vendorId = vendor.Id(), lines = new[] { new { productId = nut.Id(), quantity = 1m } } },
+            HttpStatusCode.BadRequest, "line.price_missing", "lines[0].unitPrice");
+        await Bad(new { name = "PO", vendorId = vendor.Id(), lines = new[] { new { productId = bolt.Id(), quantity = 1m }, new { productId = bolt.Id(), quantity = 2m } } },
+            HttpStatusCode.BadRequest, "purchaseOrder.duplicate_line", "lines[1].productId");
+        Assert.Empty((await admin.GetJsonAsync("/api/v1/purchase-orders")).Items());
+
+        // An off-shelf product can still be bought; the bolt is at cost, rounded per line: 1000 × 0.333 = 333.00, tax 43.29.
+        var order = await admin.PostJsonAsync("/api/v1/purchase-orders", new
+        {
+            name = "Restock", vendorId = vendor.Id(),
+            lines = new object[] { new { productId = bolt.Id(), quantity = 1000m }, new { productId = nut.Id(), quantity = 500m, unitPrice = 0.1m } },
+        }, HttpStatusCode.Created);
+        Assert.Matches(new Regex(@"^PO-\d{6}-0001$"), order.Str("number"));
+        Assert.Equal(tenant.AdminUserId, order.Str("requesterId"));
+        Assert.Equal("draft", order.Str("status"));
+        Assert.Equal(333m, order.GetProperty("lines")[0].GetProperty("net").GetDecimal());
+        Assert.Equal(43.29m, order.GetProperty("lines")[0].GetProperty("tax").GetDecimal());
+        Assert.Equal(383m + 43.29m, order.GetProperty("totals").GetProperty("gross").GetDecimal());
+        var url = $"/api/v1/purchase-orders/{order.Id()}";
+
+        await (await admin.PatchJsonAsync(url, new { status = "approved" })).ExpectProblemAsync(HttpStatusCode.BadRequest, "purchaseOrder.field_by_action");
+        await (await admin.PostAsync($"{url}/approve", null)).ExpectProblemAsync(HttpStatusCode.Conflict, "purchaseOrder.status_invalid");
+        await (await admin.PostAsync($"{url}/pay", JsonContent.Create(new { paidOn = "2026-12-01" }))).ExpectProblemAsync(HttpStatusCode.Conflict, "purchaseOrder.status_invalid");
+        Assert.Equal("submitted", (await (await admin.PostAsync($"{url}/submit", null)).ExpectAsync(HttpStatusCode.OK)).Str("status"));
+        await (await admin.PatchJsonAsync(url, new { name = "Changed" })).ExpectProblemAsync(HttpStatusCode.Conflict, "purchaseOrder.not_editable");
+        await (await admin.PostAsJsonAsync($"{url}/return", new { })).ExpectProblemAsync(HttpStatusCode.BadRequest, "purchaseOrder.reason_required");
+        Assert.Equal("draft", (await (await admin.PostAsJsonAsync($"{url}/return", new { reason = "Wrong vendor" })).ExpectAsync(HttpStatusCode.OK)).Str("status"));
+        await (await admin.PostAsync($"{url}/submit", null)).ExpectAsync(HttpStatusCode.OK);
+
+        // Approval needs its own right.
+        var (_, clerk) = await tenant.NewMemberAsync(null, null, await app.CreateRoleAsync(tenant, DataScope.All, ["purchaseorders.view", "purchaseorders.edit"]));
+        await (await clerk.PostAsync($"{url}/approve", null)).ExpectProblemAsync(HttpStatusCode.Forbidden, "permission.denied");
+        var approved = await (await admin.PostAsync($"{url}/approve", null)).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("approved", approved.Str("status"));
+        await (await admin.PostAsJsonAsync($"{url}/cancel", new { reason = "Late" })).ExpectProblemAsync(HttpStatusCode.Conflict, "purchaseOrder.status_invalid");
+        Assert.Equal(["draft", "submitted", "draft", "submitted", "approved"],
+            approved.GetProperty("statusHistory").EnumerateArray().Select(h => h.Str("to")));
+
+        // A vendor with orders stays; a draft order is cancelled with a reason.
+        await (await admin.DeleteAsync($"/api/v1/vendors/{vendor.Id()}")).ExpectProblemAsync(HttpStatusCode.Conflict, "vendor.has_purchase_orders");
+        var other = await admin.PostJsonAsync("/api/v1/purchase-orders", new { name = "Spare", vendorId = vendor.Id() }, HttpStatusCode.Created);
+        Assert.EndsWith("-0002", other.Str("number"));
+        var cancelled = await (await admin.PostAsJsonAsync($"/api/v1/purchase-orders/{other.Id()}/cancel", new { reason = "Not needed" })).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("cancelled", cancelled.Str("status"));
+        Assert.Equal("Not needed", cancelled.GetProperty("statusHistory").EnumerateArray().Last().Str("reason"));
+        await (await admin.PostAsync($"/api/v1/purchase-orders/{other.Id()}/submit", null)).ExpectProblemAsync(HttpStatusCode.Conflict, "purchaseOrder.status_invalid");
+    }
+}
