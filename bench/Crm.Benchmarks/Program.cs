@@ -46,6 +46,7 @@ internal static class BenchProgram
 
         try
         {
+            await Part("documents", () => DocumentBench.RunAsync(stdout));
             await Part("raw", async () =>
             {
                 prefixes.Add(Prefix("raw"));

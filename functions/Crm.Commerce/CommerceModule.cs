@@ -2,7 +2,9 @@ using Crm.Commerce.Catalogue;
 using Crm.Commerce.Categories;
 using Crm.Commerce.Contracts;
 using Crm.Commerce.Numbering;
+using Crm.Commerce.Documents;
 using Crm.Commerce.PriceBooks;
+using Crm.Commerce.Printing;
 using Crm.Commerce.Products;
 using Crm.Commerce.PurchaseOrders;
 using Crm.Commerce.Quotes;
@@ -34,6 +36,9 @@ public static class CommerceModule
         services.AddModuleRecords<PriceBook, PriceBookRecordType, PriceBookFields, PriceBookService>("Price books", "PriceBook", "PriceBooks");
         services.AddSingleton<IRecordWriteCheck, SalesLineCheck>();
         services.AddSalesDocuments();
+        services.AddDocuments();
+        services.AddSingleton<PrintParties>();
+        services.AddSingleton<IApiFeature, DocumentPrints>();
         services.AddBuiltInRoleGrants(
             BuiltInRoleGrant.Of(BuiltInRoles.SalesManager, Catalogue, "view", "create", "edit", "delete", "import", "export"),
             BuiltInRoleGrant.Of(BuiltInRoles.SalesRep, Catalogue, "view"),
@@ -90,5 +95,5 @@ public static class CommerceModule
     private static readonly string[] Catalogue = ["products", "services", "vendors", "pricebooks"];
 
     /// <summary>The routes not declared through <see cref="IApiFeature"/> (the record types bring theirs).</summary>
-    public static IEndpointRouteBuilder MapCommerce(this IEndpointRouteBuilder api) => api.MapProductCategories().MapNumberingSettings();
+    public static IEndpointRouteBuilder MapCommerce(this IEndpointRouteBuilder api) => api.MapProductCategories().MapNumberingSettings().MapDocumentTemplates();
 }
