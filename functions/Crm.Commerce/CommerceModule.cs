@@ -1,5 +1,6 @@
 using Crm.Commerce.Catalogue;
 using Crm.Commerce.Categories;
+using Crm.Commerce.Inventory;
 using Crm.Commerce.PriceBooks;
 using Crm.Commerce.Products;
 using Crm.Commerce.ServiceItems;
@@ -26,10 +27,13 @@ public static class CommerceModule
         services.AddModuleRecords<Vendor, VendorRecordType, VendorFields, VendorService>("Vendors", "Vendor", "Vendors");
         services.AddModuleRecords<PriceBook, PriceBookRecordType, PriceBookFields, PriceBookService>("Price books", "PriceBook", "PriceBooks");
         services.AddSingleton<IRecordWriteCheck, SalesLineCheck>();
+        services.AddInventory();
         services.AddBuiltInRoleGrants(
             BuiltInRoleGrant.Of(BuiltInRoles.SalesManager, Catalogue, "view", "create", "edit", "delete", "import", "export"),
             BuiltInRoleGrant.Of(BuiltInRoles.SalesRep, Catalogue, "view"),
-            BuiltInRoleGrant.Of(BuiltInRoles.ServiceAgent, ["products", "services"], "view"));
+            BuiltInRoleGrant.Of(BuiltInRoles.ServiceAgent, ["products", "services"], "view"),
+            BuiltInRoleGrant.Of(BuiltInRoles.SalesManager, ["inventory"], "view", "post", "count"),
+            BuiltInRoleGrant.Of(BuiltInRoles.SalesRep, ["inventory"], "view"));
         return services;
     }
 
@@ -37,5 +41,5 @@ public static class CommerceModule
     private static readonly string[] Catalogue = ["products", "services", "vendors", "pricebooks"];
 
     /// <summary>The routes not declared through <see cref="IApiFeature"/> (the record types bring theirs).</summary>
-    public static IEndpointRouteBuilder MapCommerce(this IEndpointRouteBuilder api) => api.MapProductCategories();
+    public static IEndpointRouteBuilder MapCommerce(this IEndpointRouteBuilder api) => api.MapProductCategories().MapInventory();
 }
