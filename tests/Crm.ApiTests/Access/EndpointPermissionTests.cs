@@ -32,8 +32,8 @@ public sealed class EndpointPermissionTests(CrmApp app) : IClassFixture<CrmApp>
         Assert.Empty(unknown);
     }
 
-    /// <summary>products, services, vendors, pricebooks.</summary>
-    private const int CommerceModules = 4;
+    /// <summary>products, services, vendors, pricebooks, inventory.</summary>
+    private const int CommerceModules = 5;
 
     [Fact]
     public void RecordTypesRegisteredInTheHostBringTheirModuleToTheCatalogue()
