@@ -41,9 +41,9 @@ public sealed class InventoryRulesTests
         Assert.Equal("inventory.insufficient", Assert.Throws<ConflictException>(() => InventoryRules.Apply(reserved, LedgerKind.Shipment, -3, false)).Code);
         Assert.Throws<ConflictException>(() => InventoryRules.Apply(reserved, LedgerKind.Reservation, 3, false));
         Assert.Throws<ConflictException>(() => InventoryRules.Apply(reserved, LedgerKind.Release, -4, false));
-        Assert.Equal(2, InventoryRules.Apply(reserved, LedgerKind.Shipment, -2, false).OnHand);
+        Assert.Equal(3, InventoryRules.Apply(reserved, LedgerKind.Shipment, -2, false).OnHand);
         Assert.Equal(-1, InventoryRules.Apply(Empty, LedgerKind.Shipment, -1, true).OnHand);
-        Assert.Equal(3, reserved.Entries);
+        Assert.Equal(2, reserved.Entries);
     }
 
     [Fact]
