@@ -19,7 +19,7 @@ public sealed class LedgerStore(TableServiceClient service, StorageOptions optio
 {
     public const string TableName = "inventoryledger";
     private const string BalanceKey = "b";
-    private const int MaxAttempts = 50;
+    private const int MaxAttempts = 100;
 
     public TableClient Table { get; } = service.GetTableClient(options.Table(TableName));
 
@@ -72,7 +72,8 @@ public sealed class LedgerStore(TableServiceClient service, StorageOptions optio
             catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < MaxAttempts)
             {
                 // Another posting won the balance (or the key): re-read and apply again.
-                await Task.Delay(Random.Shared.Next(1, 5 + (attempt * 3)), cancellationToken).ConfigureAwait(false);
+                // Jittered exponential back-off, capped: 16 writers on one product must not livelock.
+                await Task.Delay(Random.Shared.Next(1, 2 + Math.Min(100, 2 << Math.Min(attempt, 6))), cancellationToken).ConfigureAwait(false);
             }
             catch (TableTransactionFailedException e) when (e.Status is 409 or 412)
             {
