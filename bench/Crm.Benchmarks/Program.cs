@@ -76,6 +76,7 @@ internal static class BenchProgram
                 app.Start();
                 report.Sales = await new SalesBench(options, app).RunAsync();
             });
+            await Part("ledger", () => { prefixes.Add(Prefix("ledger")); return new LedgerBench(options, Prefix("ledger")).RunAsync(); });
             await Part("import", async () =>
             {
                 prefixes.Add(Prefix("import"));

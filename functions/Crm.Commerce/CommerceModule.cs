@@ -3,6 +3,7 @@ using Crm.Commerce.Categories;
 using Crm.Commerce.Contracts;
 using Crm.Commerce.Numbering;
 using Crm.Commerce.Documents;
+using Crm.Commerce.Inventory;
 using Crm.Commerce.PriceBooks;
 using Crm.Commerce.Printing;
 using Crm.Commerce.Products;
@@ -39,6 +40,7 @@ public static class CommerceModule
         services.AddDocuments();
         services.AddSingleton<PrintParties>();
         services.AddSingleton<IApiFeature, DocumentPrints>();
+        services.AddInventory();
         services.AddBuiltInRoleGrants(
             BuiltInRoleGrant.Of(BuiltInRoles.SalesManager, Catalogue, "view", "create", "edit", "delete", "import", "export"),
             BuiltInRoleGrant.Of(BuiltInRoles.SalesRep, Catalogue, "view"),
@@ -47,7 +49,9 @@ public static class CommerceModule
             BuiltInRoleGrant.Of(BuiltInRoles.SalesManager, ["contracts"], ContractActions.Approve, ContractActions.Amend, ContractActions.Terminate),
             BuiltInRoleGrant.Of(BuiltInRoles.SalesRep, SalesDocuments, "view", "create", "edit"),
             BuiltInRoleGrant.Of(BuiltInRoles.SalesManager, ["purchaseorders"], "view", "create", "edit", "delete", "import", "export",
-                PurchaseOrderActions.Approve, PurchaseOrderActions.Receive, PurchaseOrderActions.Pay));
+                PurchaseOrderActions.Approve, PurchaseOrderActions.Receive, PurchaseOrderActions.Pay),
+            BuiltInRoleGrant.Of(BuiltInRoles.SalesManager, ["inventory"], "view", "post", "count"),
+            BuiltInRoleGrant.Of(BuiltInRoles.SalesRep, ["inventory"], "view"));
         return services;
     }
 
@@ -95,5 +99,5 @@ public static class CommerceModule
     private static readonly string[] Catalogue = ["products", "services", "vendors", "pricebooks"];
 
     /// <summary>The routes not declared through <see cref="IApiFeature"/> (the record types bring theirs).</summary>
-    public static IEndpointRouteBuilder MapCommerce(this IEndpointRouteBuilder api) => api.MapProductCategories().MapNumberingSettings().MapDocumentTemplates();
+    public static IEndpointRouteBuilder MapCommerce(this IEndpointRouteBuilder api) => api.MapProductCategories().MapNumberingSettings().MapDocumentTemplates().MapInventory();
 }

@@ -32,8 +32,8 @@ public sealed class EndpointPermissionTests(CrmApp app) : IClassFixture<CrmApp>
         Assert.Empty(unknown);
     }
 
-    /// <summary>products, services, vendors, pricebooks, quotes, contracts, purchaseorders.</summary>
-    private const int CommerceModules = 7;
+    /// <summary>products, services, vendors, pricebooks, quotes, contracts, purchaseorders, inventory.</summary>
+    private const int CommerceModules = 8;
 
     [Fact]
     public void RecordTypesRegisteredInTheHostBringTheirModuleToTheCatalogue()

@@ -1,0 +1,150 @@
+using System.ComponentModel.DataAnnotations;
+using Crm.Domain.Access;
+using Crm.Domain.Commerce;
+using Crm.Domain.Common;
+using Crm.Platform.Access;
+using Crm.Platform.Web;
+using Crm.Storage.Inventory;
+using Crm.Storage.Records;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Crm.Commerce.Inventory;
+
+/// <summary>
+/// A posting's body. <see cref="Quantity"/> is positive and the kind gives the sign, except for an adjustment, whose
+/// quantity is signed. <see cref="CorrectsEntryId"/> names the entry a counter-entry corrects.
+/// </summary>
+public sealed record PostEntryRequest
+{
+    [Required]
+    public LedgerKind? Kind { get; init; }
+
+    [Required, NotBlank, StringLength(26)]
+    public string ProductId { get; init; } = "";
+
+    [Required]
+    public decimal? Quantity { get; init; }
+
+    [Required, NotBlank, StringLength(200, MinimumLength = 1)]
+    public string Reason { get; init; } = "";
+
+    public SourceDocumentRequest? SourceDocument { get; init; }
+
+    [StringLength(26)]
+    public string? CorrectsEntryId { get; init; }
+
+    /// <summary>Allow the posting to take available below zero; needs <c>inventory.override</c>.</summary>
+    public bool Override { get; init; }
+}
+
+public sealed record SourceDocumentRequest
+{
+    [Required, NotBlank, StringLength(50, MinimumLength = 1)]
+    public string Type { get; init; } = "";
+
+    [Required, NotBlank, StringLength(100, MinimumLength = 1)]
+    public string Id { get; init; } = "";
+
+    [StringLength(50)]
+    public string? Line { get; init; }
+}
+
+/// <summary>A stock count: the adjustment to <see cref="CountedQuantity"/> is posted (nothing when on hand already is that).</summary>
+public sealed record StockCountRequest
+{
+    [Required, NotBlank, StringLength(26)]
+    public string ProductId { get; init; } = "";
+
+    [Required]
+    public decimal? CountedQuantity { get; init; }
+
+    [Required, NotBlank, StringLength(200, MinimumLength = 1)]
+    public string Reason { get; init; } = "";
+
+    public bool Override { get; init; }
+}
+
+public sealed record PostingResponse(LedgerEntry Entry, StockBalance Balance);
+
+public sealed record CountResponse(bool Adjusted, LedgerEntry? Entry, StockBalance Balance);
+
+public sealed record BalanceResponse(string ProductId, decimal OnHand, decimal Reserved, decimal Available, IReadOnlyList<StockBalance> Warehouses);
+
+public sealed record EntryPage(IReadOnlyList<LedgerEntry> Items, string? NextCursor);
+
+/// <summary>The inventory routes: entries are appended, never changed or deleted (no PUT, PATCH or DELETE).</summary>
+internal static class InventoryEndpoints
+{
+    public static readonly PermissionModule Module = PermissionModule.Of("inventory", "Inventory",
+        ("view", "See stock balances and ledger entries"),
+        ("post", "Post receipts, shipments, adjustments, reservations and releases"),
+        ("count", "Post stock counts"),
+        ("override", "Post an entry that takes available stock below zero"));
+
+    public static IServiceCollection AddInventory(this IServiceCollection services)
+    {
+        services.AddSingleton<LedgerStore>().AddTable(LedgerStore.TableName);
+        services.AddSingleton<InventoryLedger>();
+        services.AddPermissionModules([Module]);
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapInventory(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/inventory").WithTags("Inventory");
+        group.MapPost("/entries", PostInventoryEntry).RequirePermission("inventory.post").WithName("PostInventoryEntry")
+            .WithSummary("Append a ledger entry (receipt, shipment, adjustment, reservation, release)");
+        group.MapPost("/counts", PostStockCount).RequirePermission("inventory.count").WithName("PostStockCount")
+            .WithSummary("Post a stock count: the adjustment to the counted quantity");
+        group.MapGet("/products/{id}/balance", GetInventoryBalance).RequirePermission("inventory.view").WithName("GetInventoryBalance")
+            .WithSummary("A product's stock: on hand, reserved and available, per warehouse and in total");
+        group.MapGet("/products/{id}/entries", ListInventoryEntries).RequirePermission("inventory.view").WithName("ListInventoryEntries")
+            .WithSummary("A product's ledger entries, newest first");
+        return routes;
+    }
+
+    public static async Task<Results<Created<PostingResponse>, Ok<PostingResponse>>> PostInventoryEntry(PostEntryRequest request, InventoryLedger ledger,
+        HttpContext context)
+    {
+        var source = request.SourceDocument is { } d ? new SourceDocument(d.Type, d.Id, d.Line) : null;
+        var key = context.Request.Headers["Idempotency-Key"].FirstOrDefault();
+        var posted = await ledger.PostAsync(context.Caller(), new LedgerPosting(request.Kind!.Value, request.ProductId, request.Quantity!.Value, request.Reason,
+            source, key, request.Override, request.CorrectsEntryId), context.RequestAborted);
+        context.Response.Headers.ETag = ETagOf(posted.Balance);
+        var body = new PostingResponse(posted.Entry, posted.Balance);
+        return posted.Created
+            ? TypedResults.Created($"/api/v1/inventory/products/{posted.Entry.ProductId}/entries", body)
+            : TypedResults.Ok(body);
+    }
+
+    public static async Task<Ok<CountResponse>> PostStockCount(StockCountRequest request, InventoryLedger ledger, HttpContext context)
+    {
+        var caller = context.Caller();
+        var key = context.Request.Headers["Idempotency-Key"].FirstOrDefault();
+        var posted = await ledger.CountAsync(caller, request.ProductId, request.CountedQuantity!.Value, request.Reason, request.Override, key, context.RequestAborted);
+        var balance = posted?.Balance ?? await ledger.BalanceAsync(caller, request.ProductId, context.RequestAborted);
+        context.Response.Headers.ETag = ETagOf(balance);
+        return TypedResults.Ok(new CountResponse(posted is not null, posted?.Entry, balance));
+    }
+
+    public static async Task<Ok<BalanceResponse>> GetInventoryBalance(string id, InventoryLedger ledger, HttpContext context)
+    {
+        var balance = await ledger.BalanceAsync(context.Caller(), id, context.RequestAborted);
+        context.Response.Headers.ETag = ETagOf(balance);
+        return TypedResults.Ok(new BalanceResponse(id, balance.OnHand, balance.Reserved, balance.Available, [balance]));
+    }
+
+    public static async Task<Ok<EntryPage>> ListInventoryEntries(string id, InventoryLedger ledger, HttpContext context, int? limit, string? cursor)
+    {
+        var size = limit ?? 50;
+        if (size is < 1 or > 200)
+        {
+            throw new Crm.Domain.Common.ValidationException("limit", "The limit is 1 to 200.");
+        }
+        var (items, next) = await ledger.EntriesAsync(context.Caller(), id, size, cursor, context.RequestAborted);
+        return TypedResults.Ok(new EntryPage(items, next));
+    }
+
+    /// <summary>The balance's version is its entry count: it changes with every entry and only then.</summary>
+    private static string ETagOf(StockBalance balance) => $"\"{balance.Entries}\"";
+}

@@ -1,0 +1,125 @@
+using Crm.Domain.Commerce;
+using Crm.Domain.Common;
+using Crm.Platform.Notifications;
+using Crm.Platform.Web;
+using Crm.Storage.Inventory;
+using Crm.Storage.Records;
+using ValidationException = Crm.Domain.Common.ValidationException;
+
+namespace Crm.Commerce.Inventory;
+
+/// <summary>
+/// A posting to the ledger. <see cref="IdempotencyKey"/> (with the source document) makes a repeat insert nothing and
+/// answer the original entry, so background work (purchase-order receipts, shipments) may post again after a crash.
+/// </summary>
+internal sealed record LedgerPosting(LedgerKind Kind, string ProductId, decimal Quantity, string Reason, SourceDocument? SourceDocument = null,
+    string? IdempotencyKey = null, bool Override = false, string? CorrectsEntryId = null);
+
+/// <summary>What a posting did: the entry (the original on a repeat), the balance after it, and whether it was new.</summary>
+internal sealed record PostedEntry(LedgerEntry Entry, StockBalance Balance, bool Created);
+
+/// <summary>
+/// The inventory ledger as other features use it: posts entries (only to products, never services) and reads
+/// balances. Every product has one warehouse for now, <see cref="DefaultWarehouse"/>.
+/// </summary>
+internal sealed class InventoryLedger(LedgerStore store, RecordStore<Product> products, RecordStore<ServiceItem> services, INotifier notifier,
+    TimeProvider clock)
+{
+    public const string DefaultWarehouse = "main";
+
+    public Task<PostedEntry> PostAsync(Caller caller, LedgerPosting posting, CancellationToken cancellationToken)
+    {
+        caller.Require("inventory.post");
+        return AppendAsync(caller, posting, cancellationToken);
+    }
+
+    private async Task<PostedEntry> AppendAsync(Caller caller, LedgerPosting posting, CancellationToken cancellationToken)
+    {
+        if (posting.Override)
+        {
+            caller.Require("inventory.override");
+        }
+        var change = InventoryRules.SignedQuantity(posting.Kind, posting.Quantity);
+        var product = await StockedProductAsync(caller.TenantId, posting.ProductId, cancellationToken);
+        var key = posting.IdempotencyKey is null ? null
+            : posting.SourceDocument is { } d ? $"{d.Type}/{d.Id}/{d.Line}/{posting.IdempotencyKey}" : posting.IdempotencyKey;
+        var appended = await store.AppendAsync(caller.TenantId, product.Id, DefaultWarehouse, key, balance =>
+        {
+            var next = InventoryRules.Apply(balance, posting.Kind, change, posting.Override);
+            next = next with { Low = InventoryRules.IsLow(next.OnHand, product.ReorderLevel) };
+            var entry = new LedgerEntry
+            {
+                Id = Ids.New(clock.GetUtcNow()),
+                ProductId = product.Id,
+                WarehouseId = DefaultWarehouse,
+                Kind = posting.Kind,
+                Quantity = change,
+                Reason = posting.Reason,
+                SourceDocument = posting.SourceDocument,
+                CorrectsEntryId = posting.CorrectsEntryId,
+                Override = posting.Override,
+                Actor = caller.UserId,
+                PostedAt = clock.GetUtcNow(),
+                CrossedLow = next.Low && !balance.Low,
+            };
+            return (entry, next);
+        }, cancellationToken);
+        if (appended.Entry.CrossedLow)
+        {
+            await NotifyLowAsync(caller.TenantId, product, appended.Entry, appended.Balance, cancellationToken);
+        }
+        return new PostedEntry(appended.Entry, appended.Balance, appended.Created);
+    }
+
+    /// <summary>Posts the adjustment that brings on hand to the counted quantity; nothing when they are equal.</summary>
+    public async Task<PostedEntry?> CountAsync(Caller caller, string productId, decimal counted, string reason, bool overrideFlag, string? idempotencyKey,
+        CancellationToken cancellationToken)
+    {
+        caller.Require("inventory.count");
+        InventoryRules.EnsureCounted(counted);
+        var product = await StockedProductAsync(caller.TenantId, productId, cancellationToken);
+        var (balance, _) = await store.ReadAsync(caller.TenantId, product.Id, DefaultWarehouse, cancellationToken);
+        var difference = counted - balance.OnHand;
+        if (difference == 0)
+        {
+            return null;
+        }
+        // The source names the balance counted against, so a repeated count with the same key posts nothing twice.
+        return await AppendAsync(caller, new LedgerPosting(LedgerKind.Adjustment, product.Id, difference, reason,
+            new SourceDocument("stockCount", $"{balance.Entries}"), idempotencyKey, overrideFlag), cancellationToken);
+    }
+
+    public async Task<StockBalance> BalanceAsync(Caller caller, string productId, CancellationToken cancellationToken)
+    {
+        caller.Require("inventory.view");
+        var product = await products.FindAsync(caller.TenantId, productId, cancellationToken) ?? throw new NotFoundException("product", productId);
+        return (await store.ReadAsync(caller.TenantId, product.Id, DefaultWarehouse, cancellationToken)).Balance;
+    }
+
+    public async Task<(IReadOnlyList<LedgerEntry> Items, string? Next)> EntriesAsync(Caller caller, string productId, int limit, string? cursor, CancellationToken cancellationToken)
+    {
+        caller.Require("inventory.view");
+        var product = await products.FindAsync(caller.TenantId, productId, cancellationToken) ?? throw new NotFoundException("product", productId);
+        return await store.EntriesAsync(caller.TenantId, product.Id, DefaultWarehouse, limit, cursor, cancellationToken);
+    }
+
+    private async Task<Product> StockedProductAsync(string tenantId, string productId, CancellationToken cancellationToken)
+    {
+        if (await products.FindAsync(tenantId, productId, cancellationToken) is { } product)
+        {
+            return product;
+        }
+        if (await services.FindAsync(tenantId, productId, cancellationToken) is not null)
+        {
+            throw new ValidationException("productId", "Services are never stocked; only products have inventory.", "inventory.not_stocked");
+        }
+        throw new ValidationException("productId", $"No product with id '{productId}'.", "product.not_found");
+    }
+
+    /// <summary>Told once per crossing: the dedupe key names the entry that crossed, so a repeat sends nothing.</summary>
+    private Task NotifyLowAsync(string tenantId, Product product, LedgerEntry entry, StockBalance balance, CancellationToken cancellationToken) =>
+        product.ManagerId is not { } manager ? Task.CompletedTask
+            : notifier.NotifyAsync(tenantId, new Notice(manager, "inventory.low_stock", $"{product.Name} ({product.Code}) is low on stock",
+                $"{balance.OnHand} on hand, reorder level {product.ReorderLevel}.", "product", product.Id),
+                $"inventory.low~{product.Id}~{entry.WarehouseId}~{entry.Sequence}", cancellationToken);
+}
