@@ -18,6 +18,7 @@ using Crm.Platform.Access;
 using Crm.Platform.Records;
 using Crm.Platform.Timeline;
 using Crm.Sales.Customers;
+using Crm.Storage.Triggers;
 
 namespace Crm.Commerce;
 
@@ -86,6 +87,8 @@ public static class CommerceModule
             (PurchaseOrderActions.Receive, "Receive goods against an approved purchase order"),
             (PurchaseOrderActions.Pay, "Record a purchase order paid"));
         services.AddSingleton<IApiFeature, PurchaseOrderActions>();
+        services.AddSingleton<PurchaseReceipts>();
+        services.AddTimerJob<PurchaseReceiptSweepJob>(PurchaseReceiptSweepJob.Name);
         services.AddSingleton<ITimelineEntries>(sp => new CustomerDocumentsTimeline<Quote>(sp.GetRequiredService<QuoteService>().Store,
             sp.GetRequiredService<QuoteService>().OfCustomerAsync, sp.GetRequiredService<OwnedAccess>()));
         services.AddSingleton<ITimelineEntries>(sp => new CustomerDocumentsTimeline<Contract>(sp.GetRequiredService<ContractService>().Store,

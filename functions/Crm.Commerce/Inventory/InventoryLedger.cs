@@ -33,6 +33,13 @@ internal sealed class InventoryLedger(LedgerStore store, RecordStore<Product> pr
         return AppendAsync(caller, posting, cancellationToken);
     }
 
+    /// <summary>
+    /// A posting made by a document action that has checked its own right (a purchase-order receipt needs
+    /// <c>purchaseorders.receive</c>, not <c>inventory.post</c>), or by background work finishing one.
+    /// </summary>
+    public Task<PostedEntry> PostForDocumentAsync(Caller caller, LedgerPosting posting, CancellationToken cancellationToken) =>
+        AppendAsync(caller, posting, cancellationToken);
+
     private async Task<PostedEntry> AppendAsync(Caller caller, LedgerPosting posting, CancellationToken cancellationToken)
     {
         if (posting.Override)

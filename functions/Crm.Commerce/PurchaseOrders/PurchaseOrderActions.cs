@@ -33,6 +33,7 @@ internal sealed class PurchaseOrderActions : IApiFeature
             .WithSummary("Cancel a draft or submitted purchase order, with a reason");
         group.MapPost("/pay", PayPurchaseOrder).RequirePermission("purchaseorders.pay").WithName("PayPurchaseOrder").ChecksIfMatch()
             .WithSummary("Record that a received purchase order was paid: paid");
+        PurchaseReceipts.Map(api);
     }
 
     public static Task<RecordJson<PurchaseOrder>> SubmitPurchaseOrder(string id, PurchaseOrderService orders, DocumentActions actions, HttpContext context) =>

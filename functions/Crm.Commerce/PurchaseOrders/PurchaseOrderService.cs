@@ -27,6 +27,7 @@ internal sealed class PurchaseOrderService(RecordStore<PurchaseOrder> store, Sal
         CancellationToken cancellationToken)
     {
         SalesDocumentChecks.EnsureCurrency(input.Currency);
+        EnsureWarehouse(input.WarehouseId);
         await catalogue.EnsureVendorAsync(caller.TenantId, input.VendorId, "vendorId", cancellationToken);
         await parties.EnsureUserAsync(caller, "requesterId", input.RequesterId, null, Kind, cancellationToken);
         var currency = await catalogue.CurrencyAsync(caller.TenantId, input.Currency, cancellationToken);
@@ -71,6 +72,7 @@ internal sealed class PurchaseOrderService(RecordStore<PurchaseOrder> store, Sal
             await catalogue.EnsureVendorAsync(caller.TenantId, changes.VendorId, "vendorId", cancellationToken);
         }
         await parties.EnsureUserAsync(caller, "requesterId", changes.RequesterId, current.RequesterId, Kind, cancellationToken);
+        EnsureWarehouse(changes.WarehouseId);
         var lines = current.Lines;
         if (changes.LineInputs is { } inputs)
         {
@@ -78,6 +80,15 @@ internal sealed class PurchaseOrderService(RecordStore<PurchaseOrder> store, Sal
             lines = await pricer.PricePurchaseAsync(caller, inputs, current.Lines, current.Currency, cancellationToken);
         }
         return updated with { RequesterId = changes.RequesterId ?? current.RequesterId, Currency = current.Currency, Lines = lines };
+    }
+
+    /// <summary>The ledger keeps one warehouse per tenant so far: any other id is unknown.</summary>
+    public static void EnsureWarehouse(string? warehouseId)
+    {
+        if (TextNormalizer.Trimmed(warehouseId) is { } id && id != Inventory.InventoryLedger.DefaultWarehouse)
+        {
+            throw new ValidationException("warehouseId", $"No warehouse with id '{id}'.", "warehouse.not_found");
+        }
     }
 
     /// <summary>Each product once, so a receipt names its line by product.</summary>

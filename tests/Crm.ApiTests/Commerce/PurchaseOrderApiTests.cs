@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Crm.ApiTests.Access;
 using Crm.ApiTests.Infrastructure;
 using Crm.Domain.Access;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Crm.ApiTests.Commerce;
 
@@ -81,5 +82,96 @@ public sealed class PurchaseOrderApiTests(CrmApp app) : IClassFixture<CrmApp>
         Assert.Equal("cancelled", cancelled.Str("status"));
         Assert.Equal("Not needed", cancelled.GetProperty("statusHistory").EnumerateArray().Last().Str("reason"));
         await (await admin.PostAsync($"/api/v1/purchase-orders/{other.Id()}/submit", null)).ExpectProblemAsync(HttpStatusCode.Conflict, "purchaseOrder.status_invalid");
+    }
+}
+
+/// <summary>Receipts against a purchase order: each line a ledger receipt, never more than ordered, finished after a crash.</summary>
+public sealed class PurchaseReceiptApiTests(CrmApp app) : IClassFixture<CrmApp>
+{
+    private static async Task<(string OrderId, string BoltId, string NutId)> ApprovedOrderAsync(HttpClient admin)
+    {
+        var vendor = await admin.PostJsonAsync("/api/v1/vendors", new { name = "Vendor " + Api.Stamp() }, HttpStatusCode.Created);
+        var bolt = await admin.PostJsonAsync("/api/v1/products", new { code = "B" + Api.Stamp(), name = "Bolt", cost = 0.5m }, HttpStatusCode.Created);
+        var nut = await admin.PostJsonAsync("/api/v1/products", new { code = "N" + Api.Stamp(), name = "Nut", cost = 0.1m }, HttpStatusCode.Created);
+        var order = await admin.PostJsonAsync("/api/v1/purchase-orders", new
+        {
+            name = "Restock", vendorId = vendor.Id(),
+            lines = new object[] { new { productId = bolt.Id(), quantity = 100m }, new { productId = nut.Id(), quantity = 50m } },
+        }, HttpStatusCode.Created);
+        await (await admin.PostAsync($"/api/v1/purchase-orders/{order.Id()}/submit", null)).ExpectAsync(HttpStatusCode.OK);
+        await (await admin.PostAsync($"/api/v1/purchase-orders/{order.Id()}/approve", null)).ExpectAsync(HttpStatusCode.OK);
+        return (order.Id(), bolt.Id(), nut.Id());
+    }
+
+    private static async Task<decimal> OnHandAsync(HttpClient client, string productId) =>
+        (await client.GetJsonAsync($"/api/v1/inventory/products/{productId}/balance")).GetProperty("onHand").GetDecimal();
+
+    [Fact]
+    public async Task ReceiptsPostLedgerEntriesUpToWhatWasOrderedThenTheOrderIsPaid()
+    {
+        var tenant = await app.NewTenantAsync();
+        var admin = tenant.Admin;
+        var (orderId, bolt, nut) = await ApprovedOrderAsync(admin);
+        var url = $"/api/v1/purchase-orders/{orderId}";
+
+        await (await admin.PostAsJsonAsync($"{url}/receipts", new { lines = new[] { new { productId = bolt, quantity = 101m } } }))
+            .ExpectProblemAsync(HttpStatusCode.Conflict, "purchaseOrder.over_received");
+        await (await admin.PostAsJsonAsync($"{url}/receipts", new { lines = new[] { new { productId = "01aaaaaaaaaaaaaaaaaaaaaaaa", quantity = 1m } } }))
+            .ExpectProblemAsync(HttpStatusCode.BadRequest, "validation.failed");
+        await (await admin.PostAsJsonAsync($"{url}/receipts", new { lines = new[] { new { productId = bolt, quantity = 0m } } }))
+            .ExpectProblemAsync(HttpStatusCode.BadRequest, "validation.failed");
+        await (await admin.PostAsJsonAsync($"{url}/receipts", new { warehouseId = "elsewhere", lines = new[] { new { productId = bolt, quantity = 1m } } }))
+            .ExpectProblemAsync(HttpStatusCode.BadRequest, "warehouse.not_found");
+        Assert.Equal(0m, await OnHandAsync(admin, bolt));
+
+        var partial = await (await admin.PostAsJsonAsync($"{url}/receipts", new { lines = new[] { new { productId = bolt, quantity = 60m } }, note = "First truck" }))
+            .ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal("partiallyReceived", partial.Str("status"));
+        Assert.True(partial.GetProperty("receipts")[0].GetProperty("posted").GetBoolean());
+        Assert.Equal(60m, await OnHandAsync(admin, bolt));
+        var entry = (await admin.GetJsonAsync($"/api/v1/inventory/products/{bolt}/entries")).Items().Single();
+        Assert.Equal("receipt", entry.Str("kind"));
+        Assert.Equal(orderId, entry.GetProperty("sourceDocument").Str("id"));
+
+        // Two receipts of the rest at once: exactly one fits.
+        var racing = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ =>
+            admin.PostAsJsonAsync($"{url}/receipts", new { lines = new object[] { new { productId = bolt, quantity = 40m }, new { productId = nut, quantity = 50m } } })));
+        Assert.Single(racing, r => r.StatusCode == HttpStatusCode.Created);
+        Assert.Equal(3, racing.Count(r => r.StatusCode == HttpStatusCode.Conflict));
+        Assert.Equal(100m, await OnHandAsync(admin, bolt));
+        Assert.Equal(50m, await OnHandAsync(admin, nut));
+        var received = await admin.GetJsonAsync(url);
+        Assert.Equal("received", received.Str("status"));
+        await (await admin.PostAsJsonAsync($"{url}/receipts", new { lines = new[] { new { productId = nut, quantity = 1m } } }))
+            .ExpectProblemAsync(HttpStatusCode.Conflict, "purchaseOrder.not_receivable");
+
+        var paid = await (await admin.PostAsJsonAsync($"{url}/pay", new { paidOn = "2026-12-06", reference = "Bank 778" })).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("paid", paid.Str("status"));
+        Assert.Equal("Bank 778", paid.GetProperty("payment").Str("reference"));
+    }
+
+    [Fact]
+    public async Task AReceiptWrittenButNotPostedIsFinishedByTheSweepExactlyOnce()
+    {
+        var tenant = await app.NewTenantAsync();
+        var admin = tenant.Admin;
+        var (orderId, bolt, _) = await ApprovedOrderAsync(admin);
+        // The first step of a receipt, as a request that died right after it leaves it.
+        var store = app.Service<Crm.Storage.Records.RecordStore<Crm.Domain.Commerce.PurchaseOrder>>();
+        var at = DateTimeOffset.UtcNow.AddMinutes(-5);
+        var receipt = new Crm.Domain.Commerce.PurchaseReceipt("01m9receipt00000000000000a", at, tenant.AdminUserId, null, [new(bolt, 30m)], null);
+        await store.UpdateAsync(new Crm.Storage.Records.WriteContext(tenant.Id, tenant.AdminUserId, "127.0.0.1", DateTimeOffset.UtcNow), orderId, null,
+            o => ValueTask.FromResult(Crm.Domain.Commerce.PurchaseOrderRules.Receive(o, receipt)));
+        Assert.Equal(0m, await OnHandAsync(admin, bolt));
+
+        var job = ActivatorUtilities.CreateInstance<Crm.Commerce.PurchaseOrders.PurchaseReceiptSweepJob>(app.Services);
+        var context = new Crm.Storage.Triggers.TimerJobContext(Crm.Commerce.PurchaseOrders.PurchaseReceiptSweepJob.Name, DateTimeOffset.UtcNow, null, false);
+        await job.RunAsync(context, CancellationToken.None);
+        await job.RunAsync(context, CancellationToken.None);
+        Assert.Equal(30m, await OnHandAsync(admin, bolt));
+        var order = await admin.GetJsonAsync($"/api/v1/purchase-orders/{orderId}");
+        Assert.True(order.GetProperty("receipts")[0].GetProperty("posted").GetBoolean());
+        Assert.False(order.GetProperty("hasUnpostedReceipt").GetBoolean());
+        Assert.Single((await admin.GetJsonAsync($"/api/v1/inventory/products/{bolt}/entries")).Items());
     }
 }

@@ -42,6 +42,7 @@ public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
         ["ReturnPurchaseOrder"] = """{"reason":"price"}""",
         ["CancelPurchaseOrder"] = """{"reason":"price"}""",
         ["PayPurchaseOrder"] = """{"paidOn":"2026-12-01"}""",
+        ["ReceivePurchaseOrder"] = """{"lines":[{"productId":"01aaaaaaaaaaaaaaaaaaaaaaaa","quantity":1}]}""",
     };
 
     private sealed record Case(string Method, string Url, string Route, string? EndpointName, string SentId);
