@@ -6,6 +6,7 @@ using Crm.ApiTests.Access;
 using Crm.ApiTests.Infrastructure;
 using Crm.ApiTests.Sales;
 using Crm.Domain.Access;
+using UglyToad.PdfPig;
 
 namespace Crm.ApiTests.Commerce;
 
@@ -358,5 +359,38 @@ public sealed class SalesDocumentApiTests(CrmApp app) : IClassFixture<CrmApp>
         Assert.Equal([contract.Id()], merged.GetProperty("moved").GetProperty("contracts").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(target.Id(), (await admin.GetJsonAsync($"/api/v1/contracts/{contract.Id()}")).Str("customerId"));
         Assert.Equal(target.Id(), (await admin.GetJsonAsync($"/api/v1/quotes/{quote.Id()}")).Str("customerId"));
+    }
+
+    [Fact]
+    public async Task AQuotePrintsAsPdfOrHtmlFromTheTenantTemplate()
+    {
+        var tenant = await app.NewTenantAsync();
+        var admin = tenant.Admin;
+        var c = await CatalogueAsync(admin);
+        var quote = await QuoteAsync(admin, c, [new { productId = c.DrillId, quantity = 3m, discount = 10m }]);
+        var url = $"/api/v1/quotes/{quote.Id()}/document";
+
+        var pdf = await admin.GetAsync(url);
+        Assert.Equal(HttpStatusCode.OK, pdf.StatusCode);
+        Assert.Equal("application/pdf", pdf.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("nosniff", pdf.Headers.GetValues("X-Content-Type-Options").Single());
+        using (var document = PdfDocument.Open(await pdf.Content.ReadAsByteArrayAsync()))
+        {
+            var text = string.Concat(document.GetPages().SelectMany(p => p.Letters).Select(l => l.Value));
+            Assert.Contains(quote.Str("number"), text);
+            Assert.Contains("电钻", text);
+            Assert.Contains("457.66", text);
+        }
+
+        var html = await admin.GetAsync($"{url}?format=html");
+        Assert.Equal("text/html", html.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("default-src 'none'", html.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Contains("电钻 Drill", await html.Content.ReadAsStringAsync());
+        await (await admin.GetAsync($"{url}?format=docx")).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation.failed");
+
+        var (_, outsider) = await tenant.NewMemberAsync(null, null, await app.CreateRoleAsync(tenant, DataScope.Self, ["quotes.view"]));
+        await (await outsider.GetAsync(url)).ExpectProblemAsync(HttpStatusCode.NotFound, "quote.not_found");
+        var (_, noRight) = await tenant.NewMemberAsync(null, null, await app.CreateRoleAsync(tenant, DataScope.All, ["customers.view"]));
+        await (await noRight.GetAsync(url)).ExpectProblemAsync(HttpStatusCode.Forbidden, "permission.denied");
     }
 }
