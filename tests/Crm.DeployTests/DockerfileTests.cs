@@ -13,9 +13,12 @@ public sealed class DockerfileTests
     public void PublishesWithTheSdkAndRunsOnTheAspNetRuntime()
     {
         var stages = Lines.Where(l => l.StartsWith("FROM ", StringComparison.Ordinal)).ToList();
-        Assert.Equal(2, stages.Count);
-        Assert.StartsWith("FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build", stages[0], StringComparison.Ordinal);
-        Assert.StartsWith("FROM mcr.microsoft.com/dotnet/aspnet:10.0", stages[1], StringComparison.Ordinal);
+        // The font printable documents embed comes from npm in a stage of its own (ADR 0006).
+        Assert.Equal(3, stages.Count);
+        Assert.StartsWith("FROM node:", stages[0], StringComparison.Ordinal);
+        Assert.StartsWith("FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build", stages[1], StringComparison.Ordinal);
+        Assert.StartsWith("FROM mcr.microsoft.com/dotnet/aspnet:10.0", stages[2], StringComparison.Ordinal);
+        Assert.Contains(Lines, l => l.StartsWith("COPY --from=fonts ", StringComparison.Ordinal));
         Assert.Contains(Lines, l => l.StartsWith("RUN dotnet publish functions/Crm.Functions/Crm.Functions.csproj -c Release", StringComparison.Ordinal));
         Assert.Contains("COPY --from=build /app .", Lines);
     }

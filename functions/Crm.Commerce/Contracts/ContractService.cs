@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Crm.Commerce.Catalogue;
 using Crm.Commerce.Numbering;
 using Crm.Commerce.SalesDocuments;
 using Crm.Domain.Commerce;
@@ -15,7 +14,7 @@ namespace Crm.Commerce.Contracts;
 /// A contract's write rules: the links and pricing of a quote, a number by the tenant's rule, edits only while a draft
 /// or sent back (rejected), and once active, changes only by an amendment, which keeps what changed, why and by whom.
 /// </summary>
-internal sealed class ContractService(RecordStore<Contract> store, SalesDocumentParties parties, SalesLinePricer pricer, CatalogueItems catalogue,
+internal sealed class ContractService(RecordStore<Contract> store, SalesDocumentParties parties, SalesLinePricer pricer,
     DocumentNumbers numbers, OwnedAccess access, TimeProvider clock)
     : RecordService<Contract, ContractFields>(store, access, clock)
 {
@@ -39,13 +38,7 @@ internal sealed class ContractService(RecordStore<Contract> store, SalesDocument
         await parties.EnsureOpportunityAsync(caller, customer.Id, input.OpportunityId, null, Kind, cancellationToken);
         await parties.EnsureContactAsync(caller, customer.Id, "signerContactId", input.SignerContactId, null, Kind, cancellationToken);
         await parties.EnsureUserAsync(caller, "ourSignerId", input.OurSignerId, null, Kind, cancellationToken);
-        var bookId = input.PriceBookId ?? customer.DefaultPriceBookId;
-        var book = await pricer.BookAsync(caller.TenantId, bookId, input.PriceBookId is null ? bookId : null, input.Currency, cancellationToken);
-        var currency = input.Currency ?? book?.Currency ?? await catalogue.CurrencyAsync(caller.TenantId, null, cancellationToken);
-        if (book is not null && book.Currency != currency)
-        {
-            book = null;
-        }
+        var (book, currency) = await pricer.OpeningAsync(caller, customer, input.PriceBookId, input.Currency, cancellationToken);
         var lines = await pricer.PriceAsync(caller, input.LineInputs ?? [], [], book, currency, cancellationToken);
         return contract with
         {
@@ -88,9 +81,7 @@ internal sealed class ContractService(RecordStore<Contract> store, SalesDocument
         await parties.EnsureOpportunityAsync(caller, current.CustomerId, changes.OpportunityId, current.OpportunityId, Kind, cancellationToken);
         await parties.EnsureContactAsync(caller, current.CustomerId, "signerContactId", changes.SignerContactId, current.SignerContactId, Kind, cancellationToken);
         await parties.EnsureUserAsync(caller, "ourSignerId", changes.OurSignerId, current.OurSignerId, Kind, cancellationToken);
-        var book = await pricer.BookAsync(caller.TenantId, changes.PriceBookId, current.PriceBookId, current.Currency, cancellationToken);
-        var inputs = changes.LineInputs ?? (changes.PriceBookId != current.PriceBookId ? SalesLinePricer.AsInputs(current.Lines) : null);
-        var lines = inputs is null ? current.Lines : await pricer.PriceAsync(caller, inputs, current.Lines, book, current.Currency, cancellationToken);
+        var lines = await pricer.RepricedAsync(caller, changes.LineInputs, current.Lines, changes.PriceBookId, current.PriceBookId, current.Currency, cancellationToken);
         return updated with { Currency = current.Currency, Lines = lines };
     }
 

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Crm.Commerce.Catalogue;
 using Crm.Commerce.Numbering;
 using Crm.Commerce.SalesDocuments;
 using Crm.Domain.Commerce;
@@ -16,7 +15,7 @@ namespace Crm.Commerce.Quotes;
 /// that customer; its lines are priced from its price book (the customer's default when none is named) in its fixed
 /// currency; it is numbered by the tenant's rule as it is written; and it is edited only as a draft or in review.
 /// </summary>
-internal sealed class QuoteService(RecordStore<Quote> store, SalesDocumentParties parties, SalesLinePricer pricer, CatalogueItems catalogue,
+internal sealed class QuoteService(RecordStore<Quote> store, SalesDocumentParties parties, SalesLinePricer pricer,
     DocumentNumbers numbers, OwnedAccess access, TimeProvider clock)
     : RecordService<Quote, QuoteFields>(store, access, clock)
 {
@@ -31,14 +30,7 @@ internal sealed class QuoteService(RecordStore<Quote> store, SalesDocumentPartie
         var customer = await parties.CustomerAsync(caller, input.CustomerId, Kind, cancellationToken);
         await parties.EnsureOpportunityAsync(caller, customer.Id, input.OpportunityId, null, Kind, cancellationToken);
         await parties.EnsureContactAsync(caller, customer.Id, "contactId", input.ContactId, null, Kind, cancellationToken);
-        var bookId = input.PriceBookId ?? customer.DefaultPriceBookId;
-        var book = await pricer.BookAsync(caller.TenantId, bookId, input.PriceBookId is null ? bookId : null, input.Currency, cancellationToken);
-        var currency = input.Currency ?? book?.Currency ?? await catalogue.CurrencyAsync(caller.TenantId, null, cancellationToken);
-        if (book is not null && book.Currency != currency)
-        {
-            // The customer's default book in another currency than the one asked for: the quote goes without it.
-            book = null;
-        }
+        var (book, currency) = await pricer.OpeningAsync(caller, customer, input.PriceBookId, input.Currency, cancellationToken);
         var lines = await pricer.PriceAsync(caller, input.LineInputs ?? [], [], book, currency, cancellationToken);
         return quote with
         {
@@ -75,9 +67,7 @@ internal sealed class QuoteService(RecordStore<Quote> store, SalesDocumentPartie
     {
         await parties.EnsureOpportunityAsync(caller, current.CustomerId, changes.OpportunityId, current.OpportunityId, Kind, cancellationToken);
         await parties.EnsureContactAsync(caller, current.CustomerId, "contactId", changes.ContactId, current.ContactId, Kind, cancellationToken);
-        var book = await pricer.BookAsync(caller.TenantId, changes.PriceBookId, current.PriceBookId, current.Currency, cancellationToken);
-        var inputs = changes.LineInputs ?? (changes.PriceBookId != current.PriceBookId ? SalesLinePricer.AsInputs(current.Lines) : null);
-        var lines = inputs is null ? current.Lines : await pricer.PriceAsync(caller, inputs, current.Lines, book, current.Currency, cancellationToken);
+        var lines = await pricer.RepricedAsync(caller, changes.LineInputs, current.Lines, changes.PriceBookId, current.PriceBookId, current.Currency, cancellationToken);
         return updated with { Currency = current.Currency, Lines = lines };
     }
 

@@ -1,6 +1,7 @@
 using Crm.Commerce.Catalogue;
 using Crm.Domain.Commerce;
 using Crm.Domain.Common;
+using Crm.Domain.Sales;
 using Crm.Platform.Web;
 using Crm.Storage.Records;
 
@@ -35,6 +36,32 @@ internal sealed class SalesLinePricer(CatalogueItems catalogue, RecordStore<Pric
             throw new ValidationException("priceBookId", $"The price book is in {book.Currency}; the document is in {currency}.", "priceBook.currency_mismatch");
         }
         return book;
+    }
+
+    /// <summary>
+    /// A new sale's price book and currency: the book named, else the customer's default when its currency fits; the
+    /// currency given, else the book's, else the tenant's.
+    /// </summary>
+    public async Task<(PriceBook? Book, string Currency)> OpeningAsync(Caller caller, Customer customer, string? bookId, string? currency,
+        CancellationToken cancellationToken)
+    {
+        var chosen = bookId ?? customer.DefaultPriceBookId;
+        var book = await BookAsync(caller.TenantId, chosen, bookId is null ? chosen : null, currency, cancellationToken);
+        var resolved = currency ?? book?.Currency ?? await catalogue.CurrencyAsync(caller.TenantId, null, cancellationToken);
+        // The customer's default book in another currency than the one asked for: the document goes without it.
+        return (book is not null && book.Currency != resolved ? null : book, resolved);
+    }
+
+    /// <summary>
+    /// An edited sale's lines: those sent, priced; or, when only the price book changed, the held lines re-priced from it
+    /// (overrides kept); otherwise the lines held.
+    /// </summary>
+    public async Task<IReadOnlyList<SalesLine>> RepricedAsync(Caller caller, IReadOnlyList<SalesLineInput>? inputs, IReadOnlyList<SalesLine> held,
+        string? bookId, string? heldBookId, string currency, CancellationToken cancellationToken)
+    {
+        var book = await BookAsync(caller.TenantId, bookId, heldBookId, currency, cancellationToken);
+        var wanted = inputs ?? (bookId != heldBookId ? AsInputs(held) : null);
+        return wanted is null ? held : await PriceAsync(caller, wanted, held, book, currency, cancellationToken);
     }
 
     public Task<IReadOnlyList<SalesLine>> PriceAsync(Caller caller, IReadOnlyList<SalesLineInput> inputs, IReadOnlyList<SalesLine> held, PriceBook? book,
