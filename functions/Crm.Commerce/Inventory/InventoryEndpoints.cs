@@ -6,6 +6,7 @@ using Crm.Platform.Access;
 using Crm.Platform.Web;
 using Crm.Storage.Inventory;
 using Crm.Storage.Records;
+using Crm.Storage.Triggers;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Crm.Commerce.Inventory;
@@ -85,6 +86,8 @@ internal static class InventoryEndpoints
     {
         services.AddSingleton<LedgerStore>().AddTable(LedgerStore.TableName);
         services.AddSingleton<InventoryLedger>();
+        services.AddSingleton<ReconciliationStore>().AddTable(ReconciliationStore.TableName);
+        services.AddTimerJob<InventoryReconciliationJob>(InventoryReconciliationJob.Name);
         services.AddPermissionModules([Module]);
         return services;
     }
@@ -100,6 +103,8 @@ internal static class InventoryEndpoints
             .WithSummary("A product's stock: on hand, reserved and available, per warehouse and in total");
         group.MapGet("/products/{id}/entries", ListInventoryEntries).RequirePermission("inventory.view").WithName("ListInventoryEntries")
             .WithSummary("A product's ledger entries, newest first");
+        group.MapGet("/reconciliations/latest", GetLatestInventoryReconciliation).RequirePermission("inventory.view").WithName("GetLatestInventoryReconciliation")
+            .WithSummary("The last reconciliation of balances against their entries, with the differences it found");
         return routes;
     }
 
@@ -143,6 +148,13 @@ internal static class InventoryEndpoints
         }
         var (items, next) = await ledger.EntriesAsync(context.Caller(), id, size, cursor, context.RequestAborted);
         return TypedResults.Ok(new EntryPage(items, next));
+    }
+
+    public static async Task<Results<Ok<ReconciliationReport>, NotFound>> GetLatestInventoryReconciliation(ReconciliationStore reports, HttpContext context)
+    {
+        var caller = context.Caller();
+        caller.Require("inventory.view");
+        return await reports.LatestAsync(caller.TenantId, context.RequestAborted) is { } report ? TypedResults.Ok(report) : TypedResults.NotFound();
     }
 
     /// <summary>The balance's version is its entry count: it changes with every entry and only then.</summary>
