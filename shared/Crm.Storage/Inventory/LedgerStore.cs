@@ -107,6 +107,26 @@ public sealed class LedgerStore(TableServiceClient service, StorageOptions optio
         return (items, null);
     }
 
+    /// <summary>
+    /// Up to <paramref name="limit"/> of a tenant's balance rows flagged below their reorder level. The filter names the balance
+    /// row and the flag, so only those rows come back; the service still walks the tenant's partitions to find them.
+    /// </summary>
+    public async Task<IReadOnlyList<StockBalance>> LowAsync(string tenantId, int limit, CancellationToken cancellationToken = default)
+    {
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey gt {tenantId + "~"} and PartitionKey lt {tenantId + "~~"} and RowKey eq {BalanceKey} and Low eq {true}");
+        var items = new List<StockBalance>(limit);
+        await foreach (var row in Table.QueryAsync<TableEntity>(filter, maxPerPage: limit, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            items.Add(ToBalance(row.GetString("ProductId"), row.GetString("WarehouseId"), row));
+            if (items.Count == limit)
+            {
+                break;
+            }
+        }
+        return items;
+    }
+
     /// <summary>A tenant's every balance row with the sum of its partition's entries, for the reconciliation.</summary>
     public async IAsyncEnumerable<(string Partition, StockBalance Stored, decimal OnHand, decimal Reserved, long Entries)> RecomputeAsync(string tenantId,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)

@@ -58,4 +58,28 @@ public sealed class InventoryReconciliationTests(CrmApp app) : IClassFixture<Crm
         var balance = await admin.GetJsonAsync($"/api/v1/inventory/products/{bad}/balance");
         Assert.Equal(9m, balance.GetProperty("onHand").GetDecimal());
     }
+
+    [Fact]
+    public async Task LowStockListsProductsBelowTheirReorderLevelWithTheShortfall()
+    {
+        var tenant = await app.NewTenantAsync();
+        var admin = tenant.Admin;
+        var low = await ProductAsync(admin, new { code = "L-" + Api.Stamp(), name = "Low", reorderLevel = 5 });
+        var fine = await ProductAsync(admin, new { code = "F-" + Api.Stamp(), name = "Fine", reorderLevel = 2 });
+        await (await ReceiveAsync(admin, low, 3)).ExpectAsync(HttpStatusCode.Created);
+        await (await ReceiveAsync(admin, fine, 10)).ExpectAsync(HttpStatusCode.Created);
+
+        var list = await admin.GetJsonAsync("/api/v1/inventory/low-stock");
+        var item = Assert.Single(list.GetProperty("items").EnumerateArray());
+        Assert.Equal(low, item.Str("productId"));
+        Assert.Equal(3m, item.GetProperty("onHand").GetDecimal());
+        Assert.Equal(5m, item.GetProperty("reorderLevel").GetDecimal());
+        Assert.Equal(2m, item.GetProperty("shortfall").GetDecimal());
+        Assert.False(list.GetProperty("truncated").GetBoolean());
+
+        // Back above the level: off the list.
+        await (await ReceiveAsync(admin, low, 4)).ExpectAsync(HttpStatusCode.Created);
+        Assert.Empty((await admin.GetJsonAsync("/api/v1/inventory/low-stock")).GetProperty("items").EnumerateArray());
+        await (await admin.GetAsync("/api/v1/inventory/low-stock?limit=0")).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation.failed");
+    }
 }
