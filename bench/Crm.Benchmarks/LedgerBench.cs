@@ -56,7 +56,7 @@ internal sealed class LedgerBench(BenchOptions options, string prefix)
         var (balance, _) = await store.ReadAsync("bench", "product", "main");
         var sum = 0m;
         long count = 0;
-        await foreach (var row in store.RecomputeAsync())
+        await foreach (var row in store.RecomputeAsync("bench"))
         {
             sum += row.OnHand;
             count += row.Entries;

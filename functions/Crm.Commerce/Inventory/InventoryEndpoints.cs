@@ -6,6 +6,7 @@ using Crm.Platform.Access;
 using Crm.Platform.Web;
 using Crm.Storage.Inventory;
 using Crm.Storage.Records;
+using Crm.Storage.Triggers;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Crm.Commerce.Inventory;
@@ -70,6 +71,10 @@ public sealed record CountResponse(bool Adjusted, LedgerEntry? Entry, StockBalan
 
 public sealed record BalanceResponse(string ProductId, decimal OnHand, decimal Reserved, decimal Available, IReadOnlyList<StockBalance> Warehouses);
 
+public sealed record LowStockItem(string ProductId, string Code, string Name, decimal OnHand, decimal ReorderLevel, decimal Shortfall);
+
+public sealed record LowStockList(IReadOnlyList<LowStockItem> Items, bool Truncated);
+
 public sealed record EntryPage(IReadOnlyList<LedgerEntry> Items, string? NextCursor);
 
 /// <summary>The inventory routes: entries are appended, never changed or deleted (no PUT, PATCH or DELETE).</summary>
@@ -85,6 +90,8 @@ internal static class InventoryEndpoints
     {
         services.AddSingleton<LedgerStore>().AddTable(LedgerStore.TableName);
         services.AddSingleton<InventoryLedger>();
+        services.AddSingleton<ReconciliationStore>().AddTable(ReconciliationStore.TableName);
+        services.AddTimerJob<InventoryReconciliationJob>(InventoryReconciliationJob.Name);
         services.AddPermissionModules([Module]);
         return services;
     }
@@ -100,6 +107,10 @@ internal static class InventoryEndpoints
             .WithSummary("A product's stock: on hand, reserved and available, per warehouse and in total");
         group.MapGet("/products/{id}/entries", ListInventoryEntries).RequirePermission("inventory.view").WithName("ListInventoryEntries")
             .WithSummary("A product's ledger entries, newest first");
+        group.MapGet("/low-stock", ListLowStock).RequirePermission("inventory.view").WithName("ListLowStock")
+            .WithSummary("Products whose on hand is below their reorder level, with the shortfall (at most ?limit=1..200, default 100)");
+        group.MapGet("/reconciliations/latest", GetLatestInventoryReconciliation).RequirePermission("inventory.view").WithName("GetLatestInventoryReconciliation")
+            .WithSummary("The last reconciliation of balances against their entries, with the differences it found");
         return routes;
     }
 
@@ -143,6 +154,24 @@ internal static class InventoryEndpoints
         }
         var (items, next) = await ledger.EntriesAsync(context.Caller(), id, size, cursor, context.RequestAborted);
         return TypedResults.Ok(new EntryPage(items, next));
+    }
+
+    public static async Task<Ok<LowStockList>> ListLowStock(InventoryLedger ledger, HttpContext context, int? limit)
+    {
+        var size = limit ?? 100;
+        if (size is < 1 or > 200)
+        {
+            throw new Crm.Domain.Common.ValidationException("limit", "The limit is 1 to 200.");
+        }
+        var (items, truncated) = await ledger.LowStockAsync(context.Caller(), size, context.RequestAborted);
+        return TypedResults.Ok(new LowStockList(items, truncated));
+    }
+
+    public static async Task<Results<Ok<ReconciliationReport>, NotFound>> GetLatestInventoryReconciliation(ReconciliationStore reports, HttpContext context)
+    {
+        var caller = context.Caller();
+        caller.Require("inventory.view");
+        return await reports.LatestAsync(caller.TenantId, context.RequestAborted) is { } report ? TypedResults.Ok(report) : TypedResults.NotFound();
     }
 
     /// <summary>The balance's version is its entry count: it changes with every entry and only then.</summary>

@@ -110,6 +110,25 @@ internal sealed class InventoryLedger(LedgerStore store, RecordStore<Product> pr
         return await store.EntriesAsync(caller.TenantId, product.Id, DefaultWarehouse, limit, cursor, cancellationToken);
     }
 
+    /// <summary>
+    /// Products below their reorder level, read from the balance rows' low flag (set by each entry), not from the entries.
+    /// A product whose level changed since its last entry shows its new level and drops out if no longer below it.
+    /// </summary>
+    public async Task<(IReadOnlyList<LowStockItem> Items, bool Truncated)> LowStockAsync(Caller caller, int limit, CancellationToken cancellationToken)
+    {
+        caller.Require("inventory.view");
+        var low = await store.LowAsync(caller.TenantId, limit + 1, cancellationToken);
+        var items = new List<LowStockItem>();
+        foreach (var balance in low.Take(limit))
+        {
+            if (await products.FindAsync(caller.TenantId, balance.ProductId, cancellationToken) is { ReorderLevel: { } level } product && balance.OnHand < level)
+            {
+                items.Add(new LowStockItem(product.Id, product.Code, product.Name, balance.OnHand, level, level - balance.OnHand));
+            }
+        }
+        return (items, low.Count > limit);
+    }
+
     private async Task<Product> StockedProductAsync(string tenantId, string productId, CancellationToken cancellationToken)
     {
         if (await products.FindAsync(tenantId, productId, cancellationToken) is { } product)

@@ -107,15 +107,37 @@ public sealed class LedgerStore(TableServiceClient service, StorageOptions optio
         return (items, null);
     }
 
-    /// <summary>Every balance row with the sum of its partition's entries, for the reconciliation.</summary>
-    public async IAsyncEnumerable<(string Partition, StockBalance Stored, decimal OnHand, decimal Reserved, long Entries)> RecomputeAsync(
+    /// <summary>
+    /// Up to <paramref name="limit"/> of a tenant's balance rows flagged below their reorder level. The filter names the balance
+    /// row and the flag, so only those rows come back; the service still walks the tenant's partitions to find them.
+    /// </summary>
+    public async Task<IReadOnlyList<StockBalance>> LowAsync(string tenantId, int limit, CancellationToken cancellationToken = default)
+    {
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey gt {tenantId + "~"} and PartitionKey lt {tenantId + "~~"} and RowKey eq {BalanceKey} and Low eq {true}");
+        var items = new List<StockBalance>(limit);
+        await foreach (var row in Table.QueryAsync<TableEntity>(filter, maxPerPage: limit, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            items.Add(ToBalance(row.GetString("ProductId"), row.GetString("WarehouseId"), row));
+            if (items.Count == limit)
+            {
+                break;
+            }
+        }
+        return items;
+    }
+
+    /// <summary>A tenant's every balance row with the sum of its partition's entries, for the reconciliation.</summary>
+    public async IAsyncEnumerable<(string Partition, StockBalance Stored, decimal OnHand, decimal Reserved, long Entries)> RecomputeAsync(string tenantId,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        // Product ids never start with '~', so "{tenant}~~" bounds the tenant's partitions.
+        var filter = TableClient.CreateQueryFilter($"PartitionKey gt {tenantId + "~"} and PartitionKey lt {tenantId + "~~"}");
         string? partition = null;
         TableEntity? balance = null;
         decimal onHand = 0, reserved = 0;
         long count = 0;
-        await foreach (var row in Table.QueryAsync<TableEntity>(cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             if (row.PartitionKey != partition)
             {
