@@ -68,9 +68,5 @@ internal sealed class ContractActions : IApiFeature
         actions.RunAsync(context, contracts.Store, id, action, activity,
             (caller, write) => contract => ValueTask.FromResult(SalesDocumentRules.Move(contract, to, caller.UserId, write.Now, reason)));
 
-    private static string Reason(ContractReason input)
-    {
-        RequestValidation.Validate(input);
-        return TextNormalizer.Trimmed(input.Reason) ?? throw new ValidationException("reason", "Say why.", "contract.reason_required");
-    }
+    private static string Reason(ContractReason input) => DocumentActions.Reason(RequestValidation.Validate(input).Reason, "contract.reason_required");
 }

@@ -67,9 +67,5 @@ internal sealed class PurchaseOrderActions : IApiFeature
         actions.RunAsync(context, orders.Store, id, action, activity,
             (caller, write) => order => ValueTask.FromResult(PurchaseOrderRules.Move(order, to, caller.UserId, write.Now, reason)));
 
-    private static string Reason(PurchaseOrderReason input)
-    {
-        RequestValidation.Validate(input);
-        return TextNormalizer.Trimmed(input.Reason) ?? throw new ValidationException("reason", "Say why.", "purchaseOrder.reason_required");
-    }
+    private static string Reason(PurchaseOrderReason input) => DocumentActions.Reason(RequestValidation.Validate(input).Reason, "purchaseOrder.reason_required");
 }

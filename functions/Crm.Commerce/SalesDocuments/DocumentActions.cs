@@ -36,6 +36,10 @@ internal sealed class DocumentActions(RecordGuard guard, TenantStore tenants, Ti
         }
     }
 
+    /// <summary>The reason a move needs (reject, terminate, cancel), trimmed; 400 <paramref name="code"/> when blank.</summary>
+    public static string Reason(string? reason, string code) =>
+        TextNormalizer.Trimmed(reason) ?? throw new ValidationException("reason", "Say why.", code);
+
     /// <summary>The tenant's calendar day now (a quote valid until a day is valid through that day in the tenant's zone).</summary>
     public async Task<DateOnly> TodayAsync(string tenantId, CancellationToken cancellationToken)
     {
