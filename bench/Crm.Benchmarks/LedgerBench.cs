@@ -32,9 +32,9 @@ internal sealed class LedgerBench(BenchOptions options, string prefix)
                 LedgerStore.Appended appended;
                 try
                 {
-                    appended = await store.AppendAsync("bench", "product", "main", null, balance =>
-                    (new LedgerEntry { Id = Guid.NewGuid().ToString("N"), Kind = LedgerKind.Receipt, Quantity = 1, Reason = "bench", PostedAt = DateTimeOffset.UtcNow },
-                        InventoryRules.Apply(balance, LedgerKind.Receipt, 1, false)));
+                    appended = await store.AppendAsync("bench", "product", "main", null, stock =>
+                    (new LedgerEntry { Id = Guid.NewGuid().ToString("N"), WarehouseId = "main", Kind = LedgerKind.Receipt, Quantity = 1, Reason = "bench", PostedAt = DateTimeOffset.UtcNow },
+                        InventoryRules.Post(stock, LedgerKind.Receipt, 1, false, null)));
                 }
                 catch (Crm.Domain.Common.BusyException)
                 {
@@ -53,13 +53,17 @@ internal sealed class LedgerBench(BenchOptions options, string prefix)
         watch.Stop();
         latencies.Sort();
         double P(double q) => latencies[(int)Math.Min(latencies.Count - 1, Math.Ceiling(q * latencies.Count) - 1)];
-        var (balance, _) = await store.ReadAsync("bench", "product", "main");
+        var balance = (await store.ReadAsync("bench", "product", "main")).Total;
         var sum = 0m;
         long count = 0;
+        // The product's total row: its figures beside the sum of all its entries.
         await foreach (var row in store.RecomputeAsync("bench"))
         {
-            sum += row.OnHand;
-            count += row.Entries;
+            if (row.Stored.WarehouseId is null)
+            {
+                sum += row.OnHand;
+                count += row.Entries;
+            }
         }
         Progress.Say($"ledger: {Entries} entries by {Clients} clients in {watch.Elapsed.TotalSeconds:F1} s = {Entries / watch.Elapsed.TotalSeconds:F0} entries/s; "
             + $"p50 {P(0.5):F1} ms, p95 {P(0.95):F1} ms; {retries} retries, {busy} busy (503); balance {balance.OnHand} ({balance.Entries} entries), sum of entries {sum} ({count} rows): "

@@ -12,6 +12,7 @@ using Crm.Commerce.Quotes;
 using Crm.Commerce.SalesDocuments;
 using Crm.Commerce.ServiceItems;
 using Crm.Commerce.Vendors;
+using Crm.Commerce.Warehouses;
 using Crm.Domain.Access;
 using Crm.Domain.Commerce;
 using Crm.Platform.Access;
@@ -24,7 +25,7 @@ namespace Crm.Commerce;
 
 /// <summary>
 /// The commerce module (order to cash): the catalogue (categories, products, services, vendors, price books), the
-/// inventory ledger, purchase orders, quotes and contracts. Added after the sales module, whose customers it sells to.
+/// warehouses and their inventory ledger, purchase orders, quotes and contracts. Added after the sales module, whose customers it sells to.
 /// </summary>
 public static class CommerceModule
 {
@@ -41,6 +42,8 @@ public static class CommerceModule
         services.AddDocuments();
         services.AddSingleton<PrintParties>();
         services.AddSingleton<IApiFeature, DocumentPrints>();
+        services.AddModuleRecords<Warehouse, WarehouseRecordType, WarehouseFields, WarehouseService>("Warehouses", "Warehouse", "Warehouses");
+        services.AddSingleton<ITenantSeed, DefaultWarehouseSeed>();
         services.AddInventory();
         services.AddBuiltInRoleGrants(
             BuiltInRoleGrant.Of(BuiltInRoles.SalesManager, Catalogue, "view", "create", "edit", "delete", "import", "export"),
@@ -52,7 +55,8 @@ public static class CommerceModule
             BuiltInRoleGrant.Of(BuiltInRoles.SalesManager, ["purchaseorders"], "view", "create", "edit", "delete", "import", "export",
                 PurchaseOrderActions.Approve, PurchaseOrderActions.Receive, PurchaseOrderActions.Pay),
             BuiltInRoleGrant.Of(BuiltInRoles.SalesManager, ["inventory"], "view", "post", "count"),
-            BuiltInRoleGrant.Of(BuiltInRoles.SalesRep, ["inventory"], "view"));
+            BuiltInRoleGrant.Of(BuiltInRoles.SalesManager, ["warehouses"], "view", "create", "edit", "delete", "import", "export"),
+            BuiltInRoleGrant.Of(BuiltInRoles.SalesRep, ["inventory", "warehouses"], "view"));
         return services;
     }
 

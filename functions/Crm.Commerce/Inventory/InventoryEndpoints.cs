@@ -36,6 +36,10 @@ public sealed record PostEntryRequest
 
     /// <summary>Allow the posting to take available below zero; needs <c>inventory.override</c>.</summary>
     public bool Override { get; init; }
+
+    /// <summary>The warehouse posted to; the tenant's default warehouse when not given.</summary>
+    [StringLength(26)]
+    public string? WarehouseId { get; init; }
 }
 
 public sealed record SourceDocumentRequest
@@ -63,11 +67,16 @@ public sealed record StockCountRequest
     public string Reason { get; init; } = "";
 
     public bool Override { get; init; }
+
+    /// <summary>The warehouse counted; the tenant's default warehouse when not given.</summary>
+    [StringLength(26)]
+    public string? WarehouseId { get; init; }
 }
 
-public sealed record PostingResponse(LedgerEntry Entry, StockBalance Balance);
+/// <summary>The entry, the balance of the warehouse posted to after it, and the product's total over all warehouses.</summary>
+public sealed record PostingResponse(LedgerEntry Entry, StockBalance Balance, StockBalance Total);
 
-public sealed record CountResponse(bool Adjusted, LedgerEntry? Entry, StockBalance Balance);
+public sealed record CountResponse(bool Adjusted, LedgerEntry? Entry, StockBalance Balance, StockBalance Total);
 
 public sealed record BalanceResponse(string ProductId, decimal OnHand, decimal Reserved, decimal Available, IReadOnlyList<StockBalance> Warehouses);
 
@@ -106,9 +115,9 @@ internal static class InventoryEndpoints
         group.MapGet("/products/{id}/balance", GetInventoryBalance).RequirePermission("inventory.view").WithName("GetInventoryBalance")
             .WithSummary("A product's stock: on hand, reserved and available, per warehouse and in total");
         group.MapGet("/products/{id}/entries", ListInventoryEntries).RequirePermission("inventory.view").WithName("ListInventoryEntries")
-            .WithSummary("A product's ledger entries, newest first");
+            .WithSummary("A product's ledger entries, newest first, of all warehouses or of ?warehouseId=");
         group.MapGet("/low-stock", ListLowStock).RequirePermission("inventory.view").WithName("ListLowStock")
-            .WithSummary("Products whose on hand is below their reorder level, with the shortfall (at most ?limit=1..200, default 100)");
+            .WithSummary("Products whose on hand in all warehouses is below their reorder level, with the shortfall (at most ?limit=1..200, default 100)");
         group.MapGet("/reconciliations/latest", GetLatestInventoryReconciliation).RequirePermission("inventory.view").WithName("GetLatestInventoryReconciliation")
             .WithSummary("The last reconciliation of balances against their entries, with the differences it found");
         return routes;
@@ -120,9 +129,9 @@ internal static class InventoryEndpoints
         var source = request.SourceDocument is { } d ? new SourceDocument(d.Type, d.Id, d.Line) : null;
         var key = context.Request.Headers["Idempotency-Key"].FirstOrDefault();
         var posted = await ledger.PostAsync(context.Caller(), new LedgerPosting(request.Kind!.Value, request.ProductId, request.Quantity!.Value, request.Reason,
-            source, key, request.Override, request.CorrectsEntryId), context.RequestAborted);
-        context.Response.Headers.ETag = ETagOf(posted.Balance);
-        var body = new PostingResponse(posted.Entry, posted.Balance);
+            source, key, request.Override, request.CorrectsEntryId, request.WarehouseId), context.RequestAborted);
+        context.Response.Headers.ETag = ETagOf(posted.Stock.Total);
+        var body = new PostingResponse(posted.Entry, posted.Stock.Warehouse, posted.Stock.Total);
         return posted.Created
             ? TypedResults.Created($"/api/v1/inventory/products/{posted.Entry.ProductId}/entries", body)
             : TypedResults.Ok(body);
@@ -130,29 +139,29 @@ internal static class InventoryEndpoints
 
     public static async Task<Ok<CountResponse>> PostStockCount(StockCountRequest request, InventoryLedger ledger, HttpContext context)
     {
-        var caller = context.Caller();
         var key = context.Request.Headers["Idempotency-Key"].FirstOrDefault();
-        var posted = await ledger.CountAsync(caller, request.ProductId, request.CountedQuantity!.Value, request.Reason, request.Override, key, context.RequestAborted);
-        var balance = posted?.Balance ?? await ledger.BalanceAsync(caller, request.ProductId, context.RequestAborted);
-        context.Response.Headers.ETag = ETagOf(balance);
-        return TypedResults.Ok(new CountResponse(posted is not null, posted?.Entry, balance));
+        var (posted, stock) = await ledger.CountAsync(context.Caller(), request.ProductId, request.WarehouseId, request.CountedQuantity!.Value, request.Reason,
+            request.Override, key, context.RequestAborted);
+        context.Response.Headers.ETag = ETagOf(stock.Total);
+        return TypedResults.Ok(new CountResponse(posted is not null, posted?.Entry, stock.Warehouse, stock.Total));
     }
 
     public static async Task<Ok<BalanceResponse>> GetInventoryBalance(string id, InventoryLedger ledger, HttpContext context)
     {
-        var balance = await ledger.BalanceAsync(context.Caller(), id, context.RequestAborted);
-        context.Response.Headers.ETag = ETagOf(balance);
-        return TypedResults.Ok(new BalanceResponse(id, balance.OnHand, balance.Reserved, balance.Available, [balance]));
+        var (total, warehouses) = await ledger.BalancesAsync(context.Caller(), id, context.RequestAborted);
+        context.Response.Headers.ETag = ETagOf(total);
+        return TypedResults.Ok(new BalanceResponse(id, total.OnHand, total.Reserved, total.Available, warehouses));
     }
 
-    public static async Task<Ok<EntryPage>> ListInventoryEntries(string id, InventoryLedger ledger, HttpContext context, int? limit, string? cursor)
+    public static async Task<Ok<EntryPage>> ListInventoryEntries(string id, InventoryLedger ledger, HttpContext context, int? limit, string? cursor,
+        string? warehouseId)
     {
         var size = limit ?? 50;
         if (size is < 1 or > 200)
         {
             throw new Crm.Domain.Common.ValidationException("limit", "The limit is 1 to 200.");
         }
-        var (items, next) = await ledger.EntriesAsync(context.Caller(), id, size, cursor, context.RequestAborted);
+        var (items, next) = await ledger.EntriesAsync(context.Caller(), id, warehouseId, size, cursor, context.RequestAborted);
         return TypedResults.Ok(new EntryPage(items, next));
     }
 
@@ -174,6 +183,6 @@ internal static class InventoryEndpoints
         return await reports.LatestAsync(caller.TenantId, context.RequestAborted) is { } report ? TypedResults.Ok(report) : TypedResults.NotFound();
     }
 
-    /// <summary>The balance's version is its entry count: it changes with every entry and only then.</summary>
+    /// <summary>The stock's version is the product's entry count: it changes with every entry and only then.</summary>
     private static string ETagOf(StockBalance balance) => $"\"{balance.Entries}\"";
 }

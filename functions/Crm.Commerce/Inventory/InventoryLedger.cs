@@ -1,3 +1,4 @@
+using Crm.Commerce.Warehouses;
 using Crm.Domain.Commerce;
 using Crm.Domain.Common;
 using Crm.Platform.Notifications;
@@ -11,22 +12,21 @@ namespace Crm.Commerce.Inventory;
 /// <summary>
 /// A posting to the ledger. <see cref="IdempotencyKey"/> (with the source document) makes a repeat insert nothing and
 /// answer the original entry, so background work (purchase-order receipts, shipments) may post again after a crash.
+/// A null <c>WarehouseId</c> posts to the tenant's default warehouse.
 /// </summary>
 internal sealed record LedgerPosting(LedgerKind Kind, string ProductId, decimal Quantity, string Reason, SourceDocument? SourceDocument = null,
-    string? IdempotencyKey = null, bool Override = false, string? CorrectsEntryId = null);
+    string? IdempotencyKey = null, bool Override = false, string? CorrectsEntryId = null, string? WarehouseId = null);
 
-/// <summary>What a posting did: the entry (the original on a repeat), the balance after it, and whether it was new.</summary>
-internal sealed record PostedEntry(LedgerEntry Entry, StockBalance Balance, bool Created);
+/// <summary>What a posting did: the entry (the original on a repeat), the stock after it, and whether it was new.</summary>
+internal sealed record PostedEntry(LedgerEntry Entry, ProductStock Stock, bool Created);
 
 /// <summary>
 /// The inventory ledger as other features use it: posts entries (only to products, never services) and reads
-/// balances. Every product has one warehouse for now, <see cref="DefaultWarehouse"/>.
+/// balances, per warehouse and in total.
 /// </summary>
-internal sealed class InventoryLedger(LedgerStore store, RecordStore<Product> products, RecordStore<ServiceItem> services, INotifier notifier,
-    TimeProvider clock)
+internal sealed class InventoryLedger(LedgerStore store, RecordStore<Product> products, RecordStore<ServiceItem> services, WarehouseService warehouses,
+    INotifier notifier, TimeProvider clock)
 {
-    public const string DefaultWarehouse = "main";
-
     public Task<PostedEntry> PostAsync(Caller caller, LedgerPosting posting, CancellationToken cancellationToken)
     {
         caller.Require("inventory.post");
@@ -48,17 +48,17 @@ internal sealed class InventoryLedger(LedgerStore store, RecordStore<Product> pr
         }
         var change = InventoryRules.SignedQuantity(posting.Kind, posting.Quantity);
         var product = await StockedProductAsync(caller.TenantId, posting.ProductId, cancellationToken);
+        var warehouse = await warehouses.PostableAsync(caller.TenantId, posting.WarehouseId, cancellationToken);
         var key = posting.IdempotencyKey is null ? null
             : posting.SourceDocument is { } d ? $"{d.Type}/{d.Id}/{d.Line}/{posting.IdempotencyKey}" : posting.IdempotencyKey;
-        var appended = await store.AppendAsync(caller.TenantId, product.Id, DefaultWarehouse, key, balance =>
+        var appended = await store.AppendAsync(caller.TenantId, product.Id, warehouse.Id, key, stock =>
         {
-            var next = InventoryRules.Apply(balance, posting.Kind, change, posting.Override);
-            next = next with { Low = InventoryRules.IsLow(next.OnHand, product.ReorderLevel) };
+            var next = InventoryRules.Post(stock, posting.Kind, change, posting.Override, product.ReorderLevel);
             var entry = new LedgerEntry
             {
                 Id = Ids.New(clock.GetUtcNow()),
                 ProductId = product.Id,
-                WarehouseId = DefaultWarehouse,
+                WarehouseId = warehouse.Id,
                 Kind = posting.Kind,
                 Quantity = change,
                 Reason = posting.Reason,
@@ -67,51 +67,56 @@ internal sealed class InventoryLedger(LedgerStore store, RecordStore<Product> pr
                 Override = posting.Override,
                 Actor = caller.UserId,
                 PostedAt = clock.GetUtcNow(),
-                CrossedLow = next.Low && !balance.Low,
+                CrossedLow = next.Total.Low && !stock.Total.Low,
             };
             return (entry, next);
         }, cancellationToken);
         if (appended.Entry.CrossedLow)
         {
-            await NotifyLowAsync(caller.TenantId, product, appended.Entry, appended.Balance, cancellationToken);
+            await NotifyLowAsync(caller.TenantId, product, appended.Entry, appended.Stock.Total, cancellationToken);
         }
-        return new PostedEntry(appended.Entry, appended.Balance, appended.Created);
+        return new PostedEntry(appended.Entry, appended.Stock, appended.Created);
     }
 
-    /// <summary>Posts the adjustment that brings on hand to the counted quantity; nothing when they are equal.</summary>
-    public async Task<PostedEntry?> CountAsync(Caller caller, string productId, decimal counted, string reason, bool overrideFlag, string? idempotencyKey,
-        CancellationToken cancellationToken)
+    /// <summary>Posts the adjustment that brings the warehouse's on hand to the counted quantity; nothing when they are equal.</summary>
+    public async Task<(PostedEntry? Posted, ProductStock Stock)> CountAsync(Caller caller, string productId, string? warehouseId, decimal counted, string reason,
+        bool overrideFlag, string? idempotencyKey, CancellationToken cancellationToken)
     {
         caller.Require("inventory.count");
         InventoryRules.EnsureCounted(counted);
         var product = await StockedProductAsync(caller.TenantId, productId, cancellationToken);
-        var (balance, _) = await store.ReadAsync(caller.TenantId, product.Id, DefaultWarehouse, cancellationToken);
+        var warehouse = await warehouses.PostableAsync(caller.TenantId, warehouseId, cancellationToken);
+        var stock = await store.ReadAsync(caller.TenantId, product.Id, warehouse.Id, cancellationToken);
+        var balance = stock.Warehouse;
         var difference = counted - balance.OnHand;
         if (difference == 0)
         {
-            return null;
+            return (null, stock);
         }
-        // The source names the balance counted against, so a repeated count with the same key posts nothing twice.
-        return await AppendAsync(caller, new LedgerPosting(LedgerKind.Adjustment, product.Id, difference, reason,
-            new SourceDocument("stockCount", $"{balance.Entries}"), idempotencyKey, overrideFlag), cancellationToken);
+        // The source names the warehouse and the balance counted against, so a repeated count with the same key posts nothing twice.
+        var posted = await AppendAsync(caller, new LedgerPosting(LedgerKind.Adjustment, product.Id, difference, reason,
+            new SourceDocument("stockCount", $"{warehouse.Id}/{balance.Entries}"), idempotencyKey, overrideFlag, WarehouseId: warehouse.Id), cancellationToken);
+        return (posted, posted.Stock);
     }
 
-    public async Task<StockBalance> BalanceAsync(Caller caller, string productId, CancellationToken cancellationToken)
+    /// <summary>A product's total and its balance in each warehouse it has had stock in.</summary>
+    public async Task<(StockBalance Total, IReadOnlyList<StockBalance> Warehouses)> BalancesAsync(Caller caller, string productId, CancellationToken cancellationToken)
     {
         caller.Require("inventory.view");
         var product = await products.FindAsync(caller.TenantId, productId, cancellationToken) ?? throw new NotFoundException("product", productId);
-        return (await store.ReadAsync(caller.TenantId, product.Id, DefaultWarehouse, cancellationToken)).Balance;
+        return await store.BalancesAsync(caller.TenantId, product.Id, cancellationToken);
     }
 
-    public async Task<(IReadOnlyList<LedgerEntry> Items, string? Next)> EntriesAsync(Caller caller, string productId, int limit, string? cursor, CancellationToken cancellationToken)
+    public async Task<(IReadOnlyList<LedgerEntry> Items, string? Next)> EntriesAsync(Caller caller, string productId, string? warehouseId, int limit, string? cursor,
+        CancellationToken cancellationToken)
     {
         caller.Require("inventory.view");
         var product = await products.FindAsync(caller.TenantId, productId, cancellationToken) ?? throw new NotFoundException("product", productId);
-        return await store.EntriesAsync(caller.TenantId, product.Id, DefaultWarehouse, limit, cursor, cancellationToken);
+        return await store.EntriesAsync(caller.TenantId, product.Id, TextNormalizer.Trimmed(warehouseId), limit, cursor, cancellationToken);
     }
 
     /// <summary>
-    /// Products below their reorder level, read from the balance rows' low flag (set by each entry), not from the entries.
+    /// Products whose stock in all warehouses together is below their reorder level, read from the totals' low flag (set by each entry), not from the entries.
     /// A product whose level changed since its last entry shows its new level and drops out if no longer below it.
     /// </summary>
     public async Task<(IReadOnlyList<LowStockItem> Items, bool Truncated)> LowStockAsync(Caller caller, int limit, CancellationToken cancellationToken)
@@ -147,5 +152,5 @@ internal sealed class InventoryLedger(LedgerStore store, RecordStore<Product> pr
         product.ManagerId is not { } manager ? Task.CompletedTask
             : notifier.NotifyAsync(tenantId, new Notice(manager, "inventory.low_stock", $"{product.Name} ({product.Code}) is low on stock",
                 $"{balance.OnHand} on hand, reorder level {product.ReorderLevel}.", "product", product.Id),
-                $"inventory.low~{product.Id}~{entry.WarehouseId}~{entry.Sequence}", cancellationToken);
+                $"inventory.low~{product.Id}~{entry.Sequence}", cancellationToken);
 }

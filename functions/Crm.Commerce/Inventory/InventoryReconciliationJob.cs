@@ -27,7 +27,7 @@ internal sealed class InventoryReconciliationJob(LedgerStore ledger, Reconciliat
         var balances = 0;
         var differences = 0;
         var listed = new List<BalanceDifference>();
-        await foreach (var (_, stored, onHand, reserved, entries) in ledger.RecomputeAsync(tenantId, cancellationToken))
+        await foreach (var (stored, onHand, reserved, entries) in ledger.RecomputeAsync(tenantId, cancellationToken))
         {
             balances++;
             if (stored.OnHand == onHand && stored.Reserved == reserved && stored.Entries == entries)
@@ -35,7 +35,7 @@ internal sealed class InventoryReconciliationJob(LedgerStore ledger, Reconciliat
                 continue;
             }
             differences++;
-            logger.LogWarning("Inventory balance of product {Product} in warehouse {Warehouse} of tenant {Tenant} differs from its entries: "
+            logger.LogWarning("Inventory balance of product {Product} in warehouse {Warehouse} (none: the total) of tenant {Tenant} differs from its entries: "
                 + "on hand {StoredOnHand} stored, {OnHand} computed; reserved {StoredReserved} stored, {Reserved} computed; entries {StoredEntries} stored, {Entries} counted",
                 stored.ProductId, stored.WarehouseId, tenantId, stored.OnHand, onHand, stored.Reserved, reserved, stored.Entries, entries);
             if (listed.Count < ReconciliationStore.MaxListed)

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Crm.Commerce.Catalogue;
 using Crm.Commerce.Numbering;
 using Crm.Commerce.SalesDocuments;
+using Crm.Commerce.Warehouses;
 using Crm.Domain.Commerce;
 using Crm.Domain.Common;
 using Crm.Platform.Access;
@@ -16,7 +17,7 @@ namespace Crm.Commerce.PurchaseOrders;
 /// fixed currency, a number by the tenant's rule, and edits only as a draft.
 /// </summary>
 internal sealed class PurchaseOrderService(RecordStore<PurchaseOrder> store, SalesLinePricer pricer, CatalogueItems catalogue, SalesDocumentParties parties,
-    DocumentNumbers numbers, OwnedAccess access, TimeProvider clock)
+    DocumentNumbers numbers, WarehouseService warehouses, OwnedAccess access, TimeProvider clock)
     : RecordService<PurchaseOrder, PurchaseOrderFields>(store, access, clock)
 {
     public const string Kind = "purchaseOrder";
@@ -27,7 +28,7 @@ internal sealed class PurchaseOrderService(RecordStore<PurchaseOrder> store, Sal
         CancellationToken cancellationToken)
     {
         SalesDocumentChecks.EnsureCurrency(input.Currency);
-        EnsureWarehouse(input.WarehouseId);
+        var warehouse = await warehouses.PostableAsync(caller.TenantId, input.WarehouseId, cancellationToken);
         await catalogue.EnsureVendorAsync(caller.TenantId, input.VendorId, "vendorId", cancellationToken);
         await parties.EnsureUserAsync(caller, "requesterId", input.RequesterId, null, Kind, cancellationToken);
         var currency = await catalogue.CurrencyAsync(caller.TenantId, input.Currency, cancellationToken);
@@ -36,6 +37,7 @@ internal sealed class PurchaseOrderService(RecordStore<PurchaseOrder> store, Sal
         return order with
         {
             RequesterId = input.RequesterId ?? caller.UserId,
+            WarehouseId = warehouse.Id,
             Currency = currency,
             Lines = await pricer.PricePurchaseAsync(caller, inputs, [], currency, cancellationToken),
             Status = PurchaseOrderStatus.Draft,
@@ -72,23 +74,15 @@ internal sealed class PurchaseOrderService(RecordStore<PurchaseOrder> store, Sal
             await catalogue.EnsureVendorAsync(caller.TenantId, changes.VendorId, "vendorId", cancellationToken);
         }
         await parties.EnsureUserAsync(caller, "requesterId", changes.RequesterId, current.RequesterId, Kind, cancellationToken);
-        EnsureWarehouse(changes.WarehouseId);
+        var warehouseId = changes.WarehouseId == current.WarehouseId ? current.WarehouseId
+            : (await warehouses.PostableAsync(caller.TenantId, changes.WarehouseId, cancellationToken)).Id;
         var lines = current.Lines;
         if (changes.LineInputs is { } inputs)
         {
             EnsureDistinctProducts(inputs);
             lines = await pricer.PricePurchaseAsync(caller, inputs, current.Lines, current.Currency, cancellationToken);
         }
-        return updated with { RequesterId = changes.RequesterId ?? current.RequesterId, Currency = current.Currency, Lines = lines };
-    }
-
-    /// <summary>The ledger keeps one warehouse per tenant so far: any other id is unknown.</summary>
-    public static void EnsureWarehouse(string? warehouseId)
-    {
-        if (TextNormalizer.Trimmed(warehouseId) is { } id && id != Inventory.InventoryLedger.DefaultWarehouse)
-        {
-            throw new ValidationException("warehouseId", $"No warehouse with id '{id}'.", "warehouse.not_found");
-        }
+        return updated with { RequesterId = changes.RequesterId ?? current.RequesterId, WarehouseId = warehouseId, Currency = current.Currency, Lines = lines };
     }
 
     /// <summary>Each product once, so a receipt names its line by product.</summary>

@@ -1,5 +1,6 @@
 using Crm.Commerce.Inventory;
 using Crm.Commerce.SalesDocuments;
+using Crm.Commerce.Warehouses;
 using Crm.Domain.Access;
 using Crm.Domain.Commerce;
 using Crm.Domain.Common;
@@ -27,16 +28,20 @@ internal sealed class PurchaseReceipts(PurchaseOrderService orders, InventoryLed
             .WithSummary("Receive goods against an approved purchase order, fully or in part; each line becomes a ledger receipt");
 
     public static async Task<RecordJson<PurchaseOrder>> ReceivePurchaseOrder(string id, ReceivePurchaseOrder input, PurchaseReceipts receipts,
-        PurchaseOrderService orders, DocumentActions actions, TimeProvider clock, HttpContext context)
+        PurchaseOrderService orders, WarehouseService warehouses, DocumentActions actions, TimeProvider clock, HttpContext context)
     {
         RequestValidation.Validate(input);
-        PurchaseOrderService.EnsureWarehouse(input.WarehouseId);
         var caller = context.Caller();
         var receiptId = Ids.New(clock.GetUtcNow());
         var receipt = new PurchaseReceipt(receiptId, clock.GetUtcNow(), caller.UserId, TextNormalizer.Trimmed(input.WarehouseId),
             [.. input.Lines!.Select(l => l with { ProductId = l.ProductId?.Trim() ?? "" })], TextNormalizer.Trimmed(input.Note));
         await actions.RunAsync(context, orders.Store, id, PurchaseOrderActions.Receive, Activities.Received,
-            (_, _) => order => ValueTask.FromResult(PurchaseOrderRules.Receive(order, receipt)));
+            (_, _) => async order =>
+            {
+                // Goods go where the receipt says, else where the order said; checked now, so a receipt written is one that posts.
+                var warehouse = await warehouses.PostableAsync(caller.TenantId, receipt.WarehouseId ?? order.WarehouseId, context.RequestAborted);
+                return PurchaseOrderRules.Receive(order, receipt with { WarehouseId = warehouse.Id });
+            });
         var posted = await receipts.PostAsync(caller, id, receiptId, context.RequestAborted);
         Preconditions.SetETag(context, posted);
         return new RecordJson<PurchaseOrder>(RecordShape.Of(caller, orders.Store.TableName, posted), StatusCodes.Status201Created);
@@ -53,7 +58,8 @@ internal sealed class PurchaseReceipts(PurchaseOrderService orders, InventoryLed
         foreach (var line in receipt.Lines)
         {
             await ledger.PostForDocumentAsync(caller, new LedgerPosting(LedgerKind.Receipt, line.ProductId, line.Quantity,
-                $"Purchase order {order.Number}", new SourceDocument(PurchaseOrderService.Kind, order.Id, line.ProductId), IdempotencyKey: receipt.Id), cancellationToken);
+                $"Purchase order {order.Number}", new SourceDocument(PurchaseOrderService.Kind, order.Id, line.ProductId), IdempotencyKey: receipt.Id,
+                WarehouseId: receipt.WarehouseId), cancellationToken);
         }
         return await orders.Store.UpdateAsync(caller.Write(clock).As(Activities.Received), orderId, null, o => ValueTask.FromResult(o with
         {

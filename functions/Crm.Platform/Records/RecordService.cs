@@ -23,6 +23,9 @@ public abstract class RecordService<T, TCreate, TChanges>(RecordStore<T> store, 
     /// <summary>What the caller may see, for rules that look a linked record up (a contact's customer).</summary>
     protected OwnedAccess Access => access;
 
+    /// <summary>The service's clock, for writes a subclass makes on its own (a default record made on first use).</summary>
+    protected TimeProvider Clock => clock;
+
     public Task<T> CreateAsync(Caller caller, TCreate input, CancellationToken cancellationToken) => CreateAsync(caller, input, null, cancellationToken);
 
     /// <summary>A create with a reserved id, an activity and links set by the feature making it (<see cref="RecordSeed{T}"/>).</summary>

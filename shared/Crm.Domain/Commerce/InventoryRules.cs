@@ -47,13 +47,17 @@ public sealed record LedgerEntry
 }
 
 /// <summary>
-/// The running balance of one product in one warehouse: the sum of its entries, kept with them. <see cref="Low"/> says
-/// whether on hand was below the reorder level after the last entry, so a crossing is seen once, in the entry's transaction.
+/// The running balance of one product in one warehouse, or across all of them when <see cref="WarehouseId"/> is null: the
+/// sum of its entries, kept with them. <see cref="Low"/> (on the product's total) says whether on hand was below the
+/// reorder level after the last entry, so a crossing is seen once, in the entry's transaction.
 /// </summary>
-public sealed record StockBalance(string ProductId, string WarehouseId, decimal OnHand, decimal Reserved, long Entries, bool Low = false)
+public sealed record StockBalance(string ProductId, string? WarehouseId, decimal OnHand, decimal Reserved, long Entries, bool Low = false)
 {
     public decimal Available => OnHand - Reserved;
 }
+
+/// <summary>A product's stock in the warehouse a posting names, and in all its warehouses together.</summary>
+public sealed record ProductStock(StockBalance Warehouse, StockBalance Total);
 
 /// <summary>Quantities, signs and the insufficient rule of the inventory ledger.</summary>
 public static class InventoryRules
@@ -110,6 +114,17 @@ public static class InventoryRules
                 new Dictionary<string, object?> { ["available"] = balance.Available, ["onHand"] = balance.OnHand, ["reserved"] = balance.Reserved });
         }
         return next;
+    }
+
+    /// <summary>
+    /// The stock after an entry: the insufficient rule holds in the warehouse posted to (stock elsewhere cannot be
+    /// shipped from it), and low is judged on the total against the product's reorder level.
+    /// </summary>
+    public static ProductStock Post(ProductStock stock, LedgerKind kind, decimal change, bool overrideAllowed, decimal? reorderLevel)
+    {
+        var warehouse = Apply(stock.Warehouse, kind, change, overrideAllowed);
+        var total = Apply(stock.Total, kind, change, overrideAllowed: true);
+        return new ProductStock(warehouse, total with { Low = IsLow(total.OnHand, reorderLevel) });
     }
 
     /// <summary>True when the on hand is below the reorder level (no level: never low).</summary>

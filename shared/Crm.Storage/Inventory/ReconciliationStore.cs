@@ -5,8 +5,8 @@ using Crm.Storage.Records;
 
 namespace Crm.Storage.Inventory;
 
-/// <summary>One balance whose stored figures differ from the sum of its entries.</summary>
-public sealed record BalanceDifference(string ProductId, string WarehouseId, decimal StoredOnHand, decimal ComputedOnHand,
+/// <summary>One balance whose stored figures differ from the sum of its entries; <c>WarehouseId</c> null is the product's total.</summary>
+public sealed record BalanceDifference(string ProductId, string? WarehouseId, decimal StoredOnHand, decimal ComputedOnHand,
     decimal StoredReserved, decimal ComputedReserved, long StoredEntries, long ComputedEntries);
 
 /// <summary>

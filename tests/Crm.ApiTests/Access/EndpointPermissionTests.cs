@@ -33,7 +33,7 @@ public sealed class EndpointPermissionTests(CrmApp app) : IClassFixture<CrmApp>
     }
 
     /// <summary>products, services, vendors, pricebooks, quotes, contracts, purchaseorders, inventory.</summary>
-    private const int CommerceModules = 8;
+    private const int CommerceModules = 9;
 
     [Fact]
     public void RecordTypesRegisteredInTheHostBringTheirModuleToTheCatalogue()

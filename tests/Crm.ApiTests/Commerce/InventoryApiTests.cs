@@ -51,7 +51,12 @@ public sealed class InventoryApiTests(CrmApp app) : IClassFixture<CrmApp>
         Assert.Equal(5.5m, balance.GetProperty("onHand").GetDecimal());
         Assert.Equal(3m, balance.GetProperty("reserved").GetDecimal());
         Assert.Equal(2.5m, balance.GetProperty("available").GetDecimal());
-        Assert.Equal("main", balance.GetProperty("warehouses")[0].Str("warehouseId"));
+        // Posted to the tenant's default warehouse, made with the tenant.
+        var main = Assert.Single((await admin.GetJsonAsync("/api/v1/warehouses?isDefault=true")).Items());
+        Assert.Equal("Main warehouse", main.Str("name"));
+        var only = Assert.Single(balance.GetProperty("warehouses").EnumerateArray());
+        Assert.Equal(main.Str("id"), only.Str("warehouseId"));
+        Assert.Equal(5.5m, only.GetProperty("onHand").GetDecimal());
 
         var page = await admin.GetJsonAsync($"/api/v1/inventory/products/{product}/entries?limit=2");
         Assert.Equal(["release", "reservation"], page.GetProperty("items").EnumerateArray().Select(e => e.Str("kind")));

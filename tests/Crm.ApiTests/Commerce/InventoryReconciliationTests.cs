@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Net;
 using System.Net.Http.Json;
 using Azure.Data.Tables;
@@ -37,20 +38,21 @@ public sealed class InventoryReconciliationTests(CrmApp app) : IClassFixture<Crm
 
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/v1/inventory/reconciliations/latest")).StatusCode);
 
-        // Plant a difference: the balance row says 9 on hand over entries summing to 7.
+        // Plant a difference: the product's total says 9 on hand over entries summing to 7.
         var table = app.Services.GetRequiredService<LedgerStore>().Table;
-        var row = (await table.GetEntityAsync<TableEntity>(LedgerStore.Partition(tenant.Id, bad, InventoryLedger.DefaultWarehouse), "b")).Value;
+        var row = (await table.GetEntityAsync<TableEntity>(LedgerStore.Partition(tenant.Id, bad), "b")).Value;
         row["OnHand"] = "9";
         await table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace);
 
         await RunJobAsync();
 
         var report = await admin.GetJsonAsync("/api/v1/inventory/reconciliations/latest");
-        Assert.Equal(2, report.GetProperty("balances").GetInt32());
+        // Two products, each a total and one warehouse balance.
+        Assert.Equal(4, report.GetProperty("balances").GetInt32());
         Assert.Equal(1, report.GetProperty("differences").GetInt32());
         var item = Assert.Single(report.GetProperty("items").EnumerateArray());
         Assert.Equal(bad, item.Str("productId"));
-        Assert.Equal("main", item.Str("warehouseId"));
+        Assert.Equal(JsonValueKind.Null, item.GetProperty("warehouseId").ValueKind);
         Assert.Equal(9m, item.GetProperty("storedOnHand").GetDecimal());
         Assert.Equal(7m, item.GetProperty("computedOnHand").GetDecimal());
 
