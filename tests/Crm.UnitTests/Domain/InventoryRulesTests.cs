@@ -47,6 +47,19 @@ public sealed class InventoryRulesTests
     }
 
     [Fact]
+    public void APostingIsRefusedByItsWarehouseAndLowIsJudgedOnTheTotal()
+    {
+        var stock = new ProductStock(new StockBalance("p", "north", 1, 0, 1), new StockBalance("p", null, 6, 0, 2));
+        Assert.Throws<ConflictException>(() => InventoryRules.Post(stock, LedgerKind.Shipment, -2, false, 5));
+        var next = InventoryRules.Post(stock, LedgerKind.Shipment, -1, false, 5);
+        Assert.Equal((0m, 5m, 2L, 3L), (next.Warehouse.OnHand, next.Total.OnHand, next.Warehouse.Entries, next.Total.Entries));
+        Assert.False(next.Total.Low);
+        Assert.True(InventoryRules.Post(next, LedgerKind.Adjustment, 1, false, 7).Total.Low);
+        // Overridden, the warehouse may go below zero; the total follows.
+        Assert.Equal(-1m, InventoryRules.Post(next, LedgerKind.Shipment, -1, true, null).Warehouse.OnHand);
+    }
+
+    [Fact]
     public void LowMeansBelowTheReorderLevel()
     {
         Assert.True(InventoryRules.IsLow(4, 5));
