@@ -1,0 +1,107 @@
+using Crm.Domain.Approvals;
+using Crm.Domain.Common;
+
+namespace Crm.UnitTests.Approvals;
+
+public sealed class ApprovalRulesTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 7, 9, 0, 0, TimeSpan.Zero);
+    private const string Ann = "01aaaaaaaaaaaaaaaaaaaaaaa1";
+    private const string Bob = "01aaaaaaaaaaaaaaaaaaaaaaa2";
+    private const string Boss = "01aaaaaaaaaaaaaaaaaaaaaaa3";
+
+    private static ApprovalStep Step(StepMode mode) => new() { Name = "Manager", Mode = mode, Approvers = new() { Kind = ApproverKind.Users, UserIds = [Ann, Bob] } };
+
+    private static ApprovalFlow Flow(string id, int priority, params ApprovalCondition[] conditions) =>
+        new() { Id = id, Name = id, DocumentType = "contract", Priority = priority, Conditions = conditions, Steps = [Step(StepMode.AnyOne)] };
+
+    [Fact]
+    public void TheLowestPriorityFlowWhoseConditionsAllHoldIsPicked()
+    {
+        var big = Flow("big", 10, new ApprovalCondition { Field = ConditionField.Amount, Operator = ConditionOperator.Gt, Amount = 100_000m });
+        var vip = Flow("vip", 20, new ApprovalCondition { Field = ConditionField.CustomerLevel, Operator = ConditionOperator.In, Values = ["vip"] });
+        var east = Flow("east", 30, new ApprovalCondition { Field = ConditionField.Department, Operator = ConditionOperator.In, Values = ["east"] });
+        var fallback = Flow("any", 100);
+        var off = Flow("off", 0) with { Enabled = false };
+        var quote = Flow("quote", 0) with { DocumentType = "quote" };
+        ApprovalFlow[] flows = [fallback, east, vip, big, off, quote];
+
+        Assert.Equal("big", ApprovalFlowRules.Select(flows, "contract", new(200_000m, "vip", []))!.Id);
+        Assert.Equal("vip", ApprovalFlowRules.Select(flows, "contract", new(100_000m, "vip", []))!.Id);
+        // A department matches its sub-departments: the path holds the ancestors.
+        Assert.Equal("east", ApprovalFlowRules.Select(flows, "contract", new(5m, null, ["east-sales", "east"]))!.Id);
+        Assert.Equal("any", ApprovalFlowRules.Select(flows, "contract", new(null, null, []))!.Id);
+        Assert.Null(ApprovalFlowRules.Select([big], "contract", new(null, null, [])));
+        Assert.True(ApprovalFlowRules.Holds(new ApprovalCondition { Field = ConditionField.CustomerLevel, Operator = ConditionOperator.NotIn, Values = ["vip"] }, new(null, null, [])));
+    }
+
+    [Fact]
+    public void AFlowsShapeIsChecked()
+    {
+        var bad = new ApprovalFlow
+        {
+            Name = "Bad", DocumentType = "contract", Priority = -1,
+            Steps =
+            [
+                new() { Name = "", Approvers = new() { Kind = ApproverKind.Users, UserIds = [] } },
+                new() { Name = "S", Approvers = new() { Kind = ApproverKind.Superior, Levels = 9 }, RemindAfterHours = 24, EscalateAfterHours = 12 },
+                new() { Name = "R", Approvers = new() { Kind = ApproverKind.Role }, EscalateToUserId = Ann },
+            ],
+            Conditions = [new() { Field = ConditionField.Amount, Operator = ConditionOperator.In, Values = ["1"] }, new() { Field = ConditionField.Department, Operator = ConditionOperator.In }],
+        };
+        var problems = ApprovalFlowRules.Problems(bad);
+        Assert.Equal(
+            ["conditions[0].operator", "conditions[1].values", "priority", "steps[0].approvers.userIds", "steps[0].name", "steps[1].approvers.levels",
+                "steps[1].escalateAfterHours", "steps[2].approvers.roleId", "steps[2].escalateToUserId"],
+            problems.Keys.Order(StringComparer.Ordinal));
+        Assert.Contains("steps", ApprovalFlowRules.Problems(bad with { Steps = [], Priority = 1, Conditions = [] }).Keys);
+        Assert.Empty(ApprovalFlowRules.Problems(Flow("ok", 1)));
+    }
+
+    [Fact]
+    public void AnAnyOneStepIsApprovedByTheFirstApprovalAndRepeatsCountOnce()
+    {
+        var step = ApprovalProgressRules.Start(0, Step(StepMode.AnyOne), [Ann, Bob, Ann], Now);
+        Assert.Equal([Ann, Bob], step.Waiting());
+        var approved = ApprovalProgressRules.Decide(step, Ann, true, null, Now);
+        Assert.Equal(ApprovalOutcome.Approved, approved.Outcome);
+        Assert.Empty(approved.Waiting());
+        Assert.Same(approved, ApprovalProgressRules.Decide(approved, Ann, true, null, Now.AddMinutes(1)));
+        Assert.Equal("approval.step_closed", Assert.Throws<ConflictException>(() => ApprovalProgressRules.Decide(approved, Bob, true, null, Now)).Code);
+        Assert.Equal("approval.step_closed", Assert.Throws<ConflictException>(() => ApprovalProgressRules.Decide(approved, Ann, false, "No", Now)).Code);
+        Assert.Equal("approval.not_approver", Assert.Throws<ForbiddenException>(() => ApprovalProgressRules.Decide(step, Boss, true, null, Now)).Code);
+    }
+
+    [Fact]
+    public void AnAllStepNeedsEverySeatAndAnyRejectionWithACommentEndsIt()
+    {
+        var step = ApprovalProgressRules.Start(0, Step(StepMode.All), [Ann, Bob], Now);
+        var half = ApprovalProgressRules.Decide(step, Ann, true, null, Now);
+        Assert.Equal(ApprovalOutcome.Pending, half.Outcome);
+        Assert.Equal([Bob], half.Waiting());
+        Assert.Equal(ApprovalOutcome.Approved, ApprovalProgressRules.Decide(half, Bob, true, null, Now).Outcome);
+
+        Assert.Equal("approval.comment_required", Assert.Throws<ValidationException>(() => ApprovalProgressRules.Decide(half, Bob, false, " ", Now)).Code);
+        var rejected = ApprovalProgressRules.Decide(half, Bob, false, "Price too low", Now);
+        Assert.Equal(ApprovalOutcome.Rejected, rejected.Outcome);
+        Assert.Equal("Price too low", rejected.Seats[1].Decision!.Comment);
+    }
+
+    [Fact]
+    public void EscalationLetsTheSuperiorDecideForTheWaitingApprover()
+    {
+        var step = ApprovalProgressRules.Start(0, Step(StepMode.All), [Ann, Bob], Now);
+        step = ApprovalProgressRules.Decide(step, Ann, true, null, Now);
+        var escalated = ApprovalProgressRules.Escalate(step, null, id => id == Bob ? Boss : null, Now.AddHours(48));
+        Assert.Equal([Bob, Boss], escalated.Waiting());
+        Assert.Empty(escalated.Seats[0].Delegates);
+        var done = ApprovalProgressRules.Decide(escalated, Boss, true, "For Bob", Now.AddHours(49));
+        Assert.Equal(ApprovalOutcome.Approved, done.Outcome);
+        Assert.Equal(Bob, done.Seats[1].Decision!.OnBehalfOf);
+        Assert.Equal([Boss], ApprovalProgressRules.Escalate(step, Boss, _ => null, Now).Seats[1].Delegates);
+    }
+
+    [Fact]
+    public void AStepWithNobodyToApproveCannotStart() =>
+        Assert.Equal("approval.no_approvers", Assert.Throws<ConflictException>(() => ApprovalProgressRules.Start(0, Step(StepMode.AnyOne), [], Now)).Code);
+}
