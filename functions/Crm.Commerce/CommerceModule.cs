@@ -16,6 +16,7 @@ using Crm.Commerce.Warehouses;
 using Crm.Domain.Access;
 using Crm.Domain.Commerce;
 using Crm.Platform.Access;
+using Crm.Platform.Approvals;
 using Crm.Platform.Records;
 using Crm.Platform.Timeline;
 using Crm.Sales.Customers;
@@ -86,6 +87,7 @@ public static class CommerceModule
         services.AddSingleton<ICustomerDependents>(sp => new CustomerDocuments<Contract>("contracts", sp.GetRequiredService<ContractService>().Store,
             sp.GetRequiredService<ContractService>().OfCustomerAsync, (c, customerId) => c with { CustomerId = customerId }));
         services.AddSingleton<ICustomerDeleteCheck, LiveContractsCheck>();
+        services.AddApprovalDocumentType("contract", "Contract").AddApprovalDocumentType("quote", "Quote").AddApprovalDocumentType("purchaseOrder", "Purchase order");
         services.AddModuleRecords<PurchaseOrder, PurchaseOrderRecordType, PurchaseOrderFields, PurchaseOrderService>("Purchase orders", "PurchaseOrder", "PurchaseOrders",
             (PurchaseOrderActions.Approve, "Approve a submitted purchase order"),
             (PurchaseOrderActions.Receive, "Receive goods against an approved purchase order"),

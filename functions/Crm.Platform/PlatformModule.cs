@@ -2,6 +2,7 @@ using Crm.Domain.Access;
 using Crm.Domain.Configuration;
 using Crm.Domain.Organisation;
 using Crm.Platform.Access;
+using Crm.Platform.Approvals;
 using Crm.Platform.ApiKeys;
 using Crm.Platform.Audit;
 using Crm.Platform.CustomFields;
@@ -98,6 +99,7 @@ public static class PlatformModule
         services.AddSingleton<IRecordWriteCheck, DictionaryFieldCheck>();
         services.AddSingleton<IRecordWriteCheck, CustomFieldWriteCheck>();
         services.AddSingleton<RecordWriteChecks>();
+        services.AddApprovalFlows();
         return services;
     }
 
@@ -120,6 +122,7 @@ public static class PlatformModule
         api.MapDictionaries();
         api.MapCustomFields();
         api.MapNotifications();
+        api.MapApprovalFlowTypes();
         return api;
     }
 }

@@ -95,6 +95,8 @@ public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
         await owner.Admin.PostJsonAsync("/api/v1/contracts", new { name = "Secret contract", customerId = customer.Id() }, HttpStatusCode.Created);
         await owner.Admin.PostJsonAsync("/api/v1/purchase-orders", new { name = "Secret order", vendorId = vendor.Id(),
             lines = new[] { new { productId = product.Id(), quantity = 1, unitPrice = 3 } } }, HttpStatusCode.Created);
+        await owner.Admin.PostJsonAsync("/api/v1/approval-flows", new { name = "Secret flow " + Api.Stamp(), documentType = "contract",
+            steps = new[] { new { name = "Boss", approvers = new { kind = "superior", levels = 1 } } } }, HttpStatusCode.Created);
         await owner.Admin.CreateApiKeyAsync(["departments.manage"], name: names[3]);
         await (await owner.Admin.CreateIpRuleAsync("198.51.100.0/24", "block", names[4])).ExpectAsync(HttpStatusCode.Created);
 
