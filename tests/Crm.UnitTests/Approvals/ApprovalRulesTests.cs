@@ -105,3 +105,37 @@ public sealed class ApprovalRulesTests
     public void AStepWithNobodyToApproveCannotStart() =>
         Assert.Equal("approval.no_approvers", Assert.Throws<ConflictException>(() => ApprovalProgressRules.Start(0, Step(StepMode.AnyOne), [], Now)).Code);
 }
+
+public sealed class ApproverResolutionTests
+{
+    private static readonly Crm.Domain.Organisation.User Admin = new() { Id = "a", IsSuperAdmin = true, RoleIds = ["admin"] };
+    private static readonly Crm.Domain.Organisation.User Ceo = new() { Id = "ceo", RoleIds = ["boss"] };
+    private static readonly Crm.Domain.Organisation.User Vp = new() { Id = "vp", SuperiorId = "ceo", RoleIds = ["boss"] };
+    private static readonly Crm.Domain.Organisation.User Lead = new() { Id = "lead", SuperiorId = "vp", Status = Crm.Domain.Organisation.UserStatus.Disabled, RoleIds = ["boss"] };
+    private static readonly Crm.Domain.Organisation.User Rep = new() { Id = "rep", SuperiorId = "lead" };
+    private static readonly Crm.Domain.Organisation.User[] Users = [Admin, Ceo, Vp, Lead, Rep];
+
+    private static ResolvedApprovers Resolve(ApproverRule rule, string submitter = "rep") => ApproverResolution.Resolve(rule, submitter, Users);
+
+    [Fact]
+    public void SuperiorsAreCountedUpTheChainAndADisabledOneIsPassedToTheAdministrators()
+    {
+        Assert.Equal(["vp"], Resolve(new() { Kind = ApproverKind.Superior, Levels = 2 }).UserIds);
+        // The chain is three long: five levels up is the top.
+        Assert.Equal(["ceo"], Resolve(new() { Kind = ApproverKind.Superior, Levels = 5 }).UserIds);
+        var disabled = Resolve(new() { Kind = ApproverKind.Superior, Levels = 1 });
+        Assert.Equal(["a"], disabled.UserIds);
+        Assert.True(disabled.FellBack);
+    }
+
+    [Fact]
+    public void RolesAndNamedUsersLeaveOutTheDisabledAndTheSubmitter()
+    {
+        Assert.Equal(["ceo", "vp"], Resolve(new() { Kind = ApproverKind.Role, RoleId = "boss" }).UserIds);
+        Assert.Equal(["ceo"], Resolve(new() { Kind = ApproverKind.Role, RoleId = "boss" }, submitter: "vp").UserIds);
+        Assert.Equal(["vp"], Resolve(new() { Kind = ApproverKind.Users, UserIds = ["vp", "lead", "rep"] }).UserIds);
+        Assert.True(Resolve(new() { Kind = ApproverKind.Role, RoleId = "nobody" }).FellBack);
+        // The one administrator approves their own document only when nobody else could.
+        Assert.Equal(["a"], ApproverResolution.Resolve(new() { Kind = ApproverKind.Superior, Levels = 1 }, "a", [Admin]).UserIds);
+    }
+}
