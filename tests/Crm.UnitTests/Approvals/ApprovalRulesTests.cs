@@ -139,3 +139,57 @@ public sealed class ApproverResolutionTests
         Assert.Equal(["a"], ApproverResolution.Resolve(new() { Kind = ApproverKind.Superior, Levels = 1 }, "a", [Admin]).UserIds);
     }
 }
+
+public sealed class ApprovalInstanceRulesTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 7, 9, 0, 0, TimeSpan.Zero);
+
+    private static ApprovalInstance Submitted() => new()
+    {
+        Id = "i", DocumentType = "contract", DocumentId = "c", SubmitterId = "rep", FlowRevision = 3,
+        FlowSteps =
+        [
+            new() { Name = "Manager", Approvers = new() { Kind = ApproverKind.Superior, Levels = 1 } },
+            new() { Name = "Finance", Mode = StepMode.All, Approvers = new() { Kind = ApproverKind.Users, UserIds = ["f1", "f2"] } },
+        ],
+    };
+
+    [Fact]
+    public void StepsFollowOneAnotherUntilTheLastIsApproved()
+    {
+        var instance = ApprovalInstanceRules.Begin(Submitted(), ["boss"], Now);
+        Assert.Equal(["boss"], instance.Waiting);
+        instance = ApprovalInstanceRules.Decide(instance, 0, "boss", true, null, Now);
+        Assert.True(ApprovalInstanceRules.AwaitsNextStep(instance));
+        Assert.Empty(instance.Waiting);
+        Assert.Equal("approval.step_closed", Assert.Throws<ConflictException>(() => ApprovalInstanceRules.Decide(instance, 1, "f1", true, null, Now)).Code);
+
+        instance = ApprovalInstanceRules.Advance(instance, 1, ["f1", "f2"], Now);
+        Assert.Same(instance, ApprovalInstanceRules.Advance(instance, 1, ["f1", "f2"], Now));
+        Assert.Equal(["f1", "f2"], instance.Waiting);
+        // The manager's decision again is a repeat, not a new decision on the finance step.
+        Assert.Same(instance, ApprovalInstanceRules.Decide(instance, 0, "boss", true, null, Now));
+        instance = ApprovalInstanceRules.Decide(instance, 1, "f1", true, null, Now);
+        Assert.Equal(ApprovalOutcome.Pending, instance.Outcome);
+        instance = ApprovalInstanceRules.Decide(instance, 1, "f2", true, null, Now.AddHours(1));
+        Assert.Equal(ApprovalOutcome.Approved, instance.Outcome);
+        Assert.Equal(Now.AddHours(1), instance.ClosedAt);
+        Assert.False(ApprovalInstanceRules.AwaitsNextStep(instance));
+        Assert.Equal("approval.step_closed", Assert.Throws<ConflictException>(() => ApprovalInstanceRules.Withdraw(instance, "rep", Now)).Code);
+    }
+
+    [Fact]
+    public void ARejectionEndsTheApprovalAndOnlyTheSubmitterWithdraws()
+    {
+        var instance = ApprovalInstanceRules.Begin(Submitted(), ["boss"], Now);
+        Assert.Equal("approval.not_submitter", Assert.Throws<ForbiddenException>(() => ApprovalInstanceRules.Withdraw(instance, "boss", Now)).Code);
+        var withdrawn = ApprovalInstanceRules.Withdraw(instance, "rep", Now);
+        Assert.Equal((ApprovalOutcome.Withdrawn, ApprovalOutcome.Withdrawn), (withdrawn.Outcome, withdrawn.Steps[0].Outcome));
+        Assert.Empty(withdrawn.Waiting);
+
+        var rejected = ApprovalInstanceRules.Decide(instance, 0, "boss", false, "Discount too deep", Now);
+        Assert.Equal(ApprovalOutcome.Rejected, rejected.Outcome);
+        Assert.False(ApprovalInstanceRules.AwaitsNextStep(rejected));
+        Assert.Equal("approval.step_closed", Assert.Throws<ConflictException>(() => ApprovalInstanceRules.Decide(rejected, 0, "boss", true, null, Now)).Code);
+    }
+}
