@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using Xunit.Abstractions;
+
+namespace Crm.UnitTests.Orchestrations;
+
+/// <summary>The sample approval on the Azure Storage backend in Azurite, through the in-process sidecar.</summary>
+public sealed class ApprovalOrchestrationTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task CompletesWhenTheDecisionArrives()
+    {
+        await using var scope = new TaskHubScope();
+        var host = await scope.StartHostAsync();
+        var client = TaskHubScope.Client(host);
+
+        var clock = Stopwatch.StartNew();
+        var id = await client.ScheduleNewOrchestrationInstanceAsync(nameof(SampleApproval), new ApprovalRequest("contract-1", TimeSpan.FromMinutes(5)));
+        await TaskHubScope.WaitUntilWaitingAsync(client, id);
+        var waiting = clock.Elapsed;
+        await client.RaiseEventAsync(id, SampleApproval.DecisionEvent, new ApprovalDecision("u1", Approved: true));
+        var done = await TaskHubScope.CompletionAsync(client, id);
+        output.WriteLine($"first activity done after {waiting.TotalMilliseconds:0} ms; completed {clock.Elapsed.TotalMilliseconds:0} ms after start");
+
+        Assert.Equal(Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        Assert.Equal("approved", done.ReadOutputAs<string>());
+        Assert.Equal(1, await scope.Ledger.EffectsAsync(id, "notify"));
+        Assert.Equal(1, await scope.Ledger.EffectsAsync(id, "outcome"));
+    }
+
+    [Fact]
+    public async Task TimesOutWhenNoDecisionArrivesBeforeTheDeadline()
+    {
+        await using var scope = new TaskHubScope();
+        var host = await scope.StartHostAsync();
+        var client = TaskHubScope.Client(host);
+
+        var id = await client.ScheduleNewOrchestrationInstanceAsync(nameof(SampleApproval), new ApprovalRequest("contract-2", TimeSpan.FromSeconds(2)));
+        var done = await TaskHubScope.CompletionAsync(client, id);
+
+        Assert.Equal("timed-out", done.ReadOutputAs<string>());
+        Assert.Equal(1, await scope.Ledger.EffectsAsync(id, "outcome"));
+    }
+}
