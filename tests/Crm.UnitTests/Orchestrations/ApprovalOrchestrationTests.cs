@@ -40,4 +40,26 @@ public sealed class ApprovalOrchestrationTests(ITestOutputHelper output)
         Assert.Equal("timed-out", done.ReadOutputAs<string>());
         Assert.Equal(1, await scope.Ledger.EffectsAsync(id, "outcome"));
     }
+
+    [Fact]
+    public async Task DeletingTheTaskHubLeavesNothingBehind()
+    {
+        await using var scope = new TaskHubScope();
+        var host = await scope.StartHostAsync();
+        var client = TaskHubScope.Client(host);
+        var id = await client.ScheduleNewOrchestrationInstanceAsync(nameof(SampleApproval), new ApprovalRequest("quote-1", TimeSpan.FromSeconds(1)));
+        await TaskHubScope.CompletionAsync(client, id);
+        var created = await scope.LeftoversAsync();
+        await scope.StopAsync(host);
+
+        await scope.DeleteTaskHubAsync();
+
+        // What an operator finds in the account for a hub: its tables, control and work-item queues, lease containers.
+        Assert.Contains($"table {scope.TaskHubName}History", created);
+        Assert.Contains($"table {scope.TaskHubName}Instances", created);
+        Assert.Contains($"queue {scope.TaskHubName}-control-00", created);
+        Assert.Contains($"queue {scope.TaskHubName}-control-03", created);
+        Assert.Contains($"queue {scope.TaskHubName}-workitems", created);
+        Assert.Equal([$"table {scope.Prefix}ledger"], await scope.LeftoversAsync());
+    }
 }
