@@ -5,6 +5,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Client.Grpc;
 using Microsoft.DurableTask.Worker;
 using Microsoft.DurableTask.Worker.Grpc;
+using Microsoft.DurableTask.Worker.Grpc.Internal;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -53,7 +54,16 @@ public static class OrchestrationServiceCollectionExtensions
         {
             services.AddDurableTaskWorker(worker => worker.UseGrpc(_ => { }));
             services.AddOptions<GrpcDurableTaskWorkerOptions>(Options.DefaultName)
-                .Configure<SidecarChannel>((o, sidecar) => o.Channel = sidecar.Channel);
+                .Configure<SidecarChannel>((o, sidecar) =>
+                {
+                    o.Channel = sidecar.Channel;
+                    // The preview sidecar sends no keep-alive pings, so the SDK would take an idle stream for a dead one
+                    // (after 120 s) and reconnect, and a work item written as the old stream closes is abandoned and
+                    // retried (ADR 0007). A loopback stream inside one process cannot be half-open: keep it.
+                    o.SetSilentDisconnectTimeout(TimeSpan.Zero);
+                    // After repeated connect failures the SDK asks for a fresh channel; only this one knows the sidecar's port.
+                    o.SetChannelRecreator((channel, _) => Task.FromResult(channel));
+                });
         }
         return services;
     }

@@ -34,14 +34,14 @@ internal sealed class TaskHubScope : IAsyncDisposable
     public ApprovalLedger Ledger { get; }
 
     /// <summary>A started host: a worker (orchestrations run here) or, with <paramref name="worker"/> false, the API role.</summary>
-    public async Task<IHost> StartHostAsync(bool worker = true, TestWorker? activities = null)
+    public async Task<IHost> StartHostAsync(bool worker = true, TestWorker? activities = null, Action<IServiceCollection>? services = null)
     {
-        var host = BuildHost(worker, activities ?? TestWorker.Open("w" + _hosts.Count));
+        var host = BuildHost(worker, activities ?? TestWorker.Open("w" + _hosts.Count), services);
         await host.StartAsync();
         return host;
     }
 
-    public IHost BuildHost(bool worker, TestWorker activities)
+    public IHost BuildHost(bool worker, TestWorker activities, Action<IServiceCollection>? services = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -65,6 +65,7 @@ internal sealed class TaskHubScope : IAsyncDisposable
         builder.Services.AddSingleton(Ledger);
         builder.Services.AddSingleton(activities);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        services?.Invoke(builder.Services);
         // ORCHESTRATION_TEST_LOGS=1 shows what the framework did when a test fails.
         if (Environment.GetEnvironmentVariable("ORCHESTRATION_TEST_LOGS") == "1")
         {
