@@ -123,4 +123,27 @@ public sealed class OrchestrationRestartTests
             Assert.Equal(1, await scope.Ledger.EffectsAsync(id, "outcome"));
         }
     }
+
+    [Fact]
+    public async Task CompletesWhenAnActivityOutlastsTheMessageVisibilityTimeout()
+    {
+        // The preview sidecar does not renew an activity's message while the activity runs, so one that outlasts the
+        // visibility timeout (5 s here, 5 min by default) is handed out again. The backend sees that this process
+        // already runs it and does not start it twice here; another replica would (ADR 0007: keep activities short,
+        // and idempotent). Deleting the message after the late result then fails, and it comes back until a restart.
+        await using var scope = new TaskHubScope();
+        var calls = 0;
+        var host = await scope.StartHostAsync(activities: new TestWorker("slow", _ =>
+            Interlocked.Increment(ref calls) == 1 ? Task.Delay(TimeSpan.FromSeconds(8)) : Task.CompletedTask));
+        var client = TaskHubScope.Client(host);
+        var id = await client.ScheduleNewOrchestrationInstanceAsync(nameof(SampleApproval), new ApprovalRequest("contract-6", TimeSpan.FromMinutes(5)));
+        await TaskHubScope.WaitUntilWaitingAsync(client, id, TimeSpan.FromSeconds(30));
+        await client.RaiseEventAsync(id, SampleApproval.DecisionEvent, new ApprovalDecision("u1", Approved: true));
+        var done = await TaskHubScope.CompletionAsync(client, id);
+
+        Assert.Equal("approved", done.ReadOutputAs<string>());
+        Assert.Single(await scope.Ledger.AttemptsAsync(id, "notify"));
+        Assert.Equal(1, await scope.Ledger.EffectsAsync(id, "notify"));
+        Assert.Single(await scope.Ledger.AttemptsAsync(id, "outcome"));
+    }
 }
