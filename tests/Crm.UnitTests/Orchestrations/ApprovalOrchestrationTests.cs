@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.DurableTask.Client;
 using Xunit.Abstractions;
 
 namespace Crm.UnitTests.Orchestrations;
@@ -13,15 +14,21 @@ public sealed class ApprovalOrchestrationTests(ITestOutputHelper output)
         var host = await scope.StartHostAsync();
         var client = TaskHubScope.Client(host);
 
-        var clock = Stopwatch.StartNew();
-        var id = await client.ScheduleNewOrchestrationInstanceAsync(nameof(SampleApproval), new ApprovalRequest("contract-1", TimeSpan.FromMinutes(5)));
-        await TaskHubScope.WaitUntilWaitingAsync(client, id);
-        var waiting = clock.Elapsed;
-        await client.RaiseEventAsync(id, SampleApproval.DecisionEvent, new ApprovalDecision("u1", Approved: true));
-        var done = await TaskHubScope.CompletionAsync(client, id);
-        output.WriteLine($"first activity done after {waiting.TotalMilliseconds:0} ms; completed {clock.Elapsed.TotalMilliseconds:0} ms after start");
+        // Three in a row: the first pays for the partition leases and connections, the others show the warm path.
+        OrchestrationMetadata done = null!;
+        string id = "";
+        for (var run = 1; run <= 3; run++)
+        {
+            var clock = Stopwatch.StartNew();
+            id = await client.ScheduleNewOrchestrationInstanceAsync(nameof(SampleApproval), new ApprovalRequest($"contract-{run}", TimeSpan.FromMinutes(5)));
+            await TaskHubScope.WaitUntilWaitingAsync(client, id);
+            var waiting = clock.Elapsed;
+            await client.RaiseEventAsync(id, SampleApproval.DecisionEvent, new ApprovalDecision("u1", Approved: true));
+            done = await TaskHubScope.CompletionAsync(client, id);
+            output.WriteLine($"run {run}: first activity done {waiting.TotalMilliseconds:0} ms after start; decision to completion {(clock.Elapsed - waiting).TotalMilliseconds:0} ms");
+        }
 
-        Assert.Equal(Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
         Assert.Equal("approved", done.ReadOutputAs<string>());
         Assert.Equal(1, await scope.Ledger.EffectsAsync(id, "notify"));
         Assert.Equal(1, await scope.Ledger.EffectsAsync(id, "outcome"));
