@@ -43,6 +43,16 @@ public sealed partial class OrchestrationOptions
     /// <summary>The task hub's name in storage: the storage prefix (tests) and <see cref="TaskHub"/>.</summary>
     public string TaskHubName(string storagePrefix) => storagePrefix + TaskHub;
 
+    /// <summary>
+    /// The hub's queues, as the backend names them: one control queue per partition (orchestrator messages, events,
+    /// timers) and the work-item queue (activities). What the Bicep scale rules watch to wake a worker from zero.
+    /// </summary>
+    public IReadOnlyList<string> QueueNames(string storagePrefix)
+    {
+        var hub = TaskHubName(storagePrefix).ToLowerInvariant();
+        return [.. Enumerable.Range(0, PartitionCount).Select(i => $"{hub}-control-{i:00}"), $"{hub}-workitems"];
+    }
+
     public IEnumerable<string> Problems(string storagePrefix)
     {
         var name = TaskHubName(storagePrefix);
