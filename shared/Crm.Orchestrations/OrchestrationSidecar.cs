@@ -79,22 +79,14 @@ internal sealed class OrchestrationSidecar(
     public async ValueTask DisposeAsync()
     {
         _endpoint.TrySetCanceled();
-        if (_server is not null)
+        if (_server is IAsyncDisposable server)
         {
-            await CastAndDispose(_server);
-            _server = null;
-        }
-    }
-
-    private static async ValueTask CastAndDispose(IHost host)
-    {
-        if (host is IAsyncDisposable asyncDisposable)
-        {
-            await asyncDisposable.DisposeAsync();
+            await server.DisposeAsync();
         }
         else
         {
-            host.Dispose();
+            _server?.Dispose();
         }
+        _server = null;
     }
 }

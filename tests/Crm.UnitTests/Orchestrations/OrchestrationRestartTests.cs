@@ -22,11 +22,16 @@ public sealed class OrchestrationRestartTests
         var api = await scope.StartHostAsync(worker: false);
         await TaskHubScope.Client(api).RaiseEventAsync(id, SampleApproval.DecisionEvent, new ApprovalDecision("u1", Approved: false));
         Assert.Equal(OrchestrationRuntimeStatus.Running, (await TaskHubScope.Client(api).GetInstanceAsync(id))!.RuntimeStatus);
+        // It also starts an instance, which stays pending until a worker runs.
+        var later = await TaskHubScope.Client(api).ScheduleNewOrchestrationInstanceAsync(
+            nameof(SampleApproval), new ApprovalRequest("contract-7", TimeSpan.FromSeconds(1)));
+        Assert.Equal(OrchestrationRuntimeStatus.Pending, (await TaskHubScope.Client(api).GetInstanceAsync(later))!.RuntimeStatus);
 
         var second = await scope.StartHostAsync();
         var done = await TaskHubScope.CompletionAsync(TaskHubScope.Client(second), id);
 
         Assert.Equal("rejected", done.ReadOutputAs<string>());
+        Assert.Equal("timed-out", (await TaskHubScope.CompletionAsync(TaskHubScope.Client(api), later)).ReadOutputAs<string>());
         Assert.Single(await scope.Ledger.AttemptsAsync(id, "notify"));
         Assert.Equal(1, await scope.Ledger.EffectsAsync(id, "outcome"));
     }
