@@ -42,6 +42,15 @@ param workQueues string[] = [
   'sort-indexes' // backfills of custom fields made sortable (BuildSortIndex)
 ]
 
+@description('The Durable Task hub\'s queues (Orchestrations:TaskHub "crm", Orchestrations:PartitionCount 4, ADR 0007): one control queue per partition (events, timers, orchestrator steps) and the work-item queue (activities). Each gets a KEDA rule, so a due timer or a raised event wakes the worker from zero.')
+param taskHubQueues string[] = [
+  'crm-control-00'
+  'crm-control-01'
+  'crm-control-02'
+  'crm-control-03'
+  'crm-workitems'
+]
+
 @description('Visible messages per replica the queue rules aim for (the listener fetches 16 at a time).')
 param messagesPerReplica int = 16
 
@@ -171,7 +180,8 @@ module storage 'core/storage.bicep' = {
     name: '${abbrs.storageStorageAccounts}${resourceToken}'
     location: location
     tags: tags
-    queues: flatten(map(workQueues, q => [q, '${q}-poison']))
+    // The task hub's queues too: the app would create them, but KEDA watches them from the first deployment.
+    queues: concat(flatten(map(workQueues, q => [q, '${q}-poison'])), taskHubQueues)
   }
 }
 
@@ -287,6 +297,7 @@ module api 'app/api.bicep' = {
     maxReplicas: apiMaxReplicas
     storageAccountName: storage.outputs.name
     workQueues: workQueues
+    taskHubQueues: taskHubQueues
     messagesPerReplica: messagesPerReplica
     keyVaultUri: keyVault.outputs.uri
     secretNames: secretNames

@@ -21,6 +21,9 @@ param storageAccountName string
 @description('Queues whose messages wake the app: one KEDA azure-queue rule each, authenticated with the identity.')
 param workQueues string[]
 
+@description('The Durable Task hub\'s control and work-item queues: one KEDA azure-queue rule each, counting visible messages only.')
+param taskHubQueues string[]
+
 @description('Visible messages per replica the queue rules aim for.')
 param messagesPerReplica int
 
@@ -46,6 +49,24 @@ var queueRules = [
         accountName: storageAccountName
         queueName: queue
         queueLength: string(messagesPerReplica)
+      }
+    }
+  }
+]
+
+// A durable timer is a control-queue message hidden until it is due. Counting only visible messages ('visibleonly')
+// lets the app sleep while approvals wait days for a reminder, and wakes it when the timer comes due.
+var taskHubRules = [
+  for queue in taskHubQueues: {
+    name: 'taskhub-${queue}'
+    custom: {
+      type: 'azure-queue'
+      identity: identityId
+      metadata: {
+        accountName: storageAccountName
+        queueName: queue
+        queueLength: string(messagesPerReplica)
+        queueLengthStrategy: 'visibleonly'
       }
     }
   }
@@ -148,7 +169,7 @@ resource app 'Microsoft.App/containerApps@2025-01-01' = {
         maxReplicas: maxReplicas
         cooldownPeriod: 300
         pollingInterval: 30
-        rules: concat([httpRule], queueRules)
+        rules: concat([httpRule], queueRules, taskHubRules)
       }
     }
   }

@@ -40,7 +40,7 @@ public sealed class ContainerAppInfraTests(Bicep bicep)
     [Fact]
     public void EveryListedQueueHasAnAzureQueueRuleWithTheManagedIdentity()
     {
-        Assert.Equal("[concat(createArray(variables('httpRule')), variables('queueRules'))]", (string?)Template["scale"]!["rules"]);
+        Assert.Equal("[concat(createArray(variables('httpRule')), variables('queueRules'), variables('taskHubRules'))]", (string?)Template["scale"]!["rules"]);
         var queueRules = Assert.Single(ApiModule.Template.Variables["copy"]!.AsArray(), c => (string?)c!["name"] == "queueRules")!;
         Assert.Equal("[length(parameters('workQueues'))]", (string?)queueRules["count"]);
         var rule = queueRules["input"]!["custom"]!;
@@ -61,6 +61,28 @@ public sealed class ContainerAppInfraTests(Bicep bicep)
         {
             Assert.Contains(queue, listed);
         }
+    }
+
+    [Fact]
+    public void EveryTaskHubQueueWakesTheAppWhenAMessageIsVisible()
+    {
+        var rules = Assert.Single(ApiModule.Template.Variables["copy"]!.AsArray(), c => (string?)c!["name"] == "taskHubRules")!;
+        Assert.Equal("[length(parameters('taskHubQueues'))]", (string?)rules["count"]);
+        var rule = rules["input"]!["custom"]!;
+        Assert.Equal("azure-queue", (string?)rule["type"]);
+        Assert.Equal(IdentityId, (string?)rule["identity"]);
+        Assert.Equal("[parameters('taskHubQueues')[copyIndex('taskHubRules')]]", (string?)rule["metadata"]!["queueName"]);
+        // A pending durable timer is a hidden message: counting it would keep a replica awake until it is due.
+        Assert.Equal("visibleonly", (string?)rule["metadata"]!["queueLengthStrategy"]);
+        Assert.Equal("[parameters('taskHubQueues')]", ApiModule.Param("taskHubQueues"));
+    }
+
+    [Fact]
+    public void TheTaskHubQueuesAreTheOnesTheAppsBackendUses()
+    {
+        // Azure runs without a storage prefix and with the default hub name and partition count.
+        var listed = bicep.Main.Default("taskHubQueues")!.AsArray().Select(q => (string)q!).ToList();
+        Assert.Equal(new Crm.Orchestrations.OrchestrationOptions().QueueNames(storagePrefix: ""), listed);
     }
 
     [Fact]

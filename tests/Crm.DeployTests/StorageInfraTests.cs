@@ -47,5 +47,7 @@ public sealed class StorageInfraTests(Bicep bicep)
         var queues = bicep.Main.Module("storage").Param("queues");
         Assert.Contains("map(parameters('workQueues')", queues, StringComparison.Ordinal);
         Assert.Contains("format('{0}-poison'", queues, StringComparison.Ordinal);
+        // The task hub's queues exist before the app first starts, so their scale rules have something to watch.
+        Assert.Contains("parameters('taskHubQueues')", queues, StringComparison.Ordinal);
     }
 }
