@@ -100,7 +100,7 @@ public sealed class CommerceActionHostileInputTests(CrmApp app) : IClassFixture<
         Assert.True(answer.IsSuccessStatusCode, $"{action} refused its good body: {(int)answer.StatusCode} {await answer.Content.ReadAsStringAsync()}");
     }
 
-    private enum Field { Text, Enum, Date, Object, Lines, ReceiptLines }
+    private enum Field { Text, Enum, Date, Object, Lines, ReceiptLines, Columns, Labels }
 
     private sealed record Target(HttpMethod Method, string Url, string Read, JsonObject? Good, IReadOnlyDictionary<string, Field> Fields, bool IfMatch = false,
         string? ProductId = null, string? Count = null);
@@ -202,7 +202,7 @@ public sealed class CommerceActionHostileInputTests(CrmApp app) : IClassFixture<
                 var fields = new Dictionary<string, Field>
                 {
                     ["header"] = Field.Text, ["footer"] = Field.Text, ["accentColor"] = Field.Text, ["pageSize"] = Field.Enum, ["html"] = Field.Text,
-                    ["columns"] = Field.Lines, ["labels"] = Field.Object,
+                    ["columns"] = Field.Columns, ["labels"] = Field.Labels,
                 };
                 var good = new JsonObject { ["header"] = "Acme Ltd", ["accentColor"] = "#112233" };
                 return verb == "put"
@@ -242,6 +242,9 @@ public sealed class CommerceActionHostileInputTests(CrmApp app) : IClassFixture<
                     "{\"lines\":[{\"productId\":\"01aaaaaaaaaaaaaaaaaaaaaaaa\",\"quantity\":1e400}]}", "{\"endDate\":1e400}", "{\"unexpected\":1}"],
                 Field.Lines => ["\"no\"", "42", "{}", "[null]", "[42]", "[\"\\ud800\"]", Many(line, 10_000), "[{\"productId\":\"01aaaaaaaaaaaaaaaaaaaaaaaa\",\"quantity\":1e400}]",
                     "[{\"productId\":\"01aaaaaaaaaaaaaaaaaaaaaaaa\",\"quantity\":\"many\"}]", $"[{{\"productId\":\"{Big}\",\"quantity\":1}}]", "[{\"field\":\"nonsense\"}]"],
+                Field.Columns => ["null", "\"no\"", "42", "{}", "[]", "[null]", "[42]", "[{\"field\":\"nonsense\"}]", "[{\"field\":\"name\",\"label\":42}]",
+                    $"[{{\"field\":\"name\",\"label\":\"{Big}\"}}]", Many(new JsonObject { ["field"] = "name" }, 10_000)],
+                Field.Labels => ["null", "\"no\"", "42", "[]", "{\"title\":null}", "{\"title\":42}", $"{{\"title\":\"{Big}\"}}", "{\"nonsense\":\"x\"}", "{\"title\":\"\\ud800\"}"],
                 _ => ["\"no\"", "42", "{}", "[]", "null", "[null]", "[42]", "[{}]", "[{\"quantity\":1}]", Many(target.Good!["lines"]![0]!.AsObject(), 10_000),
                     $"[{{\"productId\":\"{target.ProductId}\",\"quantity\":1e400}}]", $"[{{\"productId\":\"{target.ProductId}\",\"quantity\":-1}}]",
                     $"[{{\"productId\":\"{Big}\",\"quantity\":1}}]", "[{\"productId\":\"\\ud800\",\"quantity\":1}]"],
