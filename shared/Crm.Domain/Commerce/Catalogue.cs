@@ -21,6 +21,7 @@ public interface ICatalogueItem
     string Id { get; }
     string Code { get; }
     string Name { get; }
+    string? CategoryId { get; }
     decimal ListPrice { get; }
     string Currency { get; }
     decimal TaxRate { get; }
