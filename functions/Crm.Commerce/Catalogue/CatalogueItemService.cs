@@ -1,4 +1,3 @@
-using Crm.Commerce.Products;
 using Crm.Domain.Common;
 using Crm.Domain.Commerce;
 using Crm.Platform.Access;

@@ -1,5 +1,4 @@
 using Crm.Commerce.Catalogue;
-using Crm.Commerce.Products;
 using Crm.Domain.Common;
 using Crm.Domain.Commerce;
 using Crm.Platform.Access;
