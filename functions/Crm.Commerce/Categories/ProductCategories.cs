@@ -47,7 +47,7 @@ internal sealed class CategoryRecordType : RecordType<ProductCategory>
 
 /// <summary>
 /// The category tree's rules: a parent that exists, no move under itself or its descendants, and a delete only of an
-/// empty category (no sub-categories, no products or services in it). A category comes back from the bin only under a live parent.
+/// empty category (no sub-categories, no products or services in it, not even in the recycle bin). A category comes back from the bin only under a live parent.
 /// </summary>
 internal sealed class CategoryService(RecordStore<ProductCategory> store, RecordStore<Product> products, RecordStore<ServiceItem> services,
     OwnedAccess access, TimeProvider clock) : RecordService<ProductCategory, CategoryFields>(store, access, clock), IRestoreGuard
@@ -84,6 +84,33 @@ internal sealed class CategoryService(RecordStore<ProductCategory> store, Record
         {
             throw new ConflictException("productCategory.not_empty", "Move the category's products and services to another category first.");
         }
+        // Binned items count too: a product restored from the bin keeps its category, and would come back into one that
+        // no longer exists. Refusing here keeps every restore safe; clearing the category on restore instead would lose it
+        // without a word, and refusing the restore would strand the item for good once the category is purged.
+        var binned = await BinnedInAsync(products, caller.TenantId, id, cancellationToken);
+        binned.AddRange(await BinnedInAsync(services, caller.TenantId, id, cancellationToken));
+        if (binned.Count > 0)
+        {
+            var named = string.Join(", ", binned.Take(5).Select(i => $"'{i.Name}' ({i.Code})")) + (binned.Count > 5 ? $" and {binned.Count - 5} more" : "");
+            throw new ConflictException("productCategory.has_binned_items",
+                $"{binned.Count} deleted product(s) or service(s) in the recycle bin still belong to this category: {named}. "
+                + "Delete them for good, or restore them and move them to another category, first.",
+                new Dictionary<string, object?> { ["binnedItemIds"] = binned.Select(i => i.Id).Take(50).ToList() });
+        }
+    }
+
+    private static async Task<List<ICatalogueItem>> BinnedInAsync<TItem>(RecordStore<TItem> store, string tenantId, string categoryId,
+        CancellationToken cancellationToken) where TItem : RecordBase, ICatalogueItem
+    {
+        var found = new List<ICatalogueItem>();
+        await foreach (var item in store.BinnedAsync(tenantId, cancellationToken))
+        {
+            if (item.CategoryId == categoryId)
+            {
+                found.Add(item);
+            }
+        }
+        return found;
     }
 
     public async Task EnsureCanRestoreAsync(Caller caller, string id, CancellationToken cancellationToken)

@@ -23,15 +23,15 @@ internal sealed class ContractActions : IApiFeature
     public void Map(IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/api/v1/contracts/{id}").WithTags("Contracts");
-        group.MapPost("/submit", SubmitContract).RequirePermission("contracts.edit").WithName("SubmitContract").ChecksIfMatch()
+        group.MapPost("/submit", SubmitContract).RequirePermission("contracts.edit").WithName("SubmitContract").TakesNoBody().ChecksIfMatch()
             .WithSummary("Put a draft (or rejected) contract up for approval: pendingApproval");
-        group.MapPost("/withdraw", WithdrawContract).RequirePermission("contracts.edit").WithName("WithdrawContract").ChecksIfMatch()
+        group.MapPost("/withdraw", WithdrawContract).RequirePermission("contracts.edit").WithName("WithdrawContract").TakesNoBody().ChecksIfMatch()
             .WithSummary("Take a contract back from approval to draft");
-        group.MapPost("/approve", ApproveContract).RequirePermission("contracts.approve").WithName("ApproveContract").ChecksIfMatch()
+        group.MapPost("/approve", ApproveContract).RequirePermission("contracts.approve").WithName("ApproveContract").TakesNoBody().ChecksIfMatch()
             .WithSummary("Approve a contract pending approval: it becomes active");
         group.MapPost("/reject", RejectContract).RequirePermission("contracts.approve").WithName("RejectContract").ChecksIfMatch()
             .WithSummary("Send a contract pending approval back, with a reason: rejected (editable again)");
-        group.MapPost("/complete", CompleteContract).RequirePermission("contracts.edit").WithName("CompleteContract").ChecksIfMatch()
+        group.MapPost("/complete", CompleteContract).RequirePermission("contracts.edit").WithName("CompleteContract").TakesNoBody().ChecksIfMatch()
             .WithSummary("Mark an active contract completed");
         group.MapPost("/terminate", TerminateContract).RequirePermission("contracts.terminate").WithName("TerminateContract").ChecksIfMatch()
             .WithSummary("End an active contract early, with a reason: terminated");

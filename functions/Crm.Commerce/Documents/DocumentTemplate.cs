@@ -24,10 +24,13 @@ public sealed record DocumentTemplate
     public DocumentPageSize PageSize { get; init; } = DocumentPageSize.A4;
 
     /// <summary>The line table's columns, in order, each with an optional label (else the built-in one).</summary>
-    [MinLength(1), MaxLength(DocumentLimits.Columns)]
+    // Required: a body's "columns": null (or "labels": null) otherwise passed MinLength, which lets null through, and
+    // failed as a 500 where the columns were read.
+    [Required, MinLength(1), MaxLength(DocumentLimits.Columns)]
     public IReadOnlyList<DocumentColumn> Columns { get; init; } = DocumentTemplates.DefaultColumns;
 
     /// <summary>Label key (<see cref="DocumentLabels.Keys"/>) → text, in any language; missing keys keep the built-in English.</summary>
+    [Required]
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 
     /// <summary>The HTML page's body; null for the built-in one.</summary>

@@ -23,11 +23,11 @@ internal sealed class PurchaseOrderActions : IApiFeature
     public void Map(IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/api/v1/purchase-orders/{id}").WithTags("Purchase orders");
-        group.MapPost("/submit", SubmitPurchaseOrder).RequirePermission("purchaseorders.edit").WithName("SubmitPurchaseOrder").ChecksIfMatch()
+        group.MapPost("/submit", SubmitPurchaseOrder).RequirePermission("purchaseorders.edit").WithName("SubmitPurchaseOrder").TakesNoBody().ChecksIfMatch()
             .WithSummary("Put a draft purchase order up for approval: submitted");
         group.MapPost("/return", ReturnPurchaseOrder).RequirePermission("purchaseorders.edit").WithName("ReturnPurchaseOrder").ChecksIfMatch()
             .WithSummary("Send a submitted purchase order back to draft, with a reason");
-        group.MapPost("/approve", ApprovePurchaseOrder).RequirePermission("purchaseorders.approve").WithName("ApprovePurchaseOrder").ChecksIfMatch()
+        group.MapPost("/approve", ApprovePurchaseOrder).RequirePermission("purchaseorders.approve").WithName("ApprovePurchaseOrder").TakesNoBody().ChecksIfMatch()
             .WithSummary("Approve a submitted purchase order: goods may then be received against it");
         group.MapPost("/cancel", CancelPurchaseOrder).RequirePermission("purchaseorders.edit").WithName("CancelPurchaseOrder").ChecksIfMatch()
             .WithSummary("Cancel a draft or submitted purchase order, with a reason");

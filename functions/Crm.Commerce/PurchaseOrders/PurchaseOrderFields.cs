@@ -40,9 +40,13 @@ public sealed record PurchaseOrderFields : ModuleFields
     public string? Description { get; init; }
 }
 
+/// <summary>
+/// Goods received: at most one line a product of the order, so never more lines than an order holds; the cap refuses a
+/// body of thousands of lines before the rule that compares each line with those before it reads them all.
+/// </summary>
 public sealed record ReceivePurchaseOrder(
     [property: StringLength(26)] string? WarehouseId,
-    [property: Required] IReadOnlyList<ReceiptLine>? Lines,
+    [property: Required, MaxLength(SalesLines.MaxLines)] IReadOnlyList<ReceiptLine>? Lines,
     [property: StringLength(1000)] string? Note);
 
 public sealed record PayPurchaseOrder([property: Required] DateOnly? PaidOn, [property: StringLength(200)] string? Reference);

@@ -20,7 +20,7 @@ internal sealed class QuoteActions(QuoteService quotes, ContractService contract
         var group = api.MapGroup("/api/v1/quotes").WithTags("Quotes");
         group.MapPost("/{id}/stage", MoveQuoteStage).RequirePermission("quotes.edit").WithName("MoveQuoteStage").ChecksIfMatch()
             .WithSummary("Move a quote to another stage: draft, inReview, sent, accepted, rejected or expired, as its stage allows");
-        group.MapPost("/{id}/convert", ConvertQuote).RequirePermission("contracts.create").WithName("ConvertQuote")
+        group.MapPost("/{id}/convert", ConvertQuote).RequirePermission("contracts.create").WithName("ConvertQuote").TakesNoBody()
             .WithSummary("Make a draft contract from an accepted quote, with its lines and links; 201, or 200 with the contract it already became");
     }
 

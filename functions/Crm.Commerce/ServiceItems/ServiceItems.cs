@@ -1,5 +1,4 @@
 using Crm.Commerce.Catalogue;
-using Crm.Commerce.Products;
 using Crm.Domain.Common;
 using Crm.Domain.Commerce;
 using Crm.Platform.Access;
@@ -32,26 +31,9 @@ internal sealed class ServiceItemRecordType : RecordType<ServiceItem>
         "code", "name", "categoryId", "unit", "listPrice", "currency", "taxRate", "onShelf", "createdAt", "createdBy", "updatedAt", "updatedBy"]);
 }
 
-/// <summary>A service's rules: those of a product without stock, vendor or gifts.</summary>
+/// <summary>A service's rules: every catalogue item's, and nothing of a product's stock, vendor or gifts.</summary>
 internal sealed class ServiceItemService(RecordStore<ServiceItem> store, CatalogueItems catalogue, OwnedAccess access, TimeProvider clock)
-    : RecordService<ServiceItem, ServiceItemFields>(store, access, clock)
+    : CatalogueItemService<ServiceItem, ServiceItemFields>(store, catalogue, access, clock)
 {
-    protected override async ValueTask<ServiceItem> CreatingAsync(Caller caller, ServiceItemFields input, ServiceItem record, DateTimeOffset now,
-        CancellationToken cancellationToken)
-    {
-        CatalogueRules.CheckItem(record.ListPrice, input.Currency, record.TaxRate);
-        await catalogue.EnsureCategoryAsync(caller.TenantId, record.CategoryId, cancellationToken);
-        return record with { Currency = await catalogue.CurrencyAsync(caller.TenantId, input.Currency, cancellationToken) };
-    }
-
-    protected override async ValueTask<ServiceItem> UpdatingAsync(Caller caller, ServiceItem current, ServiceItemFields changes, ServiceItem updated,
-        CancellationToken cancellationToken)
-    {
-        CatalogueRules.CheckItem(updated.ListPrice, changes.Currency, updated.TaxRate);
-        if (updated.CategoryId != current.CategoryId)
-        {
-            await catalogue.EnsureCategoryAsync(caller.TenantId, updated.CategoryId, cancellationToken);
-        }
-        return updated with { Currency = changes.Currency ?? current.Currency };
-    }
+    protected override ServiceItem WithCurrency(ServiceItem item, string currency) => item with { Currency = currency };
 }

@@ -19,10 +19,10 @@ public sealed record VendorFields : ModuleFields
     [StringLength(50)]
     public string? Category { get; init; }
 
-    [StringLength(32), FoldWidth]
+    [StringLength(PersonFieldLengths.Phone), FoldWidth]
     public string? Phone { get; init; }
 
-    [StringLength(254), EmailAddress]
+    [StringLength(PersonFieldLengths.Email), EmailAddress]
     public string? Email { get; init; }
 
     [StringLength(200), FoldWidth]

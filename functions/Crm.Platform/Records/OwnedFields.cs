@@ -22,18 +22,18 @@ public abstract record OwnedFields : ModuleFields
 /// <summary>The fields of an owned record about one person (a contact, a lead): who they are and how to reach them.</summary>
 public abstract record PersonFields : OwnedFields
 {
-    [Required, NotBlank, StringLength(100, MinimumLength = 1)]
+    [Required, NotBlank, StringLength(PersonFieldLengths.Name, MinimumLength = 1)]
     public string Name { get; init; } = "";
 
-    [StringLength(100)]
+    [StringLength(PersonFieldLengths.Title)]
     public string? Title { get; init; }
 
-    [StringLength(32), FoldWidth]
+    [StringLength(PersonFieldLengths.Phone), FoldWidth]
     public string? Phone { get; init; }
 
-    [StringLength(32), FoldWidth]
+    [StringLength(PersonFieldLengths.Phone), FoldWidth]
     public string? Mobile { get; init; }
 
-    [StringLength(254), EmailAddress]
+    [StringLength(PersonFieldLengths.Email), EmailAddress]
     public string? Email { get; init; }
 }

@@ -56,9 +56,15 @@ public static class RequestValidation
                 case IList items when property.PropertyType.IsGenericType && RecordFields.IsRecord(property.PropertyType.GetGenericArguments()[0]):
                     for (var i = 0; i < items.Count; i++)
                     {
+                        // A null in a list of objects (a line, a column) reached the code that reads each one and
+                        // failed there as a 500; it is the sender's mistake, named here with the rest.
                         if (items[i] is { } item)
                         {
                             Collect(item, $"{prefix}[{i}]", errors);
+                        }
+                        else
+                        {
+                            (errors.TryGetValue($"{prefix}[{i}]", out var list) ? list : errors[$"{prefix}[{i}]"] = []).Add("An object, not null.");
                         }
                     }
                     break;

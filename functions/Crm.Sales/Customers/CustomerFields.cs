@@ -30,10 +30,10 @@ public sealed record CustomerFields : OwnedFields
     [StringLength(50)]
     public string? Industry { get; init; }
 
-    [StringLength(32), FoldWidth]
+    [StringLength(PersonFieldLengths.Phone), FoldWidth]
     public string? Phone { get; init; }
 
-    [StringLength(254), EmailAddress]
+    [StringLength(PersonFieldLengths.Email), EmailAddress]
     public string? Email { get; init; }
 
     [StringLength(500), FoldWidth]

@@ -21,6 +21,7 @@ public interface ICatalogueItem
     string Id { get; }
     string Code { get; }
     string Name { get; }
+    string? CategoryId { get; }
     decimal ListPrice { get; }
     string Currency { get; }
     decimal TaxRate { get; }
@@ -79,16 +80,16 @@ public sealed record ServiceItem : RecordBase, ICatalogueItem
 /// <summary>One vendor contact person.</summary>
 public sealed record VendorContact
 {
-    [Required, NotBlank, StringLength(100, MinimumLength = 1)]
+    [Required, NotBlank, StringLength(PersonFieldLengths.Name, MinimumLength = 1)]
     public string Name { get; init; } = "";
 
-    [StringLength(100)]
+    [StringLength(PersonFieldLengths.Title)]
     public string? Title { get; init; }
 
-    [StringLength(32), FoldWidth]
+    [StringLength(PersonFieldLengths.Phone), FoldWidth]
     public string? Phone { get; init; }
 
-    [StringLength(254), EmailAddress]
+    [StringLength(PersonFieldLengths.Email), EmailAddress]
     public string? Email { get; init; }
 }
 

@@ -22,6 +22,24 @@ public sealed partial class RecordStore<T>
     }
 
     /// <summary>
+    /// Every record of the tenant in the recycle bin, as it was deleted, for the rare check that must see them too (a
+    /// product category is not deleted while a binned product could come back into it). Found through the bin's own rows,
+    /// so the cost is what is in the bin, not every record; read a page at a time.
+    /// </summary>
+    public async IAsyncEnumerable<T> BinnedAsync(string tenantId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RowKey ge {"b~"} and RowKey lt {"b~~"}");
+        await foreach (var page in Table.QueryAsync<TableEntity>(filter, TableLimits.MaxQueryPage, [IdProperty], cancellationToken).AsPages().ConfigureAwait(false))
+        {
+            var binned = await Task.WhenAll(page.Values.Select(row => FindInBinAsync(tenantId, row.GetString(IdProperty), cancellationToken))).ConfigureAwait(false);
+            foreach (var record in binned.OfType<T>())
+            {
+                yield return record;
+            }
+        }
+    }
+
+    /// <summary>
     /// A value that changes with every create, update, delete and restore of the tenant's records of
     /// this type: the newest audit row's key, written in the same transaction as the change. Caches
     /// of whole record sets compare it to know, with one small read, whether they are stale.

@@ -69,6 +69,34 @@ public sealed class CatalogueApiTests(CrmApp app) : IClassFixture<CrmApp>
     }
 
     [Fact]
+    public async Task ACategoryWithProductsOrServicesInTheRecycleBinIsNotDeletedSoARestoreNeverLandsInAMissingCategory()
+    {
+        var tenant = await app.NewTenantAsync();
+        var admin = tenant.Admin;
+        var category = await admin.PostJsonAsync("/api/v1/product-categories", new { name = "Tools" }, HttpStatusCode.Created);
+        var url = $"/api/v1/product-categories/{category.Id()}";
+        var drill = await ProductAsync(admin, new { code = "DRL", name = "Drill", categoryId = category.Id() });
+        var install = await admin.PostJsonAsync("/api/v1/services", new { code = "INS", name = "Install", categoryId = category.Id(), unit = "hours" }, HttpStatusCode.Created);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/v1/products/{drill.Id()}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/v1/services/{install.Id()}")).StatusCode);
+
+        // Both are only in the bin, and both still hold the category: the delete says so and names them.
+        var refused = await (await admin.DeleteAsync(url)).ExpectProblemAsync(HttpStatusCode.Conflict, "productCategory.has_binned_items");
+        Assert.Contains("recycle bin", refused.Str("detail"), StringComparison.Ordinal);
+        Assert.Contains("'Drill' (DRL)", refused.Str("detail"), StringComparison.Ordinal);
+        Assert.Equal(new[] { drill.Id(), install.Id() }.Order(), refused.GetProperty("binnedItemIds").EnumerateArray().Select(e => e.GetString()!).Order());
+        await admin.GetJsonAsync(url);
+
+        // Restored and moved, the product no longer holds it; purged, the service is gone for good: then the category goes.
+        await (await admin.PostAsync($"/api/v1/recycle-bin/product/{drill.Id()}/restore", null)).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(category.Id(), (await admin.GetJsonAsync($"/api/v1/products/{drill.Id()}")).Str("categoryId"));
+        await (await admin.PatchJsonAsync($"/api/v1/products/{drill.Id()}", new { categoryId = (string?)null })).ExpectAsync(HttpStatusCode.OK);
+        await (await admin.DeleteAsync(url)).ExpectProblemAsync(HttpStatusCode.Conflict, "productCategory.has_binned_items");
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/v1/recycle-bin/service/{install.Id()}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync(url)).StatusCode);
+    }
+
+    [Fact]
     public async Task ProductsHoldTheirFiguresAndRefuseBadOnesChangingNothing()
     {
         var tenant = await app.NewTenantAsync();
