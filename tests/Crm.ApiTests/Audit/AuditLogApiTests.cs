@@ -88,7 +88,7 @@ public sealed class AuditLogApiTests(CrmApp app) : IClassFixture<CrmApp>
         var departments = await LogAsync(tenant, "recordType=department");
         Assert.Equal(2, departments.Count);
         Assert.All(departments, e => Assert.Equal("department", e.Str("recordType")));
-        // Provisioning also creates the five built-in roles, the default dictionary items and pipeline.
+        // Provisioning also creates the five built-in roles, the default dictionary items, pipeline and warehouse.
         Assert.Equal(9 + Api.SeededConfigurationRecords, (await LogAsync(tenant, "")).Count);
 
         await (await tenant.Admin.GetAsync("/api/v1/audit-logs?recordType=nothing")).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation.failed");
@@ -102,8 +102,8 @@ public sealed class AuditLogApiTests(CrmApp app) : IClassFixture<CrmApp>
 
         var system = await LogAsync(tenant, $"actorId={TenantProvisioning.Actor.Id}");
         // Provisioning writes all at the same instant, so their order is not defined.
-        Assert.Equal(["department", "role", "role", "role", "role", "role", "user"], system.Select(e => e.Str("recordType")).Where(t => t is not ("dictionaryItem" or "pipeline")).Order(StringComparer.Ordinal));
-        Assert.Equal(Api.SeededConfigurationRecords, system.Count(e => e.Str("recordType") is "dictionaryItem" or "pipeline"));
+        Assert.Equal(["department", "role", "role", "role", "role", "role", "user"], system.Select(e => e.Str("recordType")).Where(t => !Api.IsSeededConfiguration(t)).Order(StringComparer.Ordinal));
+        Assert.Equal(Api.SeededConfigurationRecords, system.Count(e => Api.IsSeededConfiguration(e.Str("recordType"))));
         Assert.All(system, e => Assert.Equal("created", e.Str("action")));
         var admin = await LogAsync(tenant, $"actorId={tenant.AdminUserId}");
         Assert.Equal([department.Id()], admin.Select(e => e.Str("recordId")));
@@ -142,7 +142,7 @@ public sealed class AuditLogApiTests(CrmApp app) : IClassFixture<CrmApp>
         await tenant.CreateUserAsync();
 
         var all = await LogAsync(tenant, "limit=200");
-        Assert.Equal(11 + 5 + Api.SeededConfigurationRecords, all.Count); // and the five built-in roles, the default dictionaries and pipeline
+        Assert.Equal(11 + 5 + Api.SeededConfigurationRecords, all.Count); // and the five built-in roles, the default dictionaries, pipeline and warehouse
         var first = await tenant.Admin.GetJsonAsync("/api/v1/audit-logs?limit=3");
         Assert.Equal(3, first.Items().Count);
         Assert.NotNull(first.NextCursor());

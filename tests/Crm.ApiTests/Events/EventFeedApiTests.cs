@@ -42,11 +42,11 @@ public sealed class EventFeedApiTests(CrmApp app) : IClassFixture<CrmApp>
     private static bool HasProvisioning(List<JsonElement> events, TestTenant tenant) =>
         Has(events, $"departments/{tenant.OfficeId}", "crm.department.created") && Has(events, $"users/{tenant.AdminUserId}", "crm.user.created")
         && events.Count(e => e.Str("type") == "crm.role.created") == BuiltInRoleCount
-        && events.Count(e => e.Str("type") is "crm.dictionaryItem.created" or "crm.pipeline.created") == Api.SeededConfigurationRecords;
+        && events.Count(e => e.Str("type") is "crm.dictionaryItem.created" or "crm.pipeline.created" or "crm.warehouse.created") == Api.SeededConfigurationRecords;
 
     private const int BuiltInRoleCount = 5;
 
-    /// <summary>What provisioning writes besides the Office and the administrator: the built-in roles, the default dictionaries and pipeline.</summary>
+    /// <summary>What provisioning writes besides the Office and the administrator: the built-in roles, the default dictionaries, pipeline and warehouse.</summary>
     private static readonly int ProvisionedExtras = BuiltInRoleCount + Api.SeededConfigurationRecords;
 
     [Fact]
@@ -73,7 +73,7 @@ public sealed class EventFeedApiTests(CrmApp app) : IClassFixture<CrmApp>
         {
             Assert.Equal("1.0", e.Str("specversion"));
             Assert.False(string.IsNullOrEmpty(e.Id()));
-            Assert.Matches("^crm\\.(department|user|role|dictionaryItem|pipeline)\\.(created|updated|deleted|restored)$", e.Str("type"));
+            Assert.Matches("^crm\\.(department|user|role|dictionaryItem|pipeline|warehouse)\\.(created|updated|deleted|restored)$", e.Str("type"));
             Assert.Equal($"/tenants/{tenant.Id}", e.Str("source"));
             Assert.Equal(tenant.Id, e.Str("tenantId"));
             Assert.True(e.GetProperty("time").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(-5));

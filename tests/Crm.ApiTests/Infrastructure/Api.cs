@@ -10,8 +10,11 @@ public static class Api
 {
     public const string StaffPassword = "Staff-Password-1";
 
-    /// <summary>The configuration every tenant starts with: the default dictionary items and the default pipeline.</summary>
-    public static readonly int SeededConfigurationRecords = Crm.Domain.Configuration.DataDictionaries.Sales.Sum(d => d.Defaults.Count) + 1;
+    /// <summary>The configuration every tenant starts with: the default dictionary items, the default pipeline and the default warehouse.</summary>
+    public static readonly int SeededConfigurationRecords = Crm.Domain.Configuration.DataDictionaries.Sales.Sum(d => d.Defaults.Count) + 2;
+
+    /// <summary>The record types of <see cref="SeededConfigurationRecords"/>.</summary>
+    public static bool IsSeededConfiguration(string? recordType) => recordType is "dictionaryItem" or "pipeline" or "warehouse";
 
     public static async Task<JsonElement> CreateDepartmentAsync(this TestTenant tenant, string name, string? parentId = null, int sortOrder = 0, string? description = null) =>
         await (await tenant.Admin.PostAsJsonAsync("/api/v1/departments", new { name, parentId, sortOrder, description })).ExpectAsync(HttpStatusCode.Created);
