@@ -307,9 +307,6 @@ public sealed class LedgerStore(TableServiceClient service, StorageOptions optio
 
     public static string Partition(string tenantId, string productId) => $"{tenantId}~{productId}";
 
-    /// <summary>The row key of a warehouse's balance in a product's partition.</summary>
-    public static string WarehouseRow(string warehouseId) => WarehousePrefix + warehouseId;
-
     private static string EntryKey(long sequence) => "e~" + (long.MaxValue - sequence).ToString("D19", CultureInfo.InvariantCulture);
 
     private static string Hash(string key) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..32];
