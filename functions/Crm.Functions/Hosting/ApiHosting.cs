@@ -1,3 +1,4 @@
+using Crm.Orchestrations;
 using Crm.Domain.Common;
 using Crm.Platform.ApiKeys;
 using Crm.Platform.Auth;
@@ -23,6 +24,8 @@ internal static class ApiHosting
         builder.Configuration.AddHostJson(builder.Environment.ContentRootPath);
         var services = builder.Services;
         services.AddCrmStorageClients(builder.Configuration);
+        // Durable orchestrations (ADR 0007): the client in every role, the worker where queue listeners run.
+        services.AddCrmOrchestrations(builder.Configuration);
         builder.AddCrmAzureHosting();
         // Kestrel refuses a header value that is not UTF-8 with an empty 400 the app never sees; decoded with
         // replacement characters it reaches the app, which answers as for any bad credential (a 401 problem).
