@@ -14,6 +14,7 @@ WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY shared/Crm.Domain/Crm.Domain.csproj shared/Crm.Domain/
 COPY shared/Crm.Storage/Crm.Storage.csproj shared/Crm.Storage/
+COPY shared/Crm.Orchestrations/Crm.Orchestrations.csproj shared/Crm.Orchestrations/
 COPY functions/Crm.Platform/Crm.Platform.csproj functions/Crm.Platform/
 COPY functions/Crm.Sales/Crm.Sales.csproj functions/Crm.Sales/
 COPY functions/Crm.Commerce/Crm.Commerce.csproj functions/Crm.Commerce/

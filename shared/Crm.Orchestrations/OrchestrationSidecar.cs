@@ -26,12 +26,57 @@ internal sealed class OrchestrationSidecar(
 {
     private readonly TaskCompletionSource<IPEndPoint> _endpoint = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ILogger _logger = loggers.CreateLogger<OrchestrationSidecar>();
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _starting;
     private IHost? _server;
 
     /// <summary>Where the sidecar listens, once it does; the channel's connections wait for it.</summary>
     public Task<IPEndPoint> Endpoint => _endpoint.Task;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts in the background and keeps trying while storage is unreachable (no managed identity yet, a network
+    /// outage): like the rest of the service, a replica comes up and says what is wrong (readyz) rather than crash-looping.
+    /// Calls through the client wait for the sidecar meanwhile.
+    /// </summary>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _starting = Task.Run(() => KeepStartingAsync(_stopping.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    private async Task KeepStartingAsync(CancellationToken stopping)
+    {
+        for (var attempt = 0; !stopping.IsCancellationRequested; attempt++)
+        {
+            try
+            {
+                await StartServerAsync(stopping);
+                return;
+            }
+            catch (Exception e) when (!stopping.IsCancellationRequested)
+            {
+                _logger.LogError(e, "The orchestration sidecar for task hub {TaskHub} could not start (attempt {Attempt}); trying again", hub.Name, attempt + 1);
+                await (_server?.StopAsync(CancellationToken.None) ?? Task.CompletedTask);
+                _server?.Dispose();
+                _server = null;
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, 1 << Math.Min(attempt, 5))), stopping);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+            catch (Exception) when (stopping.IsCancellationRequested)
+            {
+                // Stopped while starting: nothing to report.
+                return;
+            }
+        }
+    }
+
+    private async Task StartServerAsync(CancellationToken cancellationToken)
     {
         // The API role may start an instance before any worker ever ran: the hub's queues and tables must exist.
         await hub.Service.CreateIfNotExistsAsync();
@@ -62,6 +107,11 @@ internal sealed class OrchestrationSidecar(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        await _stopping.CancelAsync();
+        if (_starting is not null)
+        {
+            await _starting;
+        }
         if (_server is null)
         {
             return;
@@ -79,6 +129,7 @@ internal sealed class OrchestrationSidecar(
     public async ValueTask DisposeAsync()
     {
         _endpoint.TrySetCanceled();
+        _stopping.Dispose();
         if (_server is IAsyncDisposable server)
         {
             await server.DisposeAsync();
