@@ -36,6 +36,12 @@ public class CrmApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("CRM_PLATFORM_KEY", PlatformKey);
         builder.UseSetting("AzureFunctionsJobHost:extensions:queues:maxPollingInterval", "00:00:02");
         builder.UseSetting("Triggers:Timers:Enabled", "false");
+        // Orchestrations (approvals, recurring shipments) at test speed: DTFx's defaults poll idle queues every 30 s and
+        // take partitions after 10 s, which would make every approval test wait that long.
+        builder.UseSetting("Orchestrations:MaxQueuePollingInterval", "00:00:00.500");
+        builder.UseSetting("Orchestrations:LeaseInterval", "00:00:04");
+        builder.UseSetting("Orchestrations:LeaseRenewInterval", "00:00:01");
+        builder.UseSetting("Orchestrations:LeaseAcquireInterval", "00:00:01");
         // An owned record type of the tests' own (Access/Memos), registered like any feature's.
         builder.ConfigureServices(services => Crm.ApiTests.Access.Memos.MemoRegistration.AddMemos(services));
         foreach (var (key, value) in Settings)
