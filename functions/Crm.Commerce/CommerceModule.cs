@@ -51,7 +51,7 @@ public static class CommerceModule
             BuiltInRoleGrant.Of(BuiltInRoles.SalesRep, Catalogue, "view"),
             BuiltInRoleGrant.Of(BuiltInRoles.ServiceAgent, ["products", "services"], "view"),
             BuiltInRoleGrant.Of(BuiltInRoles.SalesManager, SalesDocuments, "view", "create", "edit", "delete", "import", "export", OwnerTransfer.Action),
-            BuiltInRoleGrant.Of(BuiltInRoles.SalesManager, ["contracts"], ContractActions.Approve, ContractActions.Amend, ContractActions.Terminate),
+            BuiltInRoleGrant.Of(BuiltInRoles.SalesManager, ["contracts"], ContractActions.Amend, ContractActions.Terminate),
             BuiltInRoleGrant.Of(BuiltInRoles.SalesRep, SalesDocuments, "view", "create", "edit"),
             BuiltInRoleGrant.Of(BuiltInRoles.SalesManager, ["purchaseorders"], "view", "create", "edit", "delete", "import", "export",
                 PurchaseOrderActions.Approve, PurchaseOrderActions.Receive, PurchaseOrderActions.Pay),
@@ -75,7 +75,6 @@ public static class CommerceModule
             (OwnerTransfer.Action, "Give quotes to another owner"));
         services.AddOwnedRecords<Contract, ContractRecordType, ContractFields, ContractService>("Contracts", "Contract", "Contracts",
             (OwnerTransfer.Action, "Give contracts to another owner"),
-            (ContractActions.Approve, "Approve or reject a contract pending approval"),
             (ContractActions.Amend, "Amend an active contract"),
             (ContractActions.Terminate, "Terminate an active contract"));
         services.AddSingleton<QuoteActions>();
@@ -87,7 +86,7 @@ public static class CommerceModule
         services.AddSingleton<ICustomerDependents>(sp => new CustomerDocuments<Contract>("contracts", sp.GetRequiredService<ContractService>().Store,
             sp.GetRequiredService<ContractService>().OfCustomerAsync, (c, customerId) => c with { CustomerId = customerId }));
         services.AddSingleton<ICustomerDeleteCheck, LiveContractsCheck>();
-        services.AddApprovalDocumentType("contract", "Contract").AddApprovalDocumentType("quote", "Quote").AddApprovalDocumentType("purchaseOrder", "Purchase order");
+        services.AddApprovalDocument<ContractApproval>();
         services.AddModuleRecords<PurchaseOrder, PurchaseOrderRecordType, PurchaseOrderFields, PurchaseOrderService>("Purchase orders", "PurchaseOrder", "PurchaseOrders",
             (PurchaseOrderActions.Approve, "Approve a submitted purchase order"),
             (PurchaseOrderActions.Receive, "Receive goods against an approved purchase order"),

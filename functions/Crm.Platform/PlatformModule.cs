@@ -70,6 +70,7 @@ public static class PlatformModule
         services.AddNotifications();
         services.AddSavedViews();
         services.AddTransfers(configuration);
+        services.AddApprovals(configuration);
 
         services.Configure<EventFeedOptions>(configuration.GetSection("Events"));
         services.Configure<ExportOptions>(configuration.GetSection("Export"));
@@ -118,6 +119,7 @@ public static class PlatformModule
         api.MapEvents();
         api.MapApiKeys();
         api.MapIpRules();
+        api.MapApprovals();
         api.MapEntraIdSettings();
         api.MapDictionaries();
         api.MapCustomFields();

@@ -10,27 +10,17 @@ using ValidationException = Crm.Domain.Common.ValidationException;
 namespace Crm.Commerce.Contracts;
 
 /// <summary>
-/// A contract's way to taking effect and after: submitted for approval (and withdrawn), approved or rejected by a holder
-/// of <c>contracts.approve</c> (the approval flows of the next module decide through the same step), then completed or
-/// terminated; an active one changes only by an amendment.
+/// A contract's life after approval (<see cref="ContractApproval"/> takes it from draft to active): completed or
+/// terminated, and while active changed only by an amendment.
 /// </summary>
 internal sealed class ContractActions : IApiFeature
 {
-    public const string Approve = "approve";
     public const string Amend = "amend";
     public const string Terminate = "terminate";
 
     public void Map(IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/api/v1/contracts/{id}").WithTags("Contracts");
-        group.MapPost("/submit", SubmitContract).RequirePermission("contracts.edit").WithName("SubmitContract").TakesNoBody().ChecksIfMatch()
-            .WithSummary("Put a draft (or rejected) contract up for approval: pendingApproval");
-        group.MapPost("/withdraw", WithdrawContract).RequirePermission("contracts.edit").WithName("WithdrawContract").TakesNoBody().ChecksIfMatch()
-            .WithSummary("Take a contract back from approval to draft");
-        group.MapPost("/approve", ApproveContract).RequirePermission("contracts.approve").WithName("ApproveContract").TakesNoBody().ChecksIfMatch()
-            .WithSummary("Approve a contract pending approval: it becomes active");
-        group.MapPost("/reject", RejectContract).RequirePermission("contracts.approve").WithName("RejectContract").ChecksIfMatch()
-            .WithSummary("Send a contract pending approval back, with a reason: rejected (editable again)");
         group.MapPost("/complete", CompleteContract).RequirePermission("contracts.edit").WithName("CompleteContract").TakesNoBody().ChecksIfMatch()
             .WithSummary("Mark an active contract completed");
         group.MapPost("/terminate", TerminateContract).RequirePermission("contracts.terminate").WithName("TerminateContract").ChecksIfMatch()
@@ -38,18 +28,6 @@ internal sealed class ContractActions : IApiFeature
         group.MapPost("/amendments", AmendContract).RequirePermission("contracts.amend").WithName("AmendContract").ChecksIfMatch()
             .WithSummary("Change an active contract: {reason, changes} where changes is a merge patch of its fields; what changed is recorded");
     }
-
-    public static Task<RecordJson<Contract>> SubmitContract(string id, ContractService contracts, DocumentActions actions, HttpContext context) =>
-        MoveAsync(contracts, actions, context, id, Permissions.Actions.Edit, ContractStatus.PendingApproval, null, Activities.Submitted);
-
-    public static Task<RecordJson<Contract>> WithdrawContract(string id, ContractService contracts, DocumentActions actions, HttpContext context) =>
-        MoveAsync(contracts, actions, context, id, Permissions.Actions.Edit, ContractStatus.Draft, null, Activities.Withdrawn);
-
-    public static Task<RecordJson<Contract>> ApproveContract(string id, ContractService contracts, DocumentActions actions, HttpContext context) =>
-        MoveAsync(contracts, actions, context, id, Approve, ContractStatus.Active, null, Activities.Approved);
-
-    public static Task<RecordJson<Contract>> RejectContract(string id, ContractReason input, ContractService contracts, DocumentActions actions, HttpContext context) =>
-        MoveAsync(contracts, actions, context, id, Approve, ContractStatus.Rejected, Reason(input), Activities.Rejected);
 
     public static Task<RecordJson<Contract>> CompleteContract(string id, ContractService contracts, DocumentActions actions, HttpContext context) =>
         MoveAsync(contracts, actions, context, id, Permissions.Actions.Edit, ContractStatus.Completed, null, Activities.Completed);

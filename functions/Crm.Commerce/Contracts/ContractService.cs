@@ -21,7 +21,7 @@ internal sealed class ContractService(RecordStore<Contract> store, SalesDocument
     public const string Kind = "contract";
 
     /// <summary>Fields only the actions (or the engine) set.</summary>
-    private static readonly string[] ByAction = ["number", "status", "statusHistory", "totals", "quoteId", "amendments"];
+    private static readonly string[] ByAction = ["number", "status", "statusHistory", "totals", "quoteId", "amendments", "approvalId"];
 
     /// <summary>What an amendment may not touch besides those: the owner changes by a transfer, custom fields stay as signed.</summary>
     private static readonly string[] NotAmended = ["ownerId", "team", "customFields"];
@@ -57,7 +57,7 @@ internal sealed class ContractService(RecordStore<Contract> store, SalesDocument
     {
         if (ByAction.FirstOrDefault(patch.ContainsKey) is { } field)
         {
-            throw new ValidationException(field, "The number and totals are computed; the status moves by the contract's actions; conversion sets quoteId.",
+            throw new ValidationException(field, "The number and totals are computed; the status moves by the contract's actions and its approval; conversion sets quoteId.",
                 "contract.field_by_action");
         }
     }

@@ -5,13 +5,13 @@ using Crm.Domain.Common;
 using Crm.Platform.Access;
 using Crm.Platform.Records;
 using Crm.Platform.Web;
+using Crm.Orchestrations;
+using Crm.Storage.Approvals;
 using Crm.Storage.Records;
+using Crm.Storage.Triggers;
 using ValidationException = Crm.Domain.Common.ValidationException;
 
 namespace Crm.Platform.Approvals;
-
-/// <summary>A kind of document that goes through approval, registered by the module that owns it (contracts, quotes, ...).</summary>
-public sealed record ApprovalDocumentType(string Type, string Title);
 
 /// <summary>An approval flow's create body and the view a merge patch applies to (steps and conditions are replaced as a whole).</summary>
 public sealed record ApprovalFlowFields : ModuleFields
@@ -60,10 +60,10 @@ internal sealed class ApprovalFlowRecordType : RecordType<ApprovalFlow>
 /// A flow's rules: a registered document type, a sound shape (<see cref="ApprovalFlowRules.Problems"/>), named approvers
 /// and roles that exist. Every change counts a new revision; approvals already running keep the one they started with.
 /// </summary>
-public sealed class ApprovalFlowService(RecordStore<ApprovalFlow> store, IEnumerable<ApprovalDocumentType> types, AccessDirectory directory,
+public sealed class ApprovalFlowService(RecordStore<ApprovalFlow> store, IEnumerable<IApprovalDocument> documents, AccessDirectory directory,
     OwnedAccess access, TimeProvider clock) : RecordService<ApprovalFlow, ApprovalFlowFields>(store, access, clock)
 {
-    private readonly IReadOnlyDictionary<string, ApprovalDocumentType> _types = types.ToDictionary(t => t.Type, StringComparer.Ordinal);
+    private readonly IReadOnlyDictionary<string, ApprovalDocumentType> _types = documents.ToDictionary(d => d.Type.Type, d => d.Type, StringComparer.Ordinal);
 
     public IEnumerable<ApprovalDocumentType> Types => _types.Values.OrderBy(t => t.Type, StringComparer.Ordinal);
 
@@ -120,9 +120,24 @@ public static class ApprovalFlowsFeature
     public static IServiceCollection AddApprovalFlows(this IServiceCollection services) =>
         services.AddModuleRecords<ApprovalFlow, ApprovalFlowRecordType, ApprovalFlowFields, ApprovalFlowService>("Approval flows", "ApprovalFlow", "ApprovalFlows");
 
-    /// <summary>Declares a document type approval flows may be made for (a module calls this for each of its approved documents).</summary>
-    public static IServiceCollection AddApprovalDocumentType(this IServiceCollection services, string type, string title) =>
-        services.AddSingleton(new ApprovalDocumentType(type, title));
+    /// <summary>Declares a document type that goes through approval (a module calls this for each of its approved documents).</summary>
+    public static IServiceCollection AddApprovalDocument<TDocument>(this IServiceCollection services) where TDocument : class, IApprovalDocument =>
+        services.AddSingleton<IApprovalDocument, TDocument>();
+
+    /// <summary>The approvals engine: its store, the orchestration that runs each approval, and the sweep of cut-short submissions.</summary>
+    public static IServiceCollection AddApprovals(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<ApprovalOptions>(configuration.GetSection(ApprovalOptions.Section));
+        services.AddSingleton<ApprovalStore>().AddTable(ApprovalStore.TableName);
+        services.AddSingleton<Approvals>();
+        services.AddSingleton<ApprovalProgression>();
+        services.AddOrchestrator<ApprovalOrchestrator>();
+        services.AddActivity<ApprovalRecheck>();
+        services.AddActivity<AdvanceApproval>();
+        services.AddActivity<ConcludeApproval>();
+        services.AddTimerJob<ApprovalSweepJob>(ApprovalSweepJob.Name);
+        return services;
+    }
 
     public static IEndpointRouteBuilder MapApprovalFlowTypes(this IEndpointRouteBuilder routes)
     {

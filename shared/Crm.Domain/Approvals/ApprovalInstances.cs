@@ -25,8 +25,17 @@ public sealed record ApprovalInstance : RecordBase
     /// <summary>The steps started so far; the last is the current one while the approval is pending.</summary>
     public IReadOnlyList<StepProgress> Steps { get; init; } = [];
 
+    /// <summary>What picked the flow: the document's amount and customer level, the submitter's departments.</summary>
+    public ApprovalFacts? Facts { get; init; }
+
     public ApprovalOutcome Outcome { get; init; } = ApprovalOutcome.Pending;
     public DateTimeOffset? ClosedAt { get; init; }
+
+    /// <summary>Set when the document was approved at submission without a flow: <c>switchedOff</c> or <c>noFlow</c>.</summary>
+    public string? ApprovedAtOnce { get; init; }
+
+    /// <summary>When the document's status was moved to the outcome (the last thing the orchestration does).</summary>
+    public DateTimeOffset? SettledAt { get; init; }
 
     /// <summary>The users who may decide now (kept for the inbox's index).</summary>
     public IReadOnlyList<string> Waiting { get; init; } = [];
@@ -86,6 +95,34 @@ public static class ApprovalInstanceRules
     public static bool AwaitsNextStep(ApprovalInstance instance) =>
         instance.Outcome == ApprovalOutcome.Pending && instance.Steps.Count > 0 && instance.Steps[^1].Outcome == ApprovalOutcome.Approved
         && instance.Steps.Count < instance.FlowSteps.Count;
+
+    /// <summary>The current step's approvers reminded (once); nothing when it was already or the approval is closed.</summary>
+    public static ApprovalInstance Remind(ApprovalInstance instance, DateTimeOffset now) =>
+        instance.Current is { RemindedAt: null } current
+            ? instance with { Steps = instance.Steps.SetItem(instance.Steps.Count - 1, current with { RemindedAt = now }) }
+            : instance;
+
+    /// <summary>The current step escalated (once): see <see cref="ApprovalProgressRules.Escalate"/>.</summary>
+    public static ApprovalInstance Escalate(ApprovalInstance instance, Func<string, string?> superiorOf, DateTimeOffset now) =>
+        instance.Current is { EscalatedAt: null } current
+            ? Refresh(instance with
+            {
+                Steps = instance.Steps.SetItem(instance.Steps.Count - 1,
+                    ApprovalProgressRules.Escalate(current, instance.FlowSteps[current.Index].EscalateToUserId, superiorOf, now)),
+            })
+            : instance;
+
+    /// <summary>When the current step's reminder and escalation fall due (null: none, or done already).</summary>
+    public static (DateTimeOffset? Remind, DateTimeOffset? Escalate) Deadlines(ApprovalInstance instance)
+    {
+        if (instance.Current is not { } current)
+        {
+            return (null, null);
+        }
+        var step = instance.FlowSteps[current.Index];
+        return (current.RemindedAt is null && step.RemindAfterHours is { } remind ? current.StartedAt.AddHours(remind) : null,
+            current.EscalatedAt is null && step.EscalateAfterHours is { } escalate ? current.StartedAt.AddHours(escalate) : null);
+    }
 
     /// <summary>Only the submitter withdraws, and only before the end.</summary>
     public static ApprovalInstance Withdraw(ApprovalInstance instance, string userId, DateTimeOffset now)

@@ -230,6 +230,9 @@ public sealed record Contract : OwnedRecord, ISalesDocument, IPricedDocument<Con
     public string? Terms { get; init; }
     public string? Description { get; init; }
     public ContractStatus Status { get; init; }
+
+    /// <summary>The approval the contract went under when last submitted (<c>GET /api/v1/contracts/{id}/approval</c>).</summary>
+    public string? ApprovalId { get; init; }
     public IReadOnlyList<StatusChange> StatusHistory { get; init; } = [];
     public IReadOnlyList<ContractAmendment> Amendments { get; init; } = [];
 

@@ -24,6 +24,9 @@ public sealed partial record Tenant
     /// <summary>How quotes, contracts and purchase orders are numbered (<c>/api/v1/settings/numbering</c>).</summary>
     public Commerce.NumberingSettings Numbering { get; init; } = Commerce.NumberingSettings.Default;
 
+    /// <summary>Which document types go through approval (<c>/api/v1/settings/approvals</c>).</summary>
+    public Approvals.ApprovalSettings Approvals { get; init; } = Crm.Domain.Approvals.ApprovalSettings.Default;
+
     /// <summary>Set once the first department and administrator exist; provisioning resumes until then.</summary>
     public bool Provisioned { get; init; }
     public string OfficeDepartmentId { get; init; } = "";

@@ -60,7 +60,7 @@ public sealed class CommerceActionHostileInputTests(CrmApp app) : IClassFixture<
     public static TheoryData<string> Actions => new()
     {
         "quote.stage", "quote.convert", "quote.patch",
-        "contract.submit", "contract.withdraw", "contract.approve", "contract.reject", "contract.complete", "contract.terminate", "contract.amendments", "contract.patch",
+        "contract.approval/submit", "contract.approval/withdraw", "contract.approval/approve", "contract.approval/reject", "contract.complete", "contract.terminate", "contract.amendments", "contract.patch",
         "po.submit", "po.return", "po.approve", "po.cancel", "po.pay", "po.receipts", "po.patch",
         "settings.numbering", "template.put", "template.preview",
     };
@@ -148,18 +148,25 @@ public sealed class CommerceActionHostileInputTests(CrmApp app) : IClassFixture<
             {
                 var contract = await admin.PostJsonAsync("/api/v1/contracts", new { name = "Supply", customerId = customer.Id(), lines }, HttpStatusCode.Created);
                 var url = $"/api/v1/contracts/{contract.Id()}";
-                if (verb is "withdraw" or "approve" or "reject" or "complete" or "terminate" or "amendments")
+                if (verb is "approval/withdraw" or "approval/approve" or "approval/reject")
                 {
-                    await Post($"{url}/submit");
+                    // A flow keeps the contract pending after the submission (without one it is approved at once).
+                    await admin.PostJsonAsync("/api/v1/approval-flows", new
+                    {
+                        name = "Flow " + Api.Stamp(), documentType = "contract",
+                        steps = new[] { new { name = "Admin", approvers = new { kind = "superior", levels = 1 } } },
+                    }, HttpStatusCode.Created);
                 }
-                if (verb is "complete" or "terminate" or "amendments")
+                if (verb is "approval/withdraw" or "approval/approve" or "approval/reject" or "complete" or "terminate" or "amendments")
                 {
-                    await Post($"{url}/approve");
+                    await Post($"{url}/approval/submit");
                 }
                 return verb switch
                 {
                     "patch" => new(HttpMethod.Patch, url, url, Renamed(), Patchable(), IfMatch: true),
-                    "reject" or "terminate" => new(HttpMethod.Post, $"{url}/{verb}", url, why, reason),
+                    "terminate" => new(HttpMethod.Post, $"{url}/{verb}", url, why, reason),
+                    "approval/reject" or "approval/approve" => new(HttpMethod.Post, $"{url}/{verb}", $"{url}/approval", new JsonObject { ["comment"] = "Fine" },
+                        new Dictionary<string, Field> { ["comment"] = Field.Text }),
                     "amendments" => new(HttpMethod.Post, $"{url}/amendments", url, new JsonObject { ["reason"] = "Extend", ["changes"] = Renamed() },
                         new Dictionary<string, Field> { ["reason"] = Field.Text, ["changes"] = Field.Object }),
                     _ => new(HttpMethod.Post, $"{url}/{verb}", url, null, new Dictionary<string, Field>()),

@@ -264,24 +264,37 @@ public sealed class SalesDocumentApiTests(CrmApp app) : IClassFixture<CrmApp>
             name = "Supply", customerId = customer.Id(), startDate = "2026-01-01", endDate = "2026-12-31", ourSignerId = repId,
         }, HttpStatusCode.Created);
         var url = $"/api/v1/contracts/{contract.Id()}";
-        await (await rep.PostAsync($"{url}/submit", null)).ExpectProblemAsync(HttpStatusCode.Conflict, "contract.no_lines");
+        await (await rep.PostAsync($"{url}/approval/submit", null)).ExpectProblemAsync(HttpStatusCode.Conflict, "contract.no_lines");
         await (await rep.PatchJsonAsync(url, new { endDate = "2025-12-31" })).ExpectProblemAsync(HttpStatusCode.BadRequest, "contract.dates_invalid");
         await (await rep.PatchJsonAsync(url, new { ourSignerId = Missing })).ExpectProblemAsync(HttpStatusCode.BadRequest, "contract.user_not_found");
         await (await rep.PatchJsonAsync(url, new { status = "active" })).ExpectProblemAsync(HttpStatusCode.BadRequest, "contract.field_by_action");
+        await (await rep.PatchJsonAsync(url, new { approvalId = Missing })).ExpectProblemAsync(HttpStatusCode.BadRequest, "contract.field_by_action");
         await (await rep.PatchJsonAsync(url, new { lines = new[] { new { productId = c.DrillId, quantity = 10m } } })).ExpectAsync(HttpStatusCode.OK);
+        await admin.PostJsonAsync("/api/v1/approval-flows", new
+        {
+            name = "Contracts", documentType = "contract", steps = new[] { new { name = "Manager", approvers = new { kind = "users", userIds = new[] { tenant.AdminUserId } } } },
+        }, HttpStatusCode.Created);
 
-        var pending = await (await rep.PostAsync($"{url}/submit", null)).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal("pendingApproval", pending.Str("status"));
+        var pending = await (await rep.PostAsync($"{url}/approval/submit", null)).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("pending", pending.Str("outcome"));
+        Assert.Equal([tenant.AdminUserId], pending.GetProperty("waiting").EnumerateArray().Select(w => w.GetString()));
+        Assert.Equal("pendingApproval", (await rep.GetJsonAsync(url)).Str("status"));
         await (await rep.PatchJsonAsync(url, new { name = "Mine" })).ExpectProblemAsync(HttpStatusCode.Conflict, "contract.not_editable");
-        await (await rep.PostAsync($"{url}/approve", null)).ExpectProblemAsync(HttpStatusCode.Forbidden, "permission.denied");
-        await (await admin.PostAsJsonAsync($"{url}/reject", new { reason = " " })).ExpectProblemAsync(HttpStatusCode.BadRequest, "contract.reason_required");
-        var rejected = await (await admin.PostAsJsonAsync($"{url}/reject", new { reason = "Price too low" })).ExpectAsync(HttpStatusCode.OK);
+        await (await rep.PostAsync($"{url}/approval/approve", null)).ExpectProblemAsync(HttpStatusCode.Forbidden, "approval.not_approver");
+        await (await admin.PostAsJsonAsync($"{url}/approval/reject", new { comment = " " })).ExpectProblemAsync(HttpStatusCode.BadRequest, "approval.comment_required");
+        var rejection = await (await admin.PostAsJsonAsync($"{url}/approval/reject", new { comment = "Price too low" })).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("rejected", rejection.Str("outcome"));
+        Assert.True(rejection.GetProperty("settled").GetBoolean());
+        var rejected = await rep.GetJsonAsync(url);
         Assert.Equal("rejected", rejected.Str("status"));
         Assert.Equal("Price too low", rejected.GetProperty("statusHistory").EnumerateArray().Last().Str("reason"));
         await (await rep.PatchJsonAsync(url, new { lines = new[] { new { productId = c.DrillId, quantity = 10m, unitPrice = 160m } } })).ExpectAsync(HttpStatusCode.OK);
-        await (await rep.PostAsync($"{url}/submit", null)).ExpectAsync(HttpStatusCode.OK);
-        var active = await (await admin.PostAsync($"{url}/approve", null)).ExpectAsync(HttpStatusCode.OK);
+        await (await rep.PostAsync($"{url}/approval/resubmit", null)).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("approved", (await (await admin.PostAsync($"{url}/approval/approve", null)).ExpectAsync(HttpStatusCode.OK)).Str("outcome"));
+        var active = await rep.GetJsonAsync(url);
         Assert.Equal("active", active.Str("status"));
+        Assert.Equal(["draft", "pendingApproval", "rejected", "pendingApproval", "active"],
+            active.GetProperty("statusHistory").EnumerateArray().Select(h => h.Str("to")));
 
         // Active: a plain edit is refused, an amendment records what changed.
         await (await rep.PatchJsonAsync(url, new { endDate = "2027-06-30" })).ExpectProblemAsync(HttpStatusCode.Conflict, "contract.not_editable");
@@ -316,7 +329,7 @@ public sealed class SalesDocumentApiTests(CrmApp app) : IClassFixture<CrmApp>
         Assert.Equal("terminated", terminated.Str("status"));
         await (await admin.PostAsJsonAsync($"{url}/amendments", new { reason = "Late", changes = new { endDate = "2028-01-01" } }))
             .ExpectProblemAsync(HttpStatusCode.Conflict, "contract.not_active");
-        await (await admin.PostAsync($"{url}/submit", null)).ExpectProblemAsync(HttpStatusCode.Conflict, "contract.status_invalid");
+        await (await admin.PostAsync($"{url}/approval/submit", null)).ExpectProblemAsync(HttpStatusCode.Conflict, "contract.status_invalid");
 
         var history = await admin.GetJsonAsync($"/api/v1/audit-logs?recordType=contract&recordId={contract.Id()}");
         var activities = history.Items().Select(i => i.TryGetProperty("activity", out var a) ? a.GetString() : null).ToList();
