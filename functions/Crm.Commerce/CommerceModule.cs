@@ -54,7 +54,7 @@ public static class CommerceModule
             BuiltInRoleGrant.Of(BuiltInRoles.SalesManager, ["contracts"], ContractActions.Amend, ContractActions.Terminate),
             BuiltInRoleGrant.Of(BuiltInRoles.SalesRep, SalesDocuments, "view", "create", "edit"),
             BuiltInRoleGrant.Of(BuiltInRoles.SalesManager, ["purchaseorders"], "view", "create", "edit", "delete", "import", "export",
-                PurchaseOrderActions.Approve, PurchaseOrderActions.Receive, PurchaseOrderActions.Pay),
+                PurchaseOrderActions.Receive, PurchaseOrderActions.Pay),
             BuiltInRoleGrant.Of(BuiltInRoles.SalesManager, ["inventory"], "view", "post", "count"),
             BuiltInRoleGrant.Of(BuiltInRoles.SalesManager, ["warehouses"], "view", "create", "edit", "delete", "import", "export"),
             BuiltInRoleGrant.Of(BuiltInRoles.SalesRep, ["inventory", "warehouses"], "view"));
@@ -87,8 +87,8 @@ public static class CommerceModule
             sp.GetRequiredService<ContractService>().OfCustomerAsync, (c, customerId) => c with { CustomerId = customerId }));
         services.AddSingleton<ICustomerDeleteCheck, LiveContractsCheck>();
         services.AddApprovalDocument<ContractApproval>();
+        services.AddApprovalDocument<PurchaseOrderApproval>();
         services.AddModuleRecords<PurchaseOrder, PurchaseOrderRecordType, PurchaseOrderFields, PurchaseOrderService>("Purchase orders", "PurchaseOrder", "PurchaseOrders",
-            (PurchaseOrderActions.Approve, "Approve a submitted purchase order"),
             (PurchaseOrderActions.Receive, "Receive goods against an approved purchase order"),
             (PurchaseOrderActions.Pay, "Record a purchase order paid"));
         services.AddSingleton<IApiFeature, PurchaseOrderActions>();

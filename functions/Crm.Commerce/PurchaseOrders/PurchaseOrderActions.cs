@@ -10,41 +10,23 @@ using ValidationException = Crm.Domain.Common.ValidationException;
 namespace Crm.Commerce.PurchaseOrders;
 
 /// <summary>
-/// A purchase order's way: submitted (and sent back to draft), approved by a holder of <c>purchaseorders.approve</c> (the
-/// approval flows of the next module decide through the same step), received in one or more receipts, then paid; cancelled
-/// only before approval.
+/// A purchase order's way after approval (<see cref="PurchaseOrderApproval"/> takes it from draft to approved): received
+/// in one or more receipts, then paid; cancelled only as a draft (one under approval is withdrawn first).
 /// </summary>
 internal sealed class PurchaseOrderActions : IApiFeature
 {
-    public const string Approve = "approve";
     public const string Receive = "receive";
     public const string Pay = "pay";
 
     public void Map(IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/api/v1/purchase-orders/{id}").WithTags("Purchase orders");
-        group.MapPost("/submit", SubmitPurchaseOrder).RequirePermission("purchaseorders.edit").WithName("SubmitPurchaseOrder").TakesNoBody().ChecksIfMatch()
-            .WithSummary("Put a draft purchase order up for approval: submitted");
-        group.MapPost("/return", ReturnPurchaseOrder).RequirePermission("purchaseorders.edit").WithName("ReturnPurchaseOrder").ChecksIfMatch()
-            .WithSummary("Send a submitted purchase order back to draft, with a reason");
-        group.MapPost("/approve", ApprovePurchaseOrder).RequirePermission("purchaseorders.approve").WithName("ApprovePurchaseOrder").TakesNoBody().ChecksIfMatch()
-            .WithSummary("Approve a submitted purchase order: goods may then be received against it");
         group.MapPost("/cancel", CancelPurchaseOrder).RequirePermission("purchaseorders.edit").WithName("CancelPurchaseOrder").ChecksIfMatch()
-            .WithSummary("Cancel a draft or submitted purchase order, with a reason");
+            .WithSummary("Cancel a draft purchase order, with a reason");
         group.MapPost("/pay", PayPurchaseOrder).RequirePermission("purchaseorders.pay").WithName("PayPurchaseOrder").ChecksIfMatch()
             .WithSummary("Record that a received purchase order was paid: paid");
         PurchaseReceipts.Map(api);
     }
-
-    public static Task<RecordJson<PurchaseOrder>> SubmitPurchaseOrder(string id, PurchaseOrderService orders, DocumentActions actions, HttpContext context) =>
-        MoveAsync(orders, actions, context, id, Permissions.Actions.Edit, PurchaseOrderStatus.Submitted, null, Activities.Submitted);
-
-    public static Task<RecordJson<PurchaseOrder>> ReturnPurchaseOrder(string id, PurchaseOrderReason input, PurchaseOrderService orders, DocumentActions actions,
-        HttpContext context) =>
-        MoveAsync(orders, actions, context, id, Permissions.Actions.Edit, PurchaseOrderStatus.Draft, Reason(input), Activities.Withdrawn);
-
-    public static Task<RecordJson<PurchaseOrder>> ApprovePurchaseOrder(string id, PurchaseOrderService orders, DocumentActions actions, HttpContext context) =>
-        MoveAsync(orders, actions, context, id, Approve, PurchaseOrderStatus.Approved, null, Activities.Approved);
 
     public static Task<RecordJson<PurchaseOrder>> CancelPurchaseOrder(string id, PurchaseOrderReason input, PurchaseOrderService orders, DocumentActions actions,
         HttpContext context) =>

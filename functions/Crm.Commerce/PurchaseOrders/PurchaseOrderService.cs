@@ -22,7 +22,7 @@ internal sealed class PurchaseOrderService(RecordStore<PurchaseOrder> store, Sal
 {
     public const string Kind = "purchaseOrder";
 
-    private static readonly string[] ByAction = ["number", "status", "statusHistory", "totals", "receipts", "payment", "hasUnpostedReceipt"];
+    private static readonly string[] ByAction = ["number", "status", "statusHistory", "totals", "receipts", "payment", "hasUnpostedReceipt", "approvalId"];
 
     protected override async ValueTask<PurchaseOrder> CreatingAsync(Caller caller, PurchaseOrderFields input, PurchaseOrder order, DateTimeOffset now,
         CancellationToken cancellationToken)

@@ -50,6 +50,9 @@ public sealed record PurchaseOrder : RecordBase, ISalesDocument, IPricedDocument
     public string? Terms { get; init; }
     public string? Description { get; init; }
     public PurchaseOrderStatus Status { get; init; }
+
+    /// <summary>The approval the order went under when last submitted (<c>GET /api/v1/purchase-orders/{id}/approval</c>).</summary>
+    public string? ApprovalId { get; init; }
     public IReadOnlyList<StatusChange> StatusHistory { get; init; } = [];
     public IReadOnlyList<PurchaseReceipt> Receipts { get; init; } = [];
     public PurchasePayment? Payment { get; init; }
@@ -65,7 +68,7 @@ public static class PurchaseOrderRules
     private static readonly Dictionary<PurchaseOrderStatus, PurchaseOrderStatus[]> Moves = new()
     {
         [PurchaseOrderStatus.Draft] = [PurchaseOrderStatus.Submitted, PurchaseOrderStatus.Cancelled],
-        [PurchaseOrderStatus.Submitted] = [PurchaseOrderStatus.Approved, PurchaseOrderStatus.Draft, PurchaseOrderStatus.Cancelled],
+        [PurchaseOrderStatus.Submitted] = [PurchaseOrderStatus.Approved, PurchaseOrderStatus.Draft],
         [PurchaseOrderStatus.Approved] = [PurchaseOrderStatus.PartiallyReceived, PurchaseOrderStatus.Received],
         [PurchaseOrderStatus.PartiallyReceived] = [PurchaseOrderStatus.PartiallyReceived, PurchaseOrderStatus.Received],
         [PurchaseOrderStatus.Received] = [PurchaseOrderStatus.Paid],

@@ -17,7 +17,7 @@ public sealed class ApprovalFlowApiTests(CrmApp app) : IClassFixture<CrmApp>
         var tenant = await app.NewTenantAsync();
         var admin = tenant.Admin;
         var types = (await admin.GetJsonAsync("/api/v1/approval-flows/types")).Items().Select(t => t.Str("type")).ToList();
-        Assert.Equal(["contract", "purchaseOrder", "quote"], types);
+        Assert.Equal(["contract", "purchaseOrder"], types);
 
         var approver = await tenant.CreateUserAsync();
         var role = await app.CreateRoleAsync(tenant, DataScope.All, ["contracts.view"]);
@@ -45,12 +45,12 @@ public sealed class ApprovalFlowApiTests(CrmApp app) : IClassFixture<CrmApp>
 
         var patched = await (await admin.PatchJsonAsync(url, new { enabled = false })).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(2, patched.GetProperty("revision").GetInt32());
-        await (await admin.PatchJsonAsync(url, new { documentType = "quote" })).ExpectProblemAsync(HttpStatusCode.BadRequest, "approvalFlow.type_fixed");
+        await (await admin.PatchJsonAsync(url, new { documentType = "purchaseOrder" })).ExpectProblemAsync(HttpStatusCode.BadRequest, "approvalFlow.type_fixed");
         await (await admin.PatchJsonAsync(url, new { revision = 9 })).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation.failed");
 
         // The name is unique within its document type only.
         await (await admin.PostAsJsonAsync("/api/v1/approval-flows", body)).ExpectProblemAsync(HttpStatusCode.Conflict, "approvalFlow.duplicate_name");
-        await admin.PostJsonAsync("/api/v1/approval-flows", body with { documentType = "quote" }, HttpStatusCode.Created);
+        await admin.PostJsonAsync("/api/v1/approval-flows", body with { documentType = "purchaseOrder" }, HttpStatusCode.Created);
         Assert.Single((await admin.GetJsonAsync("/api/v1/approval-flows?documentType=contract")).Items());
     }
 
@@ -90,11 +90,11 @@ public sealed class ApprovalFlowApiTests(CrmApp app) : IClassFixture<CrmApp>
     public async Task OnlyHoldersOfTheFlowPermissionsSeeOrChangeFlows()
     {
         var tenant = await app.NewTenantAsync();
-        var (_, clerk) = await tenant.NewMemberAsync(null, null, await app.CreateRoleAsync(tenant, DataScope.All, ["contracts.view", "contracts.approve"]));
+        var (_, clerk) = await tenant.NewMemberAsync(null, null, await app.CreateRoleAsync(tenant, DataScope.All, ["contracts.view", "contracts.edit"]));
         await (await clerk.GetAsync("/api/v1/approval-flows")).ExpectProblemAsync(HttpStatusCode.Forbidden, "permission.denied");
         await (await clerk.GetAsync("/api/v1/approval-flows/types")).ExpectProblemAsync(HttpStatusCode.Forbidden, "permission.denied");
         var (_, designer) = await tenant.NewMemberAsync(null, null, await app.CreateRoleAsync(tenant, DataScope.All, ["approvalflows.view", "approvalflows.create"]));
         await designer.PostJsonAsync("/api/v1/approval-flows",
-            new { name = "F", documentType = "quote", steps = new[] { new { name = "S", approvers = new { kind = "superior", levels = 1 } } } }, HttpStatusCode.Created);
+            new { name = "F", documentType = "purchaseOrder", steps = new[] { new { name = "S", approvers = new { kind = "superior", levels = 1 } } } }, HttpStatusCode.Created);
     }
 }

@@ -57,19 +57,28 @@ public sealed class PurchaseOrderApiTests(CrmApp app) : IClassFixture<CrmApp>
         var url = $"/api/v1/purchase-orders/{order.Id()}";
 
         await (await admin.PatchJsonAsync(url, new { status = "approved" })).ExpectProblemAsync(HttpStatusCode.BadRequest, "purchaseOrder.field_by_action");
-        await (await admin.PostAsync($"{url}/approve", null)).ExpectProblemAsync(HttpStatusCode.Conflict, "purchaseOrder.status_invalid");
         await (await admin.PostAsync($"{url}/pay", JsonContent.Create(new { paidOn = "2026-12-01" }))).ExpectProblemAsync(HttpStatusCode.Conflict, "purchaseOrder.status_invalid");
-        Assert.Equal("submitted", (await (await admin.PostAsync($"{url}/submit", null)).ExpectAsync(HttpStatusCode.OK)).Str("status"));
+        var (clerkId, clerk) = await tenant.NewMemberAsync(null, null, await app.CreateRoleAsync(tenant, DataScope.All, ["purchaseorders.view", "purchaseorders.edit"]));
+        var (_, buyer) = await tenant.NewMemberAsync(null, null, await app.CreateRoleAsync(tenant, DataScope.All, ["purchaseorders.view"]));
+        await admin.PostJsonAsync("/api/v1/approval-flows", new
+        {
+            name = "Purchasing", documentType = "purchaseOrder", steps = new[] { new { name = "Admin", approvers = new { kind = "users", userIds = new[] { tenant.AdminUserId } } } },
+        }, HttpStatusCode.Created);
+        await (await buyer.PostAsync($"{url}/approval/submit", null)).ExpectProblemAsync(HttpStatusCode.Forbidden, "permission.denied");
+        Assert.Equal("pending", (await (await clerk.PostAsync($"{url}/approval/submit", null)).ExpectAsync(HttpStatusCode.OK)).Str("outcome"));
+        Assert.Equal("submitted", (await admin.GetJsonAsync(url)).Str("status"));
         await (await admin.PatchJsonAsync(url, new { name = "Changed" })).ExpectProblemAsync(HttpStatusCode.Conflict, "purchaseOrder.not_editable");
-        await (await admin.PostAsJsonAsync($"{url}/return", new { })).ExpectProblemAsync(HttpStatusCode.BadRequest, "purchaseOrder.reason_required");
-        Assert.Equal("draft", (await (await admin.PostAsJsonAsync($"{url}/return", new { reason = "Wrong vendor" })).ExpectAsync(HttpStatusCode.OK)).Str("status"));
-        await (await admin.PostAsync($"{url}/submit", null)).ExpectAsync(HttpStatusCode.OK);
-
-        // Approval needs its own right.
-        var (_, clerk) = await tenant.NewMemberAsync(null, null, await app.CreateRoleAsync(tenant, DataScope.All, ["purchaseorders.view", "purchaseorders.edit"]));
-        await (await clerk.PostAsync($"{url}/approve", null)).ExpectProblemAsync(HttpStatusCode.Forbidden, "permission.denied");
-        var approved = await (await admin.PostAsync($"{url}/approve", null)).ExpectAsync(HttpStatusCode.OK);
+        await (await admin.PostAsJsonAsync($"{url}/cancel", new { reason = "Late" })).ExpectProblemAsync(HttpStatusCode.Conflict, "purchaseOrder.status_invalid");
+        await (await admin.PostAsJsonAsync($"{url}/approval/reject", new { comment = "Wrong vendor" })).ExpectAsync(HttpStatusCode.OK);
+        var returned = await admin.GetJsonAsync(url);
+        Assert.Equal("draft", returned.Str("status"));
+        Assert.Equal("Wrong vendor", returned.GetProperty("statusHistory").EnumerateArray().Last().Str("reason"));
+        await (await clerk.PostAsync($"{url}/approval/resubmit", null)).ExpectAsync(HttpStatusCode.OK);
+        await (await clerk.PostAsync($"{url}/approval/approve", null)).ExpectProblemAsync(HttpStatusCode.Forbidden, "approval.not_approver");
+        await (await admin.PostAsync($"{url}/approval/approve", null)).ExpectAsync(HttpStatusCode.OK);
+        var approved = await admin.GetJsonAsync(url);
         Assert.Equal("approved", approved.Str("status"));
+        Assert.Equal(clerkId, (await admin.GetJsonAsync($"{url}/approval")).Items()[0].Str("submitterId"));
         await (await admin.PostAsJsonAsync($"{url}/cancel", new { reason = "Late" })).ExpectProblemAsync(HttpStatusCode.Conflict, "purchaseOrder.status_invalid");
         Assert.Equal(["draft", "submitted", "draft", "submitted", "approved"],
             approved.GetProperty("statusHistory").EnumerateArray().Select(h => h.Str("to")));
@@ -81,7 +90,7 @@ public sealed class PurchaseOrderApiTests(CrmApp app) : IClassFixture<CrmApp>
         var cancelled = await (await admin.PostAsJsonAsync($"/api/v1/purchase-orders/{other.Id()}/cancel", new { reason = "Not needed" })).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("cancelled", cancelled.Str("status"));
         Assert.Equal("Not needed", cancelled.GetProperty("statusHistory").EnumerateArray().Last().Str("reason"));
-        await (await admin.PostAsync($"/api/v1/purchase-orders/{other.Id()}/submit", null)).ExpectProblemAsync(HttpStatusCode.Conflict, "purchaseOrder.status_invalid");
+        await (await admin.PostAsync($"/api/v1/purchase-orders/{other.Id()}/approval/submit", null)).ExpectProblemAsync(HttpStatusCode.Conflict, "purchaseOrder.status_invalid");
     }
 }
 
@@ -98,8 +107,8 @@ public sealed class PurchaseReceiptApiTests(CrmApp app) : IClassFixture<CrmApp>
             name = "Restock", vendorId = vendor.Id(),
             lines = new object[] { new { productId = bolt.Id(), quantity = 100m }, new { productId = nut.Id(), quantity = 50m } },
         }, HttpStatusCode.Created);
-        await (await admin.PostAsync($"/api/v1/purchase-orders/{order.Id()}/submit", null)).ExpectAsync(HttpStatusCode.OK);
-        await (await admin.PostAsync($"/api/v1/purchase-orders/{order.Id()}/approve", null)).ExpectAsync(HttpStatusCode.OK);
+        // No purchase-order flow: submitting approves at once.
+        await (await admin.PostAsync($"/api/v1/purchase-orders/{order.Id()}/approval/submit", null)).ExpectAsync(HttpStatusCode.OK);
         return (order.Id(), bolt.Id(), nut.Id());
     }
 

@@ -153,8 +153,7 @@ public sealed class WarehouseApiTests(CrmApp app) : IClassFixture<CrmApp>
 
         var order = await admin.PostJsonAsync("/api/v1/purchase-orders", Order(north), HttpStatusCode.Created);
         var url = $"/api/v1/purchase-orders/{order.Id()}";
-        await (await admin.PostAsync($"{url}/submit", null)).ExpectAsync(HttpStatusCode.OK);
-        await (await admin.PostAsync($"{url}/approve", null)).ExpectAsync(HttpStatusCode.OK);
+        await (await admin.PostAsync($"{url}/approval/submit", null)).ExpectAsync(HttpStatusCode.OK);
         await (await admin.PostAsJsonAsync($"{url}/receipts", new { warehouseId = closed, lines = new[] { new { productId = product, quantity = 1m } } }))
             .ExpectProblemAsync(HttpStatusCode.Conflict, "warehouse.inactive");
         var first = await (await admin.PostAsJsonAsync($"{url}/receipts", new { lines = new[] { new { productId = product, quantity = 6m } } }))
