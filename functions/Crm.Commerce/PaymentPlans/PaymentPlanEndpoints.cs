@@ -9,6 +9,7 @@ using Crm.Platform.Access;
 using Crm.Platform.Records;
 using Crm.Platform.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ValidationException = Crm.Domain.Common.ValidationException;
 
 namespace Crm.Commerce.PaymentPlans;
 
@@ -59,6 +60,10 @@ internal sealed class PaymentPlanEndpoints : IApiFeature
         if (context.Request.Headers.IfMatch.Count == 0)
         {
             throw new PreconditionRequiredException();
+        }
+        if (input.Installments!.Select((installment, i) => (installment, i)).FirstOrDefault(p => p.installment is null) is { installment: null } hole)
+        {
+            throw new ValidationException($"installments[{hole.i}]", "An installment is an object.");
         }
         var caller = context.Caller();
         var contract = await actions.GetForAsync(caller, contracts.Store, id, Permissions.Actions.Edit, context.RequestAborted);
