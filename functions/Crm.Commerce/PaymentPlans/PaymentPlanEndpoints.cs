@@ -61,9 +61,12 @@ internal sealed class PaymentPlanEndpoints : IApiFeature
         {
             throw new PreconditionRequiredException();
         }
-        if (input.Installments!.Select((installment, i) => (installment, i)).FirstOrDefault(p => p.installment is null) is { installment: null } hole)
+        for (var i = 0; i < input.Installments!.Count; i++)
         {
-            throw new ValidationException($"installments[{hole.i}]", "An installment is an object.");
+            if (input.Installments[i] is null)
+            {
+                throw new ValidationException($"installments[{i}]", "An installment is an object.");
+            }
         }
         var caller = context.Caller();
         var contract = await actions.GetForAsync(caller, contracts.Store, id, Permissions.Actions.Edit, context.RequestAborted);

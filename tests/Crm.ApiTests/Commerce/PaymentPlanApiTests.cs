@@ -112,7 +112,7 @@ public sealed class PaymentPlanApiTests(CrmApp app) : IClassFixture<CrmApp>
         await PutOkAsync(rep, mine, Installment(1, 100m, TenantToday()));
         await rep.GetJsonAsync($"{others.Url}/payment-plan", HttpStatusCode.NotFound);
         await rep.GetJsonAsync($"{others.Url}/payments", HttpStatusCode.NotFound);
-        await (await PutAsync(rep, others, "*", Installment(1, 100m, TenantToday()))).ExpectProblemAsync(HttpStatusCode.NotFound, "record.not_found");
+        await (await PutAsync(rep, others, "*", Installment(1, 100m, TenantToday()))).ExpectProblemAsync(HttpStatusCode.NotFound, "contract.not_found");
         var (_, _, viewer) = await tenant.NewUserWithRolesAsync((await tenant.CreateRoleAsync(["contracts.view"], dataScope: "all")).Id());
         await viewer.GetJsonAsync($"{mine.Url}/payments");
         await (await PutAsync(viewer, mine, "*", Installment(1, 100m, TenantToday()))).ExpectProblemAsync(HttpStatusCode.Forbidden, "permission.denied");
