@@ -48,6 +48,7 @@ public sealed record Invoice : OwnedRecord
     public IReadOnlyList<StatusChange> StatusHistory { get; init; } = [];
 
     /// <summary>Requested or issued: what counts towards the contract's invoiced total.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool Counts => Status != InvoiceStatus.Voided;
 }
 
