@@ -44,7 +44,7 @@ internal sealed class PaymentReminderJob(ContractPayments payments, ContractServ
             }
             if (sent > 0)
             {
-                logger.LogInformation("Checked {Count} payment reminders of tenant {Tenant}", sent, tenant.Slug);
+                logger.LogInformation("Delivered {Count} payment reminders of tenant {Tenant} (repeats deduplicated)", sent, tenant.Slug);
             }
         }
     }
