@@ -64,6 +64,9 @@ internal sealed class BenchApp : WebApplicationFactory<Program>
         builder.UseSetting("CRM_PLATFORM_KEY", PlatformKey);
         builder.UseSetting("RateLimits:PermitsPerWindow", "1000000000");
         builder.UseSetting("Triggers:Timers:Enabled", "false");
+        // The approvals part measures the orchestration path, not DTFx's idle back-off (up to 30 s between polls by default).
+        builder.UseSetting("Orchestrations:MaxQueuePollingInterval", "00:00:00.500");
+        builder.UseSetting("Orchestrations:LeaseAcquireInterval", "00:00:01");
         // Request logging off, as in the usual ASP.NET production settings; the console would otherwise print two lines a request.
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.ConfigureTestServices(services =>

@@ -91,6 +91,13 @@ internal static class BenchProgram
                 app.Start();
                 report.Quotes = await new QuoteBench(options, app).RunAsync();
             });
+            await Part("approvals", async () =>
+            {
+                prefixes.Add(Prefix("appr"));
+                using var app = new BenchApp(options.Storage, Prefix("appr"));
+                app.Start();
+                report.Approvals = await new ApprovalBench(app).RunAsync();
+            });
             await Part("memory", async () =>
             {
                 prefixes.Add(Prefix("mem"));

@@ -20,6 +20,7 @@ internal sealed class Report(BenchOptions options)
     public SalesResults? Sales { get; set; }
     public ImportFigures? Import { get; set; }
     public QuoteResults? Quotes { get; set; }
+    public ApprovalResults? Approvals { get; set; }
     public List<string> Failures { get; } = [];
     public string LoadAtStart { get; } = LoadAverage();
 
@@ -108,6 +109,14 @@ internal sealed class Report(BenchOptions options)
             Line($"   one read, counted alone:   {quotes.ReadCost}");
             Line();
         }
+        if (Approvals is { } a)
+        {
+            Line("9. Approvals (issue 13): one-step contract approvals through HTTP, orchestrated by the worker in this process");
+            Line($"   submit → approve → contract active, {a.Sequential} one after another: p50 {a.P50Ms:F0} ms, p95 {a.P95Ms:F0} ms");
+            Line($"   {a.Concurrent:N0} submitted at once (32 clients): {a.SubmitSeconds:F1} s = {a.Concurrent / a.SubmitSeconds:F0}/s; held waiting: {a.WaitingMemoryMb:F1} MB managed heap");
+            Line($"   all approved at once and settled (contract active): {a.SettleSeconds:F1} s = {a.Concurrent / a.SettleSeconds:F0}/s; failed: {a.Failed}");
+            Line();
+        }
         if (Memory is { } m)
         {
             Line($"5. Service at rest (separate process, Release build): ready after {m.StartupSeconds:F1} s, {m.Requests} requests, then {F(options.IdleSeconds)} s idle");
@@ -166,14 +175,6 @@ internal sealed class Report(BenchOptions options)
         {
             _checks.Add(($"import of {import.Rows:N0} customers, seconds", import.Seconds.ToString("F0", CultureInfo.InvariantCulture), "< 60",
                 import.Status == "succeeded" && import.Created == import.Rows && import.Seconds < 60));
-        }
-        if (Quotes is { } quotes)
-        {
-            Line($"8. Quotes of {quotes.Lines} lines (issue 12): POST /api/v1/quotes (priced, numbered) and GET /api/v1/quotes/{{id}}");
-            Table(quotes.Figures);
-            Line($"   one create, counted alone: {quotes.CreateCost}");
-            Line($"   one read, counted alone:   {quotes.ReadCost}");
-            Line();
         }
         if (Memory is { } m)
         {

@@ -2,8 +2,10 @@ using Crm.Commerce.Catalogue;
 using Crm.Commerce.Categories;
 using Crm.Commerce.Contracts;
 using Crm.Commerce.Numbering;
+using Crm.Commerce.PaymentPlans;
 using Crm.Commerce.Documents;
 using Crm.Commerce.Inventory;
+using Crm.Commerce.Invoices;
 using Crm.Commerce.PriceBooks;
 using Crm.Commerce.Printing;
 using Crm.Commerce.Products;
@@ -94,6 +96,7 @@ public static class CommerceModule
         services.AddSingleton<IApiFeature, PurchaseOrderActions>();
         services.AddSingleton<PurchaseReceipts>();
         services.AddTimerJob<PurchaseReceiptSweepJob>(PurchaseReceiptSweepJob.Name);
+        services.AddInvoices().AddPaymentPlans();
         services.AddSingleton<ITimelineEntries>(sp => new CustomerDocumentsTimeline<Quote>(sp.GetRequiredService<QuoteService>().Store,
             sp.GetRequiredService<QuoteService>().OfCustomerAsync, sp.GetRequiredService<OwnedAccess>()));
         services.AddSingleton<ITimelineEntries>(sp => new CustomerDocumentsTimeline<Contract>(sp.GetRequiredService<ContractService>().Store,

@@ -12,7 +12,7 @@ public sealed class CommerceHostileInputTests(CrmApp app) : IClassFixture<CrmApp
 {
     public static TheoryData<string> Routes => new()
     {
-        "/api/v1/quotes", "/api/v1/contracts", "/api/v1/purchase-orders", "/api/v1/inventory/entries", "/api/v1/inventory/counts",
+        "/api/v1/quotes", "/api/v1/contracts", "/api/v1/purchase-orders", "/api/v1/inventory/entries", "/api/v1/inventory/counts", "/api/v1/invoices",
     };
 
     [Theory]
@@ -63,6 +63,7 @@ public sealed class CommerceActionHostileInputTests(CrmApp app) : IClassFixture<
         "contract.approval/submit", "contract.approval/withdraw", "contract.approval/approve", "contract.approval/reject", "contract.complete", "contract.terminate", "contract.amendments", "contract.patch",
         "po.approval/submit", "po.cancel", "po.pay", "po.receipts", "po.patch",
         "settings.numbering", "template.put", "template.preview",
+        "invoice.issue", "invoice.void", "invoice.patch", "plan.put",
     };
 
     [Theory]
@@ -195,6 +196,27 @@ public sealed class CommerceActionHostileInputTests(CrmApp app) : IClassFixture<
                     "receipts" => new(HttpMethod.Post, $"{url}/receipts", url, receipt,
                         new Dictionary<string, Field> { ["lines"] = Field.ReceiptLines, ["note"] = Field.Text, ["warehouseId"] = Field.Text }, ProductId: product.Id()),
                     _ => new(HttpMethod.Post, $"{url}/{verb}", url, null, new Dictionary<string, Field>()),
+                };
+            }
+            case "invoice" or "plan":
+            {
+                var contract = await PaymentPlanSetup.ActiveContractAsync(admin);
+                if (kind == "plan")
+                {
+                    var installment = new JsonObject { ["number"] = 1, ["plannedAmount"] = 100, ["plannedDate"] = "2027-01-15", ["method"] = "cash" };
+                    return new(HttpMethod.Put, $"{contract.Url}/payment-plan", $"{contract.Url}/payment-plan", new JsonObject { ["installments"] = new JsonArray(installment) },
+                        new Dictionary<string, Field> { ["installments"] = Field.Lines }, IfMatch: true);
+                }
+                var invoice = await admin.PostJsonAsync("/api/v1/invoices", new { customerId = contract.CustomerId, contractId = contract.ContractId, title = "Buyer", amount = 100m },
+                    HttpStatusCode.Created);
+                var url = $"/api/v1/invoices/{invoice.Id()}";
+                return verb switch
+                {
+                    "patch" => new(HttpMethod.Patch, url, url, new JsonObject { ["title"] = "Renamed" },
+                        new Dictionary<string, Field> { ["title"] = Field.Text, ["type"] = Field.Enum, ["note"] = Field.Text, ["customFields"] = Field.Object }, IfMatch: true),
+                    "issue" => new(HttpMethod.Post, $"{url}/issue", url, new JsonObject { ["invoiceNumber"] = "24312000000012345678", ["issuedOn"] = "2026-12-07" },
+                        new Dictionary<string, Field> { ["invoiceNumber"] = Field.Text }),
+                    _ => new(HttpMethod.Post, $"{url}/void", url, why, reason),
                 };
             }
             case "settings":
