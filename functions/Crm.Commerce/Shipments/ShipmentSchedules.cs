@@ -20,6 +20,9 @@ internal sealed class ShipmentScheduleRecordType : RecordType<ShipmentSchedule>
     public override string Collection => "shipment-schedules";
     public override string DisplayName(ShipmentSchedule record) => $"{SalesDocumentRules.Camel(record.Period)} from {record.StartDate:yyyy-MM-dd}";
 
+    /// <summary>A schedule is cancelled, never deleted: its shipments name it.</summary>
+    public override bool CanDelete => false;
+
     /// <summary>A contract's schedules, and the active ones the sweep looks after.</summary>
     public override IReadOnlyList<string> IndexedFields => ["contractId", "status"];
 

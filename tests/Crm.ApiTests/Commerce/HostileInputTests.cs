@@ -13,6 +13,7 @@ public sealed class CommerceHostileInputTests(CrmApp app) : IClassFixture<CrmApp
     public static TheoryData<string> Routes => new()
     {
         "/api/v1/quotes", "/api/v1/contracts", "/api/v1/purchase-orders", "/api/v1/inventory/entries", "/api/v1/inventory/counts",
+        "/api/v1/shipments",
     };
 
     [Theory]
