@@ -113,10 +113,14 @@ internal sealed class ShipmentScheduleSweepJob(ShipmentSchedules schedules, Reco
                     await schedules.EndAsync(tenant.Id, schedule.Id, $"The contract is {(contract is null ? "deleted" : SalesDocumentRules.Camel(contract.Status))}.",
                         cancellationToken, stopRun: true);
                 }
-                else if (clock.GetUtcNow() - schedule.CreatedAt > Grace
-                    && await orchestrations.GetInstanceAsync(ScheduleRun.InstanceId(tenant.Id, schedule.Id), cancellationToken) is null or { IsCompleted: true })
+                else
                 {
-                    await schedules.StartAsync(tenant.Id, schedule, cancellationToken);
+                    // A run not there yet may be one a create is starting this very moment: only one over a minute old is missing.
+                    var run = await orchestrations.GetInstanceAsync(ScheduleRun.InstanceId(tenant.Id, schedule.Id), cancellationToken);
+                    if (run is { IsCompleted: true } || (run is null && clock.GetUtcNow() - schedule.CreatedAt > Grace))
+                    {
+                        await schedules.StartAsync(tenant.Id, schedule, cancellationToken);
+                    }
                 }
             }
         }

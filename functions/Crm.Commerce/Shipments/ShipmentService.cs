@@ -111,7 +111,11 @@ internal sealed class ShipmentService(RecordStore<Shipment> store, RecordStore<C
         var asked = inputs is null && remaining is not null
             ? [.. remaining.Where(r => r.Value > 0).Select(r => new ShipmentLineInput { ProductId = r.Key, Quantity = r.Value })]
             : inputs ?? [];
-        Check(asked, remaining);
+        if (inputs is null && remaining is not null && asked.Count == 0)
+        {
+            throw new ConflictException("shipment.nothing_remaining", "Everything on this contract is shipped or in a shipment already.");
+        }
+        Check(asked);
         var found = await products.GetManyAsync(tenantId, asked.Select(l => l.ProductId!.Trim()).Distinct(StringComparer.Ordinal), cancellationToken);
         var lines = new List<ShipmentLine>();
         for (var i = 0; i < asked.Count; i++)
@@ -146,12 +150,12 @@ internal sealed class ShipmentService(RecordStore<Shipment> store, RecordStore<C
         return ShipmentRules.Remaining(contract, shipments);
     }
 
-    private static void Check(IReadOnlyList<ShipmentLineInput> lines, IReadOnlyDictionary<string, decimal>? remaining)
+    private static void Check(IReadOnlyList<ShipmentLineInput> lines)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (lines.Count == 0)
         {
-            errors["lines"] = [remaining is null ? "A shipment has at least one line." : "Nothing remains to ship on this contract."];
+            errors["lines"] = ["A shipment has at least one line."];
         }
         for (var i = 0; i < lines.Count; i++)
         {
