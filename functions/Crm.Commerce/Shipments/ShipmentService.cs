@@ -86,6 +86,20 @@ internal sealed class ShipmentService(RecordStore<Shipment> store, RecordStore<C
         return updated with { WarehouseId = warehouseId, Lines = lines };
     }
 
+    /// <summary>Goods that left stay on record: only a packed (not being shipped) or cancelled shipment is deleted.</summary>
+    protected override async Task DeletingAsync(Caller caller, string id, CancellationToken cancellationToken)
+    {
+        if (await Store.FindAsync(caller.TenantId, id, cancellationToken) is not { } shipment)
+        {
+            return;
+        }
+        ShipmentRules.EnsureNoDispatch(shipment);
+        if (shipment.Status is ShipmentStatus.Shipped or ShipmentStatus.Delivered)
+        {
+            throw new ConflictException("shipment.not_deletable", $"A {SalesDocumentRules.Camel(shipment.Status)} shipment stays: its goods left the warehouse.");
+        }
+    }
+
     /// <summary>The active contract a shipment names, in the writer's sight (400 when not, 409 when not active).</summary>
     private async Task<Contract?> ContractAsync(Caller caller, string? contractId, CancellationToken cancellationToken)
     {

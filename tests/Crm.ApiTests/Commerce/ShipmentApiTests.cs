@@ -152,6 +152,7 @@ public sealed class ShipmentApiTests(CrmApp app) : IClassFixture<CrmApp>
         await (await admin.PostAsJsonAsync($"{url}/ship", new { })).ExpectProblemAsync(HttpStatusCode.Conflict, "shipment.status_invalid");
         await (await admin.PostAsJsonAsync($"{url}/cancel", new { reason = "Late" })).ExpectProblemAsync(HttpStatusCode.Conflict, "shipment.status_invalid");
         await (await admin.PatchJsonAsync(url, new { carrier = "EMS" })).ExpectProblemAsync(HttpStatusCode.Conflict, "shipment.not_editable");
+        await (await admin.DeleteAsync(url)).ExpectProblemAsync(HttpStatusCode.Conflict, "shipment.not_deletable");
         await (await admin.PostAsJsonAsync($"{url}/deliver", new { note = "x" })).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation.failed");
         var delivered = await (await admin.PostAsync($"{url}/deliver", null)).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(["packed", "shipped", "delivered"], delivered.GetProperty("statusHistory").EnumerateArray().Select(h => h.Str("to")));

@@ -43,6 +43,7 @@ public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
         ["CancelPurchaseOrder"] = """{"reason":"price"}""",
         ["PayPurchaseOrder"] = """{"paidOn":"2026-12-01"}""",
         ["ReceivePurchaseOrder"] = """{"lines":[{"productId":"01aaaaaaaaaaaaaaaaaaaaaaaa","quantity":1}]}""",
+        ["SetShipmentTeamMember"] = """{"userId":"01aaaaaaaaaaaaaaaaaaaaaaaa","access":"read"}""",
         ["CancelShipment"] = """{"reason":"price"}""",
         ["CreateShipmentSchedule"] = """{"period":"weekly","startDate":"2030-01-01","lines":[{"productId":"01aaaaaaaaaaaaaaaaaaaaaaaa","quantity":1}]}""",
     };
