@@ -13,7 +13,7 @@ internal sealed record ScheduleRun(string TenantId, string ScheduleId, ScheduleP
     public static string InstanceId(string tenantId, string scheduleId) => $"shipment-schedule~{tenantId}~{scheduleId}";
 }
 
-internal sealed record Delivery(string TenantId, string ScheduleId, int Index, DateOnly? Date);
+internal sealed record ScheduledDelivery(string TenantId, string ScheduleId, int Index, DateOnly? Date);
 
 /// <summary>
 /// A shipment schedule as a durable orchestration (ADR 0007), one delivery per generation: wait until the delivery's
@@ -31,7 +31,7 @@ internal sealed class ShipmentScheduleRun : TaskOrchestrator<ScheduleRun, string
     {
         if (DeliveryDates.Of(run.Period, run.StartDate, run.EndDate, run.Index) is not { } date)
         {
-            return await context.CallActivityAsync<string>(nameof(EndShipmentSchedule), new Delivery(run.TenantId, run.ScheduleId, run.Index, null), Retried);
+            return await context.CallActivityAsync<string>(nameof(EndShipmentSchedule), new ScheduledDelivery(run.TenantId, run.ScheduleId, run.Index, null), Retried);
         }
         var zone = TimeZoneInfo.TryFindSystemTimeZoneById(run.Zone, out var found) ? found : TimeZoneInfo.Utc;
         var due = DeliveryDates.StartOf(date, zone).UtcDateTime;
@@ -41,7 +41,7 @@ internal sealed class ShipmentScheduleRun : TaskOrchestrator<ScheduleRun, string
             // The SDK splits a timer longer than its maximum into shorter ones, so a quarter's wait is fine.
             await context.CreateTimer(due, CancellationToken.None);
         }
-        var outcome = await context.CallActivityAsync<string>(nameof(MakeScheduledShipment), new Delivery(run.TenantId, run.ScheduleId, run.Index, date), Retried);
+        var outcome = await context.CallActivityAsync<string>(nameof(MakeScheduledShipment), new ScheduledDelivery(run.TenantId, run.ScheduleId, run.Index, date), Retried);
         if (outcome != Continue)
         {
             return outcome;
@@ -56,16 +56,16 @@ internal sealed class ShipmentScheduleRun : TaskOrchestrator<ScheduleRun, string
 /// shipment's own transaction, so a rerun of the activity (a crash before its result was saved) finds it made. Ends
 /// the schedule instead when the contract is no longer active or nothing remains of the delivery's products.
 /// </summary>
-internal sealed class MakeScheduledShipment(ShipmentSchedules schedules) : TaskActivity<Delivery, string>
+internal sealed class MakeScheduledShipment(ShipmentSchedules schedules) : TaskActivity<ScheduledDelivery, string>
 {
-    public override Task<string> RunAsync(TaskActivityContext context, Delivery input) =>
+    public override Task<string> RunAsync(TaskActivityContext context, ScheduledDelivery input) =>
         schedules.DeliverAsync(input.TenantId, input.ScheduleId, input.Index, input.Date!.Value, CancellationToken.None);
 }
 
 /// <summary>The last date has passed: the schedule ends (unless it was cancelled or ended already).</summary>
-internal sealed class EndShipmentSchedule(ShipmentSchedules schedules) : TaskActivity<Delivery, string>
+internal sealed class EndShipmentSchedule(ShipmentSchedules schedules) : TaskActivity<ScheduledDelivery, string>
 {
-    public override async Task<string> RunAsync(TaskActivityContext context, Delivery input)
+    public override async Task<string> RunAsync(TaskActivityContext context, ScheduledDelivery input)
     {
         await schedules.EndAsync(input.TenantId, input.ScheduleId, "The last delivery date has passed.", CancellationToken.None);
         return "ended";
