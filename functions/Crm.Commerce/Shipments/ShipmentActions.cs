@@ -43,6 +43,7 @@ internal sealed class ShipmentActions : IApiFeature
         await actions.RunAsync(context, shipments.Store, id, Ship, Shipped, (_, write) => shipment =>
         {
             ShipmentRules.EnsureNoDispatch(shipment);
+            // Only checks the move: the shipment becomes shipped when its last line is posted.
             ShipmentRules.Move(shipment, ShipmentStatus.Shipped, caller.UserId, write.Now);
             return ValueTask.FromResult(shipment with
             {

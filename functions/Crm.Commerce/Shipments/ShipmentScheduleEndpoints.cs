@@ -110,8 +110,7 @@ internal sealed class ShipmentScheduleSweepJob(ShipmentSchedules schedules, Reco
                 var contract = await contracts.FindAsync(tenant.Id, schedule.ContractId, cancellationToken);
                 if (contract is not { Status: ContractStatus.Active })
                 {
-                    await schedules.EndAsync(tenant.Id, schedule.Id, $"The contract is {(contract is null ? "deleted" : SalesDocumentRules.Camel(contract.Status))}.",
-                        cancellationToken, stopRun: true);
+                    await schedules.EndAsync(tenant.Id, schedule.Id, ShipmentSchedules.ContractStopped(contract), cancellationToken, stopRun: true);
                 }
                 else
                 {

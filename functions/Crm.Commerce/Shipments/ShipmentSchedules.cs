@@ -34,8 +34,7 @@ internal sealed class ShipmentScheduleRecordType : RecordType<ShipmentSchedule>
 /// Shipment schedules of active contracts: each one record and one orchestration (<see cref="ShipmentScheduleRun"/>),
 /// started when the record is written. Reading one shows its next dates and the shipments it made.
 /// </summary>
-internal sealed class ShipmentSchedules(RecordStore<ShipmentSchedule> store, RecordStore<Contract> contracts, RecordStore<Product> products,
-    RecordStore<ServiceItem> services, ShipmentService shipments, WarehouseService warehouses, OwnedAccess access, TenantStore tenants,
+internal sealed class ShipmentSchedules(RecordStore<ShipmentSchedule> store, RecordStore<Contract> contracts, ShipmentService shipments, WarehouseService warehouses, OwnedAccess access, TenantStore tenants,
     DurableTaskClient orchestrations, TimeProvider clock)
 {
     public const int NextDates = 5;
@@ -52,20 +51,7 @@ internal sealed class ShipmentSchedules(RecordStore<ShipmentSchedule> store, Rec
         var lines = (input.Lines ?? []).Select(l => l is null ? null! : l with { ProductId = l.ProductId?.Trim() ?? "" }).ToList();
         ShipmentScheduleRules.Check(input.StartDate!.Value, input.EndDate, lines);
         ShipmentRules.EnsureContractActive(contract);
-        var found = await products.GetManyAsync(caller.TenantId, lines.Select(l => l.ProductId), cancellationToken);
-        for (var i = 0; i < lines.Count; i++)
-        {
-            if (!found.ContainsKey(lines[i].ProductId))
-            {
-                throw await services.FindAsync(caller.TenantId, lines[i].ProductId, cancellationToken) is not null
-                    ? new ValidationException($"lines[{i}].productId", "Services are not shipped; only products are stocked.", "shipment.service_line")
-                    : new ValidationException($"lines[{i}].productId", $"No product with id '{lines[i].ProductId}'.", "product.not_found");
-            }
-            if (contract.Lines.All(l => l.ProductId != lines[i].ProductId))
-            {
-                throw new ValidationException($"lines[{i}].productId", "Not a product on this contract.", "shipment.not_on_contract");
-            }
-        }
+        await shipments.ShippableAsync(caller.TenantId, [.. lines.Select(l => l.ProductId)], contract, cancellationToken);
         var warehouse = await warehouses.PostableAsync(caller.TenantId, input.WarehouseId, cancellationToken);
         var write = caller.Write(clock);
         var schedule = await store.CreateAsync(write, new ShipmentSchedule
@@ -142,7 +128,7 @@ internal sealed class ShipmentSchedules(RecordStore<ShipmentSchedule> store, Rec
         var contract = await contracts.FindAsync(tenantId, schedule.ContractId, cancellationToken);
         if (contract is not { Status: ContractStatus.Active })
         {
-            await EndAsync(tenantId, id, $"The contract is {(contract is null ? "deleted" : SalesDocumentRules.Camel(contract.Status))}.", cancellationToken);
+            await EndAsync(tenantId, id, ContractStopped(contract), cancellationToken);
             return "ended";
         }
         var mark = new WriteMark(ShipmentService.Kind, $"schedule~{id}~{date:yyyy-MM-dd}");
@@ -186,6 +172,9 @@ internal sealed class ShipmentSchedules(RecordStore<ShipmentSchedule> store, Rec
             s with { Delivered = Math.Max(s.Delivered, index + 1) }), cancellationToken: cancellationToken);
         return ShipmentScheduleRun.Continue;
     }
+
+    /// <summary>Why a schedule ends when its contract is no longer active.</summary>
+    public static string ContractStopped(Contract? contract) => $"The contract is {(contract is null ? "deleted" : SalesDocumentRules.Camel(contract.Status))}.";
 
     /// <summary>The schedule with its next dates (none once it stopped) and the shipments it made that the caller may see.</summary>
     public async Task<JsonObject> ViewAsync(Caller caller, ShipmentSchedule schedule, CancellationToken cancellationToken)

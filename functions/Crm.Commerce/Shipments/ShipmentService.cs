@@ -130,21 +130,12 @@ internal sealed class ShipmentService(RecordStore<Shipment> store, RecordStore<C
             throw new ConflictException("shipment.nothing_remaining", "Everything on this contract is shipped or in a shipment already.");
         }
         Check(asked);
-        var found = await products.GetManyAsync(tenantId, asked.Select(l => l.ProductId!.Trim()).Distinct(StringComparer.Ordinal), cancellationToken);
+        var found = await ShippableAsync(tenantId, [.. asked.Select(l => l.ProductId!.Trim())], contract, cancellationToken);
         var lines = new List<ShipmentLine>();
         for (var i = 0; i < asked.Count; i++)
         {
             var id = asked[i].ProductId!.Trim();
-            if (!found.TryGetValue(id, out var product))
-            {
-                throw await services.FindAsync(tenantId, id, cancellationToken) is not null
-                    ? new ValidationException($"lines[{i}].productId", "Services are not shipped; only products are stocked.", "shipment.service_line")
-                    : new ValidationException($"lines[{i}].productId", $"No product with id '{id}'.", "product.not_found");
-            }
-            if (contract is not null && contract.Lines.All(l => l.ProductId != id))
-            {
-                throw new ValidationException($"lines[{i}].productId", "Not a product on this contract.", "shipment.not_on_contract");
-            }
+            var product = found[id];
             var price = contract?.Lines.First(l => l.ProductId == id).UnitPrice ?? product.ListPrice;
             lines.Add(new ShipmentLine { ProductId = id, Code = product.Code, Name = product.Name, Unit = product.Unit, Quantity = asked[i].Quantity, UnitPrice = price });
         }
@@ -154,6 +145,30 @@ internal sealed class ShipmentService(RecordStore<Shipment> store, RecordStore<C
         }
         var gifts = await products.GetManyAsync(tenantId, found.Values.SelectMany(p => p.GiftItems).Select(g => g.ProductId).Distinct(StringComparer.Ordinal), cancellationToken);
         return ShipmentRules.WithGifts(lines, found.Concat(gifts).DistinctBy(p => p.Key).ToDictionary(StringComparer.Ordinal));
+    }
+
+    /// <summary>
+    /// The products <paramref name="ids"/> name (a line's, at <c>lines[i].productId</c>), each refused when it is a
+    /// service, unknown, or not on the <paramref name="contract"/>.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, Product>> ShippableAsync(string tenantId, IReadOnlyList<string> ids, Contract? contract,
+        CancellationToken cancellationToken)
+    {
+        var found = await products.GetManyAsync(tenantId, ids.Distinct(StringComparer.Ordinal), cancellationToken);
+        for (var i = 0; i < ids.Count; i++)
+        {
+            if (!found.ContainsKey(ids[i]))
+            {
+                throw await services.FindAsync(tenantId, ids[i], cancellationToken) is not null
+                    ? new ValidationException($"lines[{i}].productId", "Services are not shipped; only products are stocked.", "shipment.service_line")
+                    : new ValidationException($"lines[{i}].productId", $"No product with id '{ids[i]}'.", "product.not_found");
+            }
+            if (contract is not null && contract.Lines.All(l => l.ProductId != ids[i]))
+            {
+                throw new ValidationException($"lines[{i}].productId", "Not a product on this contract.", "shipment.not_on_contract");
+            }
+        }
+        return found;
     }
 
     /// <summary>What remains to ship of each product of the contract, counting its shipments but <paramref name="excluding"/>.</summary>
