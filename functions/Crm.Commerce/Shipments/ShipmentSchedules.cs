@@ -34,8 +34,8 @@ internal sealed class ShipmentScheduleRecordType : RecordType<ShipmentSchedule>
 /// Shipment schedules of active contracts: each one record and one orchestration (<see cref="ShipmentScheduleRun"/>),
 /// started when the record is written. Reading one shows its next dates and the shipments it made.
 /// </summary>
-internal sealed class ShipmentSchedules(RecordStore<ShipmentSchedule> store, RecordStore<Contract> contracts, ShipmentService shipments, WarehouseService warehouses, OwnedAccess access, TenantStore tenants,
-    DurableTaskClient orchestrations, TimeProvider clock)
+internal sealed class ShipmentSchedules(RecordStore<ShipmentSchedule> store, RecordStore<Contract> contracts, ShipmentService shipments,
+    WarehouseService warehouses, OwnedAccess access, TenantStore tenants, DurableTaskClient orchestrations, TimeProvider clock)
 {
     public const int NextDates = 5;
     public const string Scheduled = "scheduled";

@@ -63,6 +63,7 @@ public sealed class CommerceActionHostileInputTests(CrmApp app) : IClassFixture<
         "quote.stage", "quote.convert", "quote.patch",
         "contract.submit", "contract.withdraw", "contract.approve", "contract.reject", "contract.complete", "contract.terminate", "contract.amendments", "contract.patch",
         "po.submit", "po.return", "po.approve", "po.cancel", "po.pay", "po.receipts", "po.patch",
+        "shipment.ship", "shipment.deliver", "shipment.cancel", "shipment.patch",
         "settings.numbering", "template.put", "template.preview",
     };
 
@@ -193,6 +194,25 @@ public sealed class CommerceActionHostileInputTests(CrmApp app) : IClassFixture<
                     "receipts" => new(HttpMethod.Post, $"{url}/receipts", url, receipt,
                         new Dictionary<string, Field> { ["lines"] = Field.ReceiptLines, ["note"] = Field.Text, ["warehouseId"] = Field.Text }, ProductId: product.Id()),
                     _ => new(HttpMethod.Post, $"{url}/{verb}", url, null, new Dictionary<string, Field>()),
+                };
+            }
+            case "shipment":
+            {
+                var shipment = await admin.PostJsonAsync("/api/v1/shipments", new { customerId = customer.Id(), lines }, HttpStatusCode.Created);
+                var url = $"/api/v1/shipments/{shipment.Id()}";
+                var ship = new JsonObject { ["carrier"] = "SF", ["trackingNumber"] = "SF1", ["allowNegative"] = true };
+                if (verb == "deliver")
+                {
+                    await Post($"{url}/ship", ship);
+                }
+                return verb switch
+                {
+                    "patch" => new(HttpMethod.Patch, url, url, new JsonObject { ["carrier"] = "EMS" },
+                        new Dictionary<string, Field> { ["carrier"] = Field.Text, ["lines"] = Field.Lines, ["deliveryDate"] = Field.Date }, IfMatch: true),
+                    "ship" => new(HttpMethod.Post, $"{url}/ship", url, ship, new Dictionary<string, Field> { ["carrier"] = Field.Text, ["trackingNumber"] = Field.Text },
+                        ProductId: product.Id()),
+                    "cancel" => new(HttpMethod.Post, $"{url}/cancel", url, why, reason),
+                    _ => new(HttpMethod.Post, $"{url}/{verb}", url, null, new Dictionary<string, Field>(), ProductId: product.Id()),
                 };
             }
             case "settings":
