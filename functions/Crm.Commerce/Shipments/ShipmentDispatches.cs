@@ -43,16 +43,22 @@ internal sealed class ShipmentDispatches(RecordStore<Shipment> store, InventoryL
         {
             try
             {
-                await ledger.PostForDocumentAsync(caller, Posting(shipment, i, dispatch), cancellationToken);
+                await PostAsync(caller, shipment, i, dispatch, cancellationToken);
             }
             catch (ConflictException e) when (e.Code == Insufficient)
             {
                 // Written before anything is given back: a rerun then only undoes, even if stock arrived meanwhile.
                 var line = i;
                 var marked = await store.UpdateAsync(caller.Write(clock), id, null, s => ValueTask.FromResult(
-                    s.Dispatch?.Attempt == dispatch.Attempt ? s with { Dispatch = dispatch with { RefusedLine = line } } : s), cancellationToken: cancellationToken);
-                await UndoAsync(caller, marked, dispatch, line, cancellationToken);
-                throw Refusal(shipment.Lines[line], e);
+                    s.Dispatch?.Attempt == dispatch.Attempt ? s with { Dispatch = s.Dispatch with { RefusedLine = s.Dispatch.RefusedLine ?? line } } : s),
+                    cancellationToken: cancellationToken);
+                if (marked.Dispatch is not { RefusedLine: { } refusedLine } || marked.Dispatch.Attempt != dispatch.Attempt)
+                {
+                    // Another finisher completed this dispatch meanwhile.
+                    return marked;
+                }
+                await UndoAsync(caller, marked, dispatch, refusedLine, cancellationToken);
+                throw Refusal(shipment.Lines[refusedLine], e);
             }
         }
         return await store.UpdateAsync(caller.Write(clock).As(ShipmentActions.Shipped), id, null, s => ValueTask.FromResult(s.Dispatch?.Attempt != dispatch.Attempt ? s
@@ -79,6 +85,23 @@ internal sealed class ShipmentDispatches(RecordStore<Shipment> store, InventoryL
         }
         await store.UpdateAsync(caller.Write(clock), shipment.Id, null, s => ValueTask.FromResult(
             s.Dispatch?.Attempt == dispatch.Attempt ? s with { Dispatch = null } : s), cancellationToken: cancellationToken);
+    }
+
+    /// <summary>
+    /// Posts a line. A refusal is asked once more: the ledger looks for the key before it reads the balance, so a
+    /// concurrent finisher's posting of this very line can land in between and leave too little for a second one; asked
+    /// again, the ledger finds the key and answers that entry.
+    /// </summary>
+    private async Task PostAsync(Caller caller, Shipment shipment, int index, ShipmentDispatch dispatch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ledger.PostForDocumentAsync(caller, Posting(shipment, index, dispatch), cancellationToken);
+        }
+        catch (ConflictException e) when (e.Code == Insufficient)
+        {
+            await ledger.PostForDocumentAsync(caller, Posting(shipment, index, dispatch), cancellationToken);
+        }
     }
 
     private static LedgerPosting Posting(Shipment shipment, int index, ShipmentDispatch dispatch)

@@ -208,7 +208,7 @@ public sealed class CommerceActionHostileInputTests(CrmApp app) : IClassFixture<
                 return verb switch
                 {
                     "patch" => new(HttpMethod.Patch, url, url, new JsonObject { ["carrier"] = "EMS" },
-                        new Dictionary<string, Field> { ["carrier"] = Field.Text, ["lines"] = Field.Lines, ["deliveryDate"] = Field.Date }, IfMatch: true),
+                        new Dictionary<string, Field> { ["carrier"] = Field.Text, ["lines"] = Field.Lines }, IfMatch: true),
                     "ship" => new(HttpMethod.Post, $"{url}/ship", url, ship, new Dictionary<string, Field> { ["carrier"] = Field.Text, ["trackingNumber"] = Field.Text },
                         ProductId: product.Id()),
                     "cancel" => new(HttpMethod.Post, $"{url}/cancel", url, why, reason),
