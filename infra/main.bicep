@@ -101,6 +101,8 @@ var timerJobs timerJob[] = [
   { name: 'pool-rules', cron: '30 2 * * *', timeoutSeconds: 1800 } // 0 30 2 * * ?
   { name: 'transfer-file-expiry', cron: '30 4 * * *', timeoutSeconds: 1800 } // 0 30 4 * * ?
   { name: 'purchase-receipts', cron: '*/5 * * * *', timeoutSeconds: 240 } // 0 0/5 * * * ?
+  { name: 'shipment-dispatches', cron: '*/5 * * * *', timeoutSeconds: 240 } // 0 0/5 * * * ?
+  { name: 'shipment-schedules', cron: '*/5 * * * *', timeoutSeconds: 240 } // 0 0/5 * * * ?
   { name: 'inventory-reconciliation', cron: '15 4 * * *', timeoutSeconds: 1800 } // 0 15 4 * * ?
   { name: 'approval-sweep', cron: '1-59/5 * * * *', timeoutSeconds: 240 } // 0 1/5 * * * ?
   { name: 'payment-reminders', cron: '0 1 * * *', timeoutSeconds: 1800 } // 0 0 1 * * ?

@@ -13,6 +13,7 @@ using Crm.Commerce.PurchaseOrders;
 using Crm.Commerce.Quotes;
 using Crm.Commerce.SalesDocuments;
 using Crm.Commerce.ServiceItems;
+using Crm.Commerce.Shipments;
 using Crm.Commerce.Vendors;
 using Crm.Commerce.Warehouses;
 using Crm.Domain.Access;
@@ -48,6 +49,7 @@ public static class CommerceModule
         services.AddModuleRecords<Warehouse, WarehouseRecordType, WarehouseFields, WarehouseService>("Warehouses", "Warehouse", "Warehouses");
         services.AddSingleton<ITenantSeed, DefaultWarehouseSeed>();
         services.AddInventory();
+        services.AddShipments();
         services.AddBuiltInRoleGrants(
             BuiltInRoleGrant.Of(BuiltInRoles.SalesManager, Catalogue, "view", "create", "edit", "delete", "import", "export"),
             BuiltInRoleGrant.Of(BuiltInRoles.SalesRep, Catalogue, "view"),

@@ -15,11 +15,12 @@ public sealed record NumberingSettings : Crm.Domain.Tenants.ITenantSettings
     public string Quotes { get; init; } = "QT-{yyyy}{MM}-{seq:0000}";
     public string Contracts { get; init; } = "HT-{yyyy}{MM}-{seq:0000}";
     public string PurchaseOrders { get; init; } = "PO-{yyyy}{MM}-{seq:0000}";
+    public string Shipments { get; init; } = "FH-{yyyy}{MM}-{seq:0000}";
 
     public IDictionary<string, string[]> Problems()
     {
         var problems = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        foreach (var (field, rule) in new[] { ("quotes", Quotes), ("contracts", Contracts), ("purchaseOrders", PurchaseOrders) })
+        foreach (var (field, rule) in new[] { ("quotes", Quotes), ("contracts", Contracts), ("purchaseOrders", PurchaseOrders), ("shipments", Shipments) })
         {
             if (NumberRule.Problem(rule) is { } problem)
             {

@@ -13,6 +13,7 @@ public sealed class CommerceHostileInputTests(CrmApp app) : IClassFixture<CrmApp
     public static TheoryData<string> Routes => new()
     {
         "/api/v1/quotes", "/api/v1/contracts", "/api/v1/purchase-orders", "/api/v1/inventory/entries", "/api/v1/inventory/counts", "/api/v1/invoices",
+        "/api/v1/shipments",
     };
 
     [Theory]
@@ -62,6 +63,7 @@ public sealed class CommerceActionHostileInputTests(CrmApp app) : IClassFixture<
         "quote.stage", "quote.convert", "quote.patch",
         "contract.approval/submit", "contract.approval/withdraw", "contract.approval/approve", "contract.approval/reject", "contract.complete", "contract.terminate", "contract.amendments", "contract.patch",
         "po.approval/submit", "po.cancel", "po.pay", "po.receipts", "po.patch",
+        "shipment.ship", "shipment.deliver", "shipment.cancel", "shipment.patch",
         "settings.numbering", "template.put", "template.preview",
         "invoice.issue", "invoice.void", "invoice.patch", "plan.put",
     };
@@ -217,6 +219,25 @@ public sealed class CommerceActionHostileInputTests(CrmApp app) : IClassFixture<
                     "issue" => new(HttpMethod.Post, $"{url}/issue", url, new JsonObject { ["invoiceNumber"] = "24312000000012345678", ["issuedOn"] = "2026-12-07" },
                         new Dictionary<string, Field> { ["invoiceNumber"] = Field.Text }),
                     _ => new(HttpMethod.Post, $"{url}/void", url, why, reason),
+                };
+            }
+            case "shipment":
+            {
+                var shipment = await admin.PostJsonAsync("/api/v1/shipments", new { customerId = customer.Id(), lines }, HttpStatusCode.Created);
+                var url = $"/api/v1/shipments/{shipment.Id()}";
+                var ship = new JsonObject { ["carrier"] = "SF", ["trackingNumber"] = "SF1", ["allowNegative"] = true };
+                if (verb == "deliver")
+                {
+                    await Post($"{url}/ship", ship);
+                }
+                return verb switch
+                {
+                    "patch" => new(HttpMethod.Patch, url, url, new JsonObject { ["carrier"] = "EMS" },
+                        new Dictionary<string, Field> { ["carrier"] = Field.Text, ["lines"] = Field.Lines }, IfMatch: true),
+                    "ship" => new(HttpMethod.Post, $"{url}/ship", url, ship, new Dictionary<string, Field> { ["carrier"] = Field.Text, ["trackingNumber"] = Field.Text },
+                        ProductId: product.Id()),
+                    "cancel" => new(HttpMethod.Post, $"{url}/cancel", url, why, reason),
+                    _ => new(HttpMethod.Post, $"{url}/{verb}", url, null, new Dictionary<string, Field>(), ProductId: product.Id()),
                 };
             }
             case "settings":

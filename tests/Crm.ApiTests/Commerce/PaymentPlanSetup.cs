@@ -29,14 +29,14 @@ internal static class PaymentPlanSetup
     }
 
     /// <summary>
-    /// The one place a test makes a contract take effect. Today that is submit then approve as the admin; when approval
-    /// flows decide contracts, only this changes.
+    /// The one place a test makes a contract take effect: submitted for approval in a tenant without a contract flow,
+    /// so it is approved at once.
     /// </summary>
     public static async Task<ActiveContract> ActiveContractAsync(HttpClient admin, string? ownerId = null)
     {
         var draft = await DraftContractAsync(admin, ownerId);
-        await (await admin.PostAsync($"{draft.Url}/submit", null)).ExpectAsync(HttpStatusCode.OK);
-        var active = await (await admin.PostAsync($"{draft.Url}/approve", null)).ExpectAsync(HttpStatusCode.OK);
+        await (await admin.PostAsync($"{draft.Url}/approval/submit", null)).ExpectAsync(HttpStatusCode.OK);
+        var active = await admin.GetJsonAsync(draft.Url);
         Assert.Equal("active", active.Str("status"));
         Assert.Equal(ContractTotal, active.GetProperty("totals").GetProperty("gross").GetDecimal());
         return draft with { Contract = active };

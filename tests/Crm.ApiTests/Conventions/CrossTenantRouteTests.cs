@@ -43,6 +43,9 @@ public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
         ["CancelPurchaseOrder"] = """{"reason":"price"}""",
         ["PayPurchaseOrder"] = """{"paidOn":"2026-12-01"}""",
         ["ReceivePurchaseOrder"] = """{"lines":[{"productId":"01aaaaaaaaaaaaaaaaaaaaaaaa","quantity":1}]}""",
+        ["SetShipmentTeamMember"] = """{"userId":"01aaaaaaaaaaaaaaaaaaaaaaaa","access":"read"}""",
+        ["CancelShipment"] = """{"reason":"price"}""",
+        ["CreateShipmentSchedule"] = """{"period":"weekly","startDate":"2030-01-01","lines":[{"productId":"01aaaaaaaaaaaaaaaaaaaaaaaa","quantity":1}]}""",
     };
 
     private sealed record Case(string Method, string Url, string Route, string? EndpointName, string SentId);
@@ -93,6 +96,14 @@ public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
         await owner.Admin.PostJsonAsync($"/api/v1/quotes/{quote.Id()}/stage", new { stage = "sent" }, HttpStatusCode.OK);
         await owner.Admin.PostJsonAsync($"/api/v1/quotes/{quote.Id()}/stage", new { stage = "accepted" }, HttpStatusCode.OK);
         await owner.Admin.PostJsonAsync("/api/v1/contracts", new { name = "Secret contract", customerId = customer.Id() }, HttpStatusCode.Created);
+        // An active contract with a shipment and a shipment schedule, so their routes (actions and the contract's schedules) are tried.
+        var sold = await owner.Admin.PostJsonAsync("/api/v1/contracts", new { name = "Secret supply", customerId = customer.Id(),
+            lines = new[] { new { productId = product.Id(), quantity = 10 } } }, HttpStatusCode.Created);
+        await owner.Admin.PostJsonAsync($"/api/v1/contracts/{sold.Id()}/approval/submit", new { }, HttpStatusCode.OK);
+        await owner.Admin.PostJsonAsync("/api/v1/shipments", new { contractId = sold.Id(), lines = new[] { new { productId = product.Id(), quantity = 1 } } },
+            HttpStatusCode.Created);
+        await owner.Admin.PostJsonAsync($"/api/v1/contracts/{sold.Id()}/shipment-schedules", new { period = "monthly", startDate = "2030-01-31",
+            lines = new[] { new { productId = product.Id(), quantity = 1 } } }, HttpStatusCode.Created);
         await owner.Admin.PostJsonAsync("/api/v1/purchase-orders", new { name = "Secret order", vendorId = vendor.Id(),
             lines = new[] { new { productId = product.Id(), quantity = 1, unitPrice = 3 } } }, HttpStatusCode.Created);
         await owner.Admin.PostJsonAsync("/api/v1/approval-flows", new { name = "Secret flow " + Api.Stamp(), documentType = "contract",
