@@ -56,11 +56,6 @@ internal sealed class PaymentPlanEndpoints : IApiFeature
         DocumentActions actions, HttpContext context)
     {
         RequestValidation.Validate(input);
-        // The plan is replaced as a whole, so a write that does not name the version it replaces is refused.
-        if (context.Request.Headers.IfMatch.Count == 0)
-        {
-            throw new PreconditionRequiredException();
-        }
         for (var i = 0; i < input.Installments!.Count; i++)
         {
             if (input.Installments[i] is null)
@@ -69,7 +64,13 @@ internal sealed class PaymentPlanEndpoints : IApiFeature
             }
         }
         var caller = context.Caller();
+        // First the contract (another tenant's or one out of scope is 404 whatever the headers), then the version.
         var contract = await actions.GetForAsync(caller, contracts.Store, id, Permissions.Actions.Edit, context.RequestAborted);
+        // The plan is replaced as a whole, so a write that does not name the version it replaces is refused.
+        if (context.Request.Headers.IfMatch.Count == 0)
+        {
+            throw new PreconditionRequiredException();
+        }
         if (contract.Status == ContractStatus.Terminated)
         {
             throw new ConflictException("paymentPlan.contract_terminated", "A terminated contract's payment plan stays as it was.");

@@ -15,6 +15,11 @@ public sealed record ApprovalSettings : ITenantSettings
 
     public IReadOnlyList<string> SwitchedOff { get; init; } = [];
 
+    // By value, as the tenant record's other settings compare: a list compares by reference.
+    public bool Equals(ApprovalSettings? other) => other is not null && SwitchedOff.SequenceEqual(other.SwitchedOff, StringComparer.Ordinal);
+
+    public override int GetHashCode() => SwitchedOff.Count;
+
     public bool IsOn(string documentType) => !SwitchedOff.Contains(documentType, StringComparer.Ordinal);
 
     public IDictionary<string, string[]> Problems()

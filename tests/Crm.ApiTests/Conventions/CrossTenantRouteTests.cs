@@ -45,6 +45,10 @@ public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
         ["ReceivePurchaseOrder"] = """{"lines":[{"productId":"01aaaaaaaaaaaaaaaaaaaaaaaa","quantity":1}]}""",
         ["SetShipmentTeamMember"] = """{"userId":"01aaaaaaaaaaaaaaaaaaaaaaaa","access":"read"}""",
         ["CancelShipment"] = """{"reason":"price"}""",
+        ["SetInvoiceTeamMember"] = """{"userId":"01aaaaaaaaaaaaaaaaaaaaaaaa","access":"read"}""",
+        ["IssueInvoice"] = """{"invoiceNumber":"24312000000012345678"}""",
+        ["VoidInvoice"] = """{"reason":"price"}""",
+        ["PutPaymentPlan"] = """{"installments":[]}""",
         ["CreateShipmentSchedule"] = """{"period":"weekly","startDate":"2030-01-01","lines":[{"productId":"01aaaaaaaaaaaaaaaaaaaaaaaa","quantity":1}]}""",
     };
 
@@ -100,6 +104,8 @@ public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
         var sold = await owner.Admin.PostJsonAsync("/api/v1/contracts", new { name = "Secret supply", customerId = customer.Id(),
             lines = new[] { new { productId = product.Id(), quantity = 10 } } }, HttpStatusCode.Created);
         await owner.Admin.PostJsonAsync($"/api/v1/contracts/{sold.Id()}/approval/submit", new { }, HttpStatusCode.OK);
+        await owner.Admin.PostJsonAsync("/api/v1/invoices", new { customerId = customer.Id(), contractId = sold.Id(), title = "Secret buyer", amount = 1m },
+            HttpStatusCode.Created);
         await owner.Admin.PostJsonAsync("/api/v1/shipments", new { contractId = sold.Id(), lines = new[] { new { productId = product.Id(), quantity = 1 } } },
             HttpStatusCode.Created);
         await owner.Admin.PostJsonAsync($"/api/v1/contracts/{sold.Id()}/shipment-schedules", new { period = "monthly", startDate = "2030-01-31",
