@@ -11,6 +11,7 @@ using Crm.Commerce.Printing;
 using Crm.Commerce.Products;
 using Crm.Commerce.PurchaseOrders;
 using Crm.Commerce.Quotes;
+using Crm.Commerce.Receipts;
 using Crm.Commerce.SalesDocuments;
 using Crm.Commerce.ServiceItems;
 using Crm.Commerce.Shipments;
@@ -98,7 +99,7 @@ public static class CommerceModule
         services.AddSingleton<IApiFeature, PurchaseOrderActions>();
         services.AddSingleton<PurchaseReceipts>();
         services.AddTimerJob<PurchaseReceiptSweepJob>(PurchaseReceiptSweepJob.Name);
-        services.AddInvoices().AddPaymentPlans();
+        services.AddInvoices().AddPaymentPlans().AddReceipts();
         services.AddSingleton<ITimelineEntries>(sp => new CustomerDocumentsTimeline<Quote>(sp.GetRequiredService<QuoteService>().Store,
             sp.GetRequiredService<QuoteService>().OfCustomerAsync, sp.GetRequiredService<OwnedAccess>()));
         services.AddSingleton<ITimelineEntries>(sp => new CustomerDocumentsTimeline<Contract>(sp.GetRequiredService<ContractService>().Store,

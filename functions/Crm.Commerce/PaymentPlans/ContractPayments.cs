@@ -3,22 +3,22 @@ using Azure.Data.Tables;
 using Crm.Domain.Commerce;
 using Crm.Domain.Common;
 using Crm.Storage;
+using Crm.Storage.Records;
 using ValidationException = Crm.Domain.Common.ValidationException;
 
 namespace Crm.Commerce.PaymentPlans;
 
 /// <summary>
-/// A contract's payment plan and the approved receipts counted against it: one row per contract (<c>contractpayments</c>,
-/// the tenant's partition, row key the contract id) holding the plan, the plan's version (what If-Match names) and every
-/// counted receipt with its amount and installment. Every change is a read and a write under the row's ETag, so counting a
-/// receipt and changing the plan never cross: a plan change that would cut an installment below what was received while a
-/// receipt is counted against it loses the race, reads again and is refused. What a contract received, owes and has overdue
-/// is computed from this row, never by reading receipts.
+/// A contract's payment plan and the approved receipts counted against it: one row per contract in the tenant's partition of
+/// the receipts table (row key <c>p~{contractId}</c>) holding the plan, the plan's version (what If-Match names) and every
+/// counted receipt with its amount and installment. Living beside the receipts lets a receipt's approval or void and its
+/// count move in one entity-group transaction, so a receipt is counted exactly when it is approved, whatever crashes between.
+/// Every change is a read and a write under the row's ETag, so counting a receipt and changing the plan never cross: a plan
+/// change that would cut an installment below what was received while a receipt is counted against it loses the race, reads
+/// again and is refused. What a contract received, owes and has overdue is computed from this row, never by reading receipts.
 /// </summary>
-public sealed class ContractPayments(TableServiceClient service, StorageOptions options, TimeProvider clock)
+public sealed class ContractPayments(RecordStore<Receipt> receipts, TimeProvider clock)
 {
-    public const string TableName = "contractpayments";
-
     /// <summary>The version of a contract without a plan yet: what a first PUT's If-Match names.</summary>
     public const string NoPlan = "none";
 
@@ -26,7 +26,9 @@ public sealed class ContractPayments(TableServiceClient service, StorageOptions 
     private const string VersionProperty = "PlanVersion";
     private const string ReceiptsProperty = "Receipts";
 
-    public TableClient Table { get; } = service.GetTableClient(options.Table(TableName));
+    private const string KeyPrefix = "p~";
+
+    private TableClient Table => receipts.Table;
 
     /// <summary>A contract's plan (null before the first), its version and the receipts counted.</summary>
     public sealed record State(PaymentPlan? Plan, string Version, IReadOnlyList<CountedReceipt> Receipts);
@@ -38,22 +40,43 @@ public sealed class ContractPayments(TableServiceClient service, StorageOptions 
 
     /// <summary>
     /// Counts an approved receipt towards the contract (and, when named, one installment). Idempotent per receipt id: a
-    /// receipt counted already changes nothing, so the approval's handler may run again after a crash.
+    /// receipt counted already changes nothing.
     /// </summary>
     public Task CountReceiptAsync(string tenantId, string contractId, string receiptId, string? installmentId, decimal amount, DateOnly date,
         CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(receiptId);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(amount);
-        return ChangeAsync(tenantId, contractId, state => state.Receipts.Any(r => r.ReceiptId == receiptId) ? null
-            : state with { Receipts = [.. state.Receipts, new CountedReceipt(receiptId, installmentId, amount, date)] }, cancellationToken);
+        return ChangeAsync(tenantId, contractId, state => Counted(state, new CountedReceipt(receiptId, installmentId, amount, date)), cancellationToken);
     }
 
-    /// <summary>Takes a counted receipt back out (reversed or voided after approval); one never counted changes nothing.</summary>
+    /// <summary>Takes a counted receipt back out; one never counted changes nothing.</summary>
     public Task UncountReceiptAsync(string tenantId, string contractId, string receiptId, CancellationToken cancellationToken) =>
-        ChangeAsync(tenantId, contractId, state => state.Receipts.Any(r => r.ReceiptId == receiptId)
-            ? state with { Receipts = [.. state.Receipts.Where(r => r.ReceiptId != receiptId)] }
-            : null, cancellationToken);
+        ChangeAsync(tenantId, contractId, state => Uncounted(state, receiptId), cancellationToken);
+
+    /// <summary>
+    /// The summary's change for a receipt moving from <paramref name="before"/> to <paramref name="after"/> (approved: counted;
+    /// voided: taken out), for the receipt's own transaction; none when its counting does not change. The row's ETag
+    /// guards it, so a concurrent change of the summary fails the transaction and the receipt's write reads both again.
+    /// </summary>
+    public async Task<IReadOnlyList<TableTransactionAction>> CountingAsync(string tenantId, Receipt before, Receipt after, CancellationToken cancellationToken)
+    {
+        if (before.Counts == after.Counts)
+        {
+            return [];
+        }
+        var row = await ReadRowAsync(tenantId, after.ContractId, cancellationToken);
+        var next = after.Counts
+            ? Counted(row.State, new CountedReceipt(after.Id, after.InstallmentId, after.Amount, after.ReceivedOn))
+            : Uncounted(row.State, after.Id);
+        return next is null ? [] : [Write(tenantId, after.ContractId, next, row.ETag)];
+    }
+
+    private static State? Counted(State state, CountedReceipt receipt) =>
+        state.Receipts.Any(r => r.ReceiptId == receipt.ReceiptId) ? null : state with { Receipts = [.. state.Receipts, receipt] };
+
+    private static State? Uncounted(State state, string receiptId) =>
+        state.Receipts.Any(r => r.ReceiptId == receiptId) ? state with { Receipts = [.. state.Receipts.Where(r => r.ReceiptId != receiptId)] } : null;
 
     /// <summary>The installment a receipt names, or 400 <c>paymentPlan.installment_not_found</c> at <paramref name="field"/>.</summary>
     public async Task<Installment> InstallmentAsync(string tenantId, string contractId, string installmentId, CancellationToken cancellationToken,
@@ -95,7 +118,8 @@ public sealed class ContractPayments(TableServiceClient service, StorageOptions 
     /// <summary>Every plan of the tenant with its receipts, for the reminder job.</summary>
     public async IAsyncEnumerable<State> PlansAsync(string tenantId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenantId}");
+        // Contract ids sort below '~', so "p~~" ends the summaries' range.
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RowKey ge {KeyPrefix} and RowKey lt {KeyPrefix + "~"}");
         await foreach (var row in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
             if (Parse(row).State is { Plan: not null } state)
@@ -115,35 +139,34 @@ public sealed class ContractPayments(TableServiceClient service, StorageOptions 
             {
                 return;
             }
-            var entity = new TableEntity(tenantId, contractId) { [VersionProperty] = next.Version, [PlanProperty] = next.Plan is null ? null : CrmJson.Serialize(next.Plan) };
-            var receipts = CrmJson.Serialize(next.Receipts);
-            if (!ChunkedText.Fits(receipts))
-            {
-                throw new ConflictException("paymentPlan.too_many_receipts", "This contract has more receipts than one summary holds.");
-            }
-            ChunkedText.Write(entity, ReceiptsProperty, receipts);
             try
             {
-                if (row.ETag is { } etag)
-                {
-                    await Table.UpdateEntityAsync(entity, etag, TableUpdateMode.Replace, cancellationToken);
-                }
-                else
-                {
-                    await Table.AddEntityAsync(entity, cancellationToken);
-                }
+                await Table.SubmitTransactionAsync([Write(tenantId, contractId, next, row.ETag)], cancellationToken);
                 return;
             }
-            catch (RequestFailedException e) when (e.Status is 409 or 412)
+            catch (TableTransactionFailedException e) when (e.Status is 409 or 412)
             {
                 await Contention.WaitAsync(attempt, "paymentPlan", contractId, cancellationToken);
             }
         }
     }
 
+    /// <summary>The summary as <paramref name="next"/>, replacing the row read (its ETag) or added when there was none.</summary>
+    private static TableTransactionAction Write(string tenantId, string contractId, State next, ETag? etag)
+    {
+        var entity = new TableEntity(tenantId, KeyPrefix + contractId) { [VersionProperty] = next.Version, [PlanProperty] = next.Plan is null ? null : CrmJson.Serialize(next.Plan) };
+        var receipts = CrmJson.Serialize(next.Receipts);
+        if (!ChunkedText.Fits(receipts))
+        {
+            throw new ConflictException("paymentPlan.too_many_receipts", "This contract has more receipts than one summary holds.");
+        }
+        ChunkedText.Write(entity, ReceiptsProperty, receipts);
+        return etag is { } version ? new(TableTransactionActionType.UpdateReplace, entity, version) : new(TableTransactionActionType.Add, entity);
+    }
+
     private async Task<Row> ReadRowAsync(string tenantId, string contractId, CancellationToken cancellationToken)
     {
-        var row = await Table.GetEntityIfExistsAsync<TableEntity>(tenantId, contractId, cancellationToken: cancellationToken);
+        var row = await Table.GetEntityIfExistsAsync<TableEntity>(tenantId, KeyPrefix + contractId, cancellationToken: cancellationToken);
         return row.HasValue ? Parse(row.Value!) : new Row(new State(null, NoPlan, []), null);
     }
 

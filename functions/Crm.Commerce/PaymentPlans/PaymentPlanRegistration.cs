@@ -9,7 +9,7 @@ public static class PaymentPlanRegistration
     /// <summary>Contracts' payment plans, the summary of receipts counted against them, and the daily reminders of installments due.</summary>
     public static IServiceCollection AddPaymentPlans(this IServiceCollection services)
     {
-        services.AddSingleton<ContractPayments>().AddTable(ContractPayments.TableName);
+        services.AddSingleton<ContractPayments>();
         services.AddSingleton<IApiFeature, PaymentPlanEndpoints>();
         services.AddTimerJob<PaymentReminderJob>(PaymentReminderJob.Name);
         return services;

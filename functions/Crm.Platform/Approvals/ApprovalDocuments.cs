@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using Crm.Domain.Access;
 using Crm.Domain.Approvals;
 using Crm.Domain.Common;
@@ -126,8 +127,8 @@ public abstract class RecordApprovalDocument<T>(RecordStore<T> store, RecordGuar
         var write = new WriteContext(tenantId, decidedBy, null, now).As(activity);
         try
         {
-            await store.UpdateAsync(write, id, null, current => ValueTask.FromResult(
-                ApprovalIdOf(current) == approvalId && IsUnder(current) ? Concluded(current, outcome, decidedBy, now, comment) : current), cancellationToken: cancellationToken);
+            await MoveAsync(write, id, null, current => ApprovalIdOf(current) == approvalId && IsUnder(current) ? Concluded(current, outcome, decidedBy, now, comment) : current,
+                cancellationToken);
         }
         catch (NotFoundException)
         {
@@ -137,6 +138,24 @@ public abstract class RecordApprovalDocument<T>(RecordStore<T> store, RecordGuar
 
     public async Task<string?> OpenApprovalAsync(string tenantId, string id, CancellationToken cancellationToken) =>
         await store.FindAsync(tenantId, id, cancellationToken) is { } document && IsUnder(document) ? ApprovalIdOf(document) : null;
+
+    /// <summary>
+    /// Other rows of the document's partition that move with this change of its status, in the same transaction (a
+    /// receipt's approval counts it on its contract's summary): read afresh on each try of the write.
+    /// </summary>
+    protected virtual Task<IReadOnlyList<TableTransactionAction>> AlongsideAsync(string tenantId, T before, T after, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<TableTransactionAction>>([]);
+
+    private Task<T> MoveAsync(WriteContext write, string id, string? ifMatch, Func<T, T> move, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<TableTransactionAction> alongside = [];
+        return store.UpdateAsync(write, id, ifMatch, async current =>
+        {
+            var moved = move(current);
+            alongside = await AlongsideAsync(write.TenantId, current, moved, cancellationToken);
+            return moved;
+        }, (_, _) => alongside, cancellationToken);
+    }
 
     /// <summary>Whether the document waits on its approval now (its pending status).</summary>
     protected abstract bool IsUnder(T document);
@@ -158,7 +177,7 @@ public abstract class RecordApprovalDocument<T>(RecordStore<T> store, RecordGuar
             var write = caller.Write(clock).As(activity);
             try
             {
-                return await store.UpdateAsync(write, id, ifMatch ?? current.Version, doc => ValueTask.FromResult(move(doc, write.Now)), cancellationToken: cancellationToken);
+                return await MoveAsync(write, id, ifMatch ?? current.Version, doc => move(doc, write.Now), cancellationToken);
             }
             catch (PreconditionFailedException) when (ifMatch is null)
             {

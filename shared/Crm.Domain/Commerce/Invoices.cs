@@ -80,13 +80,7 @@ public static class InvoiceRules
     }
 
     /// <summary>More than zero, in the currency's minor unit (no fractions of a fen).</summary>
-    public static void CheckAmount(decimal amount, string currency)
-    {
-        if (amount <= 0 || amount > SalesLines.MaxUnitPrice || Money.Round(amount, currency) != amount)
-        {
-            throw new ValidationException("amount", $"More than 0 with at most {Money.MinorUnits(currency)} decimals ({currency}).", "invoice.invalid_amount");
-        }
-    }
+    public static void CheckAmount(decimal amount, string currency) => SalesLines.CheckAmount(amount, currency, "invoice.invalid_amount");
 
     /// <summary>A contract is invoiced once it took effect: active, or completed with money still to bill.</summary>
     public static void EnsureInvoiceable(Contract contract)

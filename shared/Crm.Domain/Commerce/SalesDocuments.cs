@@ -76,6 +76,15 @@ public static class SalesLines
     public const int PriceDecimals = 4;
     public const int PercentDecimals = 4;
 
+    /// <summary>A document's amount (an invoice, a receipt): more than 0, within the price ceiling, in the currency's minor unit (no fractions of a fen).</summary>
+    public static void CheckAmount(decimal amount, string currency, string code)
+    {
+        if (amount <= 0 || amount > MaxUnitPrice || Money.Round(amount, currency) != amount)
+        {
+            throw new ValidationException("amount", $"More than 0 with at most {Money.MinorUnits(currency)} decimals ({currency}).", code);
+        }
+    }
+
     public static SalesLine Priced(SalesLine line, string currency)
     {
         var net = Money.Round(line.Quantity * line.UnitPrice * (100 - line.Discount) / 100, currency);

@@ -32,8 +32,8 @@ public sealed class EndpointPermissionTests(CrmApp app) : IClassFixture<CrmApp>
         Assert.Empty(unknown);
     }
 
-    /// <summary>products, services, vendors, pricebooks, quotes, contracts, purchaseorders, inventory, warehouses, invoices, shipments.</summary>
-    private const int CommerceModules = 11;
+    /// <summary>products, services, vendors, pricebooks, quotes, contracts, purchaseorders, inventory, warehouses, invoices, shipments, receipts.</summary>
+    private const int CommerceModules = 12;
 
     /// <summary>The platform's record types with a module of their own: approvalflows.</summary>
     private const int PlatformRecordModules = 1;

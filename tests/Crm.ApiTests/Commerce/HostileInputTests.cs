@@ -13,7 +13,7 @@ public sealed class CommerceHostileInputTests(CrmApp app) : IClassFixture<CrmApp
     public static TheoryData<string> Routes => new()
     {
         "/api/v1/quotes", "/api/v1/contracts", "/api/v1/purchase-orders", "/api/v1/inventory/entries", "/api/v1/inventory/counts", "/api/v1/invoices",
-        "/api/v1/shipments",
+        "/api/v1/shipments", "/api/v1/receipts",
     };
 
     [Theory]
@@ -66,6 +66,7 @@ public sealed class CommerceActionHostileInputTests(CrmApp app) : IClassFixture<
         "shipment.ship", "shipment.deliver", "shipment.cancel", "shipment.patch",
         "settings.numbering", "template.put", "template.preview",
         "invoice.issue", "invoice.void", "invoice.patch", "plan.put",
+        "receipt.patch", "receipt.void",
     };
 
     [Theory]
@@ -220,6 +221,21 @@ public sealed class CommerceActionHostileInputTests(CrmApp app) : IClassFixture<
                         new Dictionary<string, Field> { ["invoiceNumber"] = Field.Text }),
                     _ => new(HttpMethod.Post, $"{url}/void", url, why, reason),
                 };
+            }
+            case "receipt":
+            {
+                var contract = await PaymentPlanSetup.ActiveContractAsync(admin);
+                var receipt = await admin.PostJsonAsync("/api/v1/receipts", new { contractId = contract.ContractId, amount = 100m, receivedOn = PaymentPlanSetup.TenantToday() },
+                    HttpStatusCode.Created);
+                var url = $"/api/v1/receipts/{receipt.Id()}";
+                if (verb == "patch")
+                {
+                    return new(HttpMethod.Patch, url, url, new JsonObject { ["payer"] = "Parent Co" }, new Dictionary<string, Field>
+                        { ["payer"] = Field.Text, ["method"] = Field.Enum, ["receivedOn"] = Field.Date, ["customFields"] = Field.Object }, IfMatch: true);
+                }
+                // No receipt flow: submitting approves it at once, so it may be voided.
+                await Post($"{url}/approval/submit", null);
+                return new(HttpMethod.Post, $"{url}/void", url, why, reason, IfMatch: true);
             }
             case "shipment":
             {

@@ -48,6 +48,9 @@ public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
         ["SetInvoiceTeamMember"] = """{"userId":"01aaaaaaaaaaaaaaaaaaaaaaaa","access":"read"}""",
         ["IssueInvoice"] = """{"invoiceNumber":"24312000000012345678"}""",
         ["VoidInvoice"] = """{"reason":"price"}""",
+        ["SetReceiptTeamMember"] = """{"userId":"01aaaaaaaaaaaaaaaaaaaaaaaa","access":"read"}""",
+        ["RejectReceipt"] = """{"comment":"price"}""",
+        ["VoidReceipt"] = """{"reason":"price"}""",
         ["PutPaymentPlan"] = """{"installments":[]}""",
         ["CreateShipmentSchedule"] = """{"period":"weekly","startDate":"2030-01-01","lines":[{"productId":"01aaaaaaaaaaaaaaaaaaaaaaaa","quantity":1}]}""",
     };
@@ -105,6 +108,8 @@ public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
             lines = new[] { new { productId = product.Id(), quantity = 10 } } }, HttpStatusCode.Created);
         await owner.Admin.PostJsonAsync($"/api/v1/contracts/{sold.Id()}/approval/submit", new { }, HttpStatusCode.OK);
         await owner.Admin.PostJsonAsync("/api/v1/invoices", new { customerId = customer.Id(), contractId = sold.Id(), title = "Secret buyer", amount = 1m },
+            HttpStatusCode.Created);
+        await owner.Admin.PostJsonAsync("/api/v1/receipts", new { contractId = sold.Id(), amount = 1m, receivedOn = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(-1)) },
             HttpStatusCode.Created);
         await owner.Admin.PostJsonAsync("/api/v1/shipments", new { contractId = sold.Id(), lines = new[] { new { productId = product.Id(), quantity = 1 } } },
             HttpStatusCode.Created);
