@@ -91,6 +91,7 @@ public static class CommerceModule
         services.AddSingleton<ICustomerDependents>(sp => new CustomerDocuments<Contract>("contracts", sp.GetRequiredService<ContractService>().Store,
             sp.GetRequiredService<ContractService>().OfCustomerAsync, (c, customerId) => c with { CustomerId = customerId }));
         services.AddSingleton<ICustomerDeleteCheck, LiveContractsCheck>();
+        services.AddApprovalDocument<QuoteApproval>();
         services.AddApprovalDocument<ContractApproval>();
         services.AddApprovalDocument<PurchaseOrderApproval>();
         services.AddModuleRecords<PurchaseOrder, PurchaseOrderRecordType, PurchaseOrderFields, PurchaseOrderService>("Purchase orders", "PurchaseOrder", "PurchaseOrders",

@@ -4,14 +4,15 @@ using Crm.Domain.Access;
 using Crm.Domain.Commerce;
 using Crm.Domain.Common;
 using Crm.Platform.Access;
+using Crm.Platform.Approvals;
 using Crm.Platform.Records;
 using Crm.Platform.Web;
 
 namespace Crm.Commerce.Quotes;
 
 /// <summary>
-/// A quote's actions: the stage moves (sending is an action until e-mail sending comes with messaging) and the
-/// conversion of an accepted quote to a contract.
+/// A quote's actions: the stage moves outside its approval (sending is an action until e-mail sending comes with
+/// messaging) and the conversion of an accepted quote to a contract.
 /// </summary>
 internal sealed class QuoteActions(QuoteService quotes, ContractService contracts, DocumentActions actions, TimeProvider clock) : IApiFeature
 {
@@ -19,18 +20,32 @@ internal sealed class QuoteActions(QuoteService quotes, ContractService contract
     {
         var group = api.MapGroup("/api/v1/quotes").WithTags("Quotes");
         group.MapPost("/{id}/stage", MoveQuoteStage).RequirePermission("quotes.edit").WithName("MoveQuoteStage").ChecksIfMatch()
-            .WithSummary("Move a quote to another stage: draft, inReview, sent, accepted, rejected or expired, as its stage allows");
+            .WithSummary("Move a quote to another stage (draft, sent, accepted, rejected or expired) as its stage allows; review and approval go through its approval");
         group.MapPost("/{id}/convert", ConvertQuote).RequirePermission("contracts.create").WithName("ConvertQuote").TakesNoBody()
             .WithSummary("Make a draft contract from an accepted quote, with its lines and links; 201, or 200 with the contract it already became");
     }
 
-    public static async Task<RecordJson<Quote>> MoveQuoteStage(string id, MoveQuoteStage input, QuoteService quotes, DocumentActions actions, HttpContext context)
+    public static async Task<RecordJson<Quote>> MoveQuoteStage(string id, MoveQuoteStage input, QuoteService quotes, DocumentActions actions, Approvals approvals,
+        HttpContext context)
     {
         RequestValidation.Validate(input);
         var stage = input.Stage!.Value;
         var today = await actions.TodayAsync(context.Caller().TenantId, context.RequestAborted);
-        return await actions.RunAsync(context, quotes.Store, id, Permissions.Actions.Edit, Activities.StageChanged,
-            (caller, write) => quote => ValueTask.FromResult(SalesDocumentRules.Move(quote, stage, caller.UserId, write.Now, today)));
+        return await actions.RunAsync(context, quotes.Store, id, Permissions.Actions.Edit, Activities.StageChanged, (caller, write) => async quote =>
+        {
+            if (SalesDocumentRules.IsMovedByApproval(quote.Stage, stage))
+            {
+                throw new ConflictException("quote.stage_by_approval",
+                    "A quote goes into review, out of it and to approved only through its approval: POST /api/v1/quotes/{id}/approval/submit, then approve, reject or withdraw.");
+            }
+            // A draft goes straight to the customer only where its approval would have approved it at once.
+            if (quote.Stage == QuoteStage.Draft && stage == QuoteStage.Sent
+                && await approvals.WouldWaitAsync(caller, approvals.Document(QuoteApproval.TypeName), quote.Id, context.RequestAborted))
+            {
+                throw new ConflictException("quote.approval_required", "An approval flow applies to this quote: submit it for approval and send it once approved.");
+            }
+            return SalesDocumentRules.Move(quote, stage, caller.UserId, write.Now, today);
+        });
     }
 
     public static async Task<RecordJson<Contract>> ConvertQuote(string id, QuoteActions conversion, ContractService contracts, HttpContext context)

@@ -13,7 +13,7 @@ namespace Crm.Commerce.Quotes;
 /// <summary>
 /// A quote's write rules: it belongs for good to a customer the writer can see, with an opportunity and contact of
 /// that customer; its lines are priced from its price book (the customer's default when none is named) in its fixed
-/// currency; it is numbered by the tenant's rule as it is written; and it is edited only as a draft or in review.
+/// currency; it is numbered by the tenant's rule as it is written; and it is edited only as a draft.
 /// </summary>
 internal sealed class QuoteService(RecordStore<Quote> store, SalesDocumentParties parties, SalesLinePricer pricer,
     DocumentNumbers numbers, OwnedAccess access, TimeProvider clock)
@@ -22,7 +22,7 @@ internal sealed class QuoteService(RecordStore<Quote> store, SalesDocumentPartie
     public const string Kind = "quote";
 
     /// <summary>Fields only the actions (or the engine) set.</summary>
-    private static readonly string[] ByAction = ["number", "stage", "stageHistory", "totals", "contractId"];
+    private static readonly string[] ByAction = ["number", "stage", "stageHistory", "totals", "contractId", "approvalId"];
 
     protected override async ValueTask<Quote> CreatingAsync(Caller caller, QuoteFields input, Quote quote, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -49,7 +49,7 @@ internal sealed class QuoteService(RecordStore<Quote> store, SalesDocumentPartie
     {
         if (ByAction.FirstOrDefault(patch.ContainsKey) is { } field)
         {
-            throw new ValidationException(field, "The number and totals are computed; the stage moves by POST /api/v1/quotes/{id}/stage; conversion sets contractId.",
+            throw new ValidationException(field, "The number and totals are computed; the stage moves by POST /api/v1/quotes/{id}/stage and by approval; conversion sets contractId.",
                 "quote.field_by_action");
         }
     }
@@ -59,7 +59,9 @@ internal sealed class QuoteService(RecordStore<Quote> store, SalesDocumentPartie
         if (!SalesDocumentRules.IsEditable(current.Stage))
         {
             throw new ConflictException("quote.not_editable",
-                $"A quote that is {SalesDocumentRules.Camel(current.Stage)} is not edited; move it back to draft first (a sent, rejected or expired one), or make a new one.");
+                current.Stage == QuoteStage.InReview
+                    ? "The quote is under approval; withdraw it to edit."
+                    : $"A quote that is {SalesDocumentRules.Camel(current.Stage)} is not edited; move it back to draft first (an approved, sent, rejected or expired one), or make a new one.");
         }
     }
 

@@ -53,10 +53,7 @@ public sealed class Approvals(ApprovalStore store, IEnumerable<IApprovalDocument
             throw new ConflictException("approval.nothing_to_resubmit", "Only a document whose last approval was rejected or withdrawn is resubmitted; submit it instead.");
         }
         var now = clock.GetUtcNow();
-        var people = await users.AllAsync(caller.TenantId, cancellationToken).ToListAsync(cancellationToken);
-        var chart = await directory.OrgChartAsync(caller.TenantId, cancellationToken);
-        var department = chart.DepartmentOf(caller.UserId);
-        var facts = new ApprovalFacts(subject.Amount, subject.CustomerLevel, department is null ? [] : [.. chart.DepartmentChain(department)]);
+        var (facts, on, flow) = await PickFlowAsync(caller, document.Type.Type, subject, cancellationToken);
         var instance = new ApprovalInstance
         {
             Id = Ids.New(now),
@@ -71,11 +68,6 @@ public sealed class Approvals(ApprovalStore store, IEnumerable<IApprovalDocument
             SubmittedAt = now,
             Facts = facts,
         };
-        var settings = (await tenants.FindAsync(caller.TenantId, cancellationToken))?.Approvals ?? ApprovalSettings.Default;
-        var flow = settings.IsOn(document.Type.Type)
-            ? ApprovalFlowRules.Select(await flows.ListAllAsync(caller.TenantId, new ListQuery { FieldEquals = [new("documentType", document.Type.Type)], Limit = 200 },
-                cancellationToken).ToListAsync(cancellationToken), document.Type.Type, facts)
-            : null;
         if (flow is null)
         {
             return await ApproveAtOnceAsync(caller, document, id, ifMatch, instance with
@@ -83,10 +75,11 @@ public sealed class Approvals(ApprovalStore store, IEnumerable<IApprovalDocument
                 Outcome = ApprovalOutcome.Approved,
                 ClosedAt = now,
                 SettledAt = now,
-                ApprovedAtOnce = settings.IsOn(document.Type.Type) ? NoFlow : SwitchedOff,
+                ApprovedAtOnce = on ? NoFlow : SwitchedOff,
             }, cancellationToken);
         }
         instance = instance with { FlowId = flow.Id, FlowName = flow.Name, FlowRevision = flow.Revision, FlowSteps = flow.Steps };
+        var people = await users.AllAsync(caller.TenantId, cancellationToken).ToListAsync(cancellationToken);
         var first = ApproverResolution.Resolve(flow.Steps[0].Approvers, caller.UserId, people).UserIds;
         // Refuses a step nobody can approve before anything is written.
         _ = ApprovalInstanceRules.Begin(instance, first, now);
@@ -106,6 +99,33 @@ public sealed class Approvals(ApprovalStore store, IEnumerable<IApprovalDocument
             cancellationToken: CancellationToken.None);
         await StartAsync(caller.TenantId, begun.Id, CancellationToken.None);
         return (begun, version);
+    }
+
+    /// <summary>
+    /// Whether submitting the document now would wait for approvers (its type is on and a flow fits it and its
+    /// submitter) rather than approve it at once: what a document that may skip approval asks before it does.
+    /// </summary>
+    public async Task<bool> WouldWaitAsync(Caller caller, IApprovalDocument document, string id, CancellationToken cancellationToken)
+    {
+        var subject = await document.SubmittableAsync(caller, id, cancellationToken);
+        return (await PickFlowAsync(caller, document.Type.Type, subject, cancellationToken)).Flow is not null;
+    }
+
+    /// <summary>The facts flows are picked on, whether the type's approval is on, and the flow that fits (none: approved at once).</summary>
+    private async Task<(ApprovalFacts Facts, bool On, ApprovalFlow? Flow)> PickFlowAsync(Caller caller, string type, ApprovalSubject subject,
+        CancellationToken cancellationToken)
+    {
+        var chart = await directory.OrgChartAsync(caller.TenantId, cancellationToken);
+        var department = chart.DepartmentOf(caller.UserId);
+        var facts = new ApprovalFacts(subject.Amount, subject.CustomerLevel, department is null ? [] : [.. chart.DepartmentChain(department)]);
+        var settings = (await tenants.FindAsync(caller.TenantId, cancellationToken))?.Approvals ?? ApprovalSettings.Default;
+        if (!settings.IsOn(type))
+        {
+            return (facts, false, null);
+        }
+        var candidates = await flows.ListAllAsync(caller.TenantId, new ListQuery { FieldEquals = [new("documentType", type)], Limit = 200 }, cancellationToken)
+            .ToListAsync(cancellationToken);
+        return (facts, true, ApprovalFlowRules.Select(candidates, type, facts));
     }
 
     private async Task<(ApprovalInstance, string)> ApproveAtOnceAsync(Caller caller, IApprovalDocument document, string id, string? ifMatch, ApprovalInstance instance,

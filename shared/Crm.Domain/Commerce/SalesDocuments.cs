@@ -166,7 +166,12 @@ public sealed record StatusChange(string? From, string To, DateTimeOffset At, st
 public enum QuoteStage
 {
     Draft,
+
+    /// <summary>Under approval (the quote approval flow); only submitting puts it here.</summary>
     InReview,
+
+    /// <summary>Its approval approved it: ready to send, no longer edited.</summary>
+    Approved,
     Sent,
     Accepted,
     Rejected,
@@ -195,6 +200,9 @@ public sealed record Quote : OwnedRecord, ISalesDocument, IPricedDocument<Quote>
     public string? Terms { get; init; }
     public string? Description { get; init; }
     public IReadOnlyList<StatusChange> StageHistory { get; init; } = [];
+
+    /// <summary>The quote's last approval.</summary>
+    public string? ApprovalId { get; init; }
 
     /// <summary>The contract this quote became: reserved before the contract is written, so a repeated conversion finds it.</summary>
     public string? ContractId { get; init; }

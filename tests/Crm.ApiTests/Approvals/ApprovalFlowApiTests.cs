@@ -17,7 +17,7 @@ public sealed class ApprovalFlowApiTests(CrmApp app) : IClassFixture<CrmApp>
         var tenant = await app.NewTenantAsync();
         var admin = tenant.Admin;
         var types = (await admin.GetJsonAsync("/api/v1/approval-flows/types")).Items().Select(t => t.Str("type")).ToList();
-        Assert.Equal(["contract", "purchaseOrder", "receipt"], types);
+        Assert.Equal(["contract", "purchaseOrder", "quote", "receipt"], types);
 
         var approver = await tenant.CreateUserAsync();
         var role = await app.CreateRoleAsync(tenant, DataScope.All, ["contracts.view"]);

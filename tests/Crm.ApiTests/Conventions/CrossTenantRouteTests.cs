@@ -50,6 +50,7 @@ public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
         ["VoidInvoice"] = """{"reason":"price"}""",
         ["SetReceiptTeamMember"] = """{"userId":"01aaaaaaaaaaaaaaaaaaaaaaaa","access":"read"}""",
         ["RejectReceipt"] = """{"comment":"price"}""",
+        ["RejectQuote"] = """{"comment":"price"}""",
         ["VoidReceipt"] = """{"reason":"price"}""",
         ["PutPaymentPlan"] = """{"installments":[]}""",
         ["CreateShipmentSchedule"] = """{"period":"weekly","startDate":"2030-01-01","lines":[{"productId":"01aaaaaaaaaaaaaaaaaaaaaaaa","quantity":1}]}""",
