@@ -54,7 +54,9 @@ internal sealed class ReceiptService(RecordStore<Receipt> store, ContractService
             await payments.InstallmentAsync(tenantId, contract.Id, installmentId, cancellationToken);
         }
         var counted = await payments.ReadAsync(tenantId, contract.Id, cancellationToken);
-        ReceiptRules.EnsureWithinContract(counted.Receipts.Where(r => r.ReceiptId != receipt.Id).Sum(r => r.Amount), receipt.Amount, contract);
+        var pending = await Store.ListAllAsync(tenantId, new ListQuery { FieldEquals = [new("contractId", contract.Id)], Limit = 200 }, cancellationToken)
+            .Where(r => r.Id != receipt.Id && r.Status == ReceiptStatus.PendingApproval).SumAsync(r => r.Amount, cancellationToken);
+        ReceiptRules.EnsureWithinContract(counted.Receipts.Where(r => r.ReceiptId != receipt.Id).Sum(r => r.Amount), pending, receipt.Amount, contract);
     }
 
     protected override void CheckPatch(JsonObject patch)

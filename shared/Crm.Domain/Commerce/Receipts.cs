@@ -88,17 +88,18 @@ public static class ReceiptRules
     }
 
     /// <summary>
-    /// What the contract received (approved receipts) and this receipt stay within the contract's total, or 409
-    /// <c>receipt.exceeds_contract</c>: an overpayment is refunded or booked on another contract, not hidden in this one.
+    /// What the contract received (approved receipts), the receipts waiting for approval and this receipt stay within the
+    /// contract's total, or 409 <c>receipt.exceeds_contract</c>: an overpayment is refunded or booked on another contract,
+    /// not hidden in this one. Counting the pending ones keeps two receipts that each fit from both being approved.
     /// </summary>
-    public static void EnsureWithinContract(decimal received, decimal amount, Contract contract)
+    public static void EnsureWithinContract(decimal received, decimal pending, decimal amount, Contract contract)
     {
-        var open = contract.Totals.Gross - received;
+        var open = contract.Totals.Gross - received - pending;
         if (amount > open)
         {
             throw new ConflictException("receipt.exceeds_contract",
-                $"The contract has {Math.Max(0, open)} {contract.Currency} outstanding; a receipt of {amount} would take it past its total of {contract.Totals.Gross}.",
-                new Dictionary<string, object?> { ["outstanding"] = Math.Max(0, open), ["received"] = received, ["contractTotal"] = contract.Totals.Gross });
+                $"The contract has {Math.Max(0, open)} {contract.Currency} open (received {received}, {pending} awaiting approval); a receipt of {amount} would take it past its total of {contract.Totals.Gross}.",
+                new Dictionary<string, object?> { ["outstanding"] = Math.Max(0, open), ["received"] = received, ["pending"] = pending, ["contractTotal"] = contract.Totals.Gross });
         }
     }
 }

@@ -114,6 +114,9 @@ public sealed class ReceiptApiTests(CrmApp app) : IClassFixture<CrmApp>
         var receipt = await RecordAsync(admin, c, 300m);
         var url = $"/api/v1/receipts/{receipt.Id()}";
         await (await admin.PostAsync($"{url}/approval/submit", null)).ExpectAsync(HttpStatusCode.OK);
+        // The 300 awaiting approval is held against the total: a receipt for the rest but 1 fits, one for all of it does not.
+        await (await admin.PostAsJsonAsync("/api/v1/receipts", Receipt(c, ContractTotal - 300m + 0.01m))).ExpectProblemAsync(HttpStatusCode.Conflict, "receipt.exceeds_contract");
+        await RecordAsync(admin, c, ContractTotal - 300m);
         await WaitForInboxAsync(finance, receipt.Id());
 
         await (await finance.PostAsJsonAsync($"{url}/approval/reject", new { })).ExpectProblemAsync(HttpStatusCode.BadRequest, "approval.comment_required");
