@@ -21,7 +21,25 @@ public class CrmApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     public static string StorageConnection => Environment.GetEnvironmentVariable("CRM_TEST_STORAGE") is { Length: > 0 } cs ? cs : "UseDevelopmentStorage=true";
 
-    public string Prefix { get; } = "t" + Guid.NewGuid().ToString("N")[..12];
+    private readonly bool _ownsStorage;
+
+    public CrmApp() : this("t" + Guid.NewGuid().ToString("N")[..12], ownsStorage: true)
+    {
+    }
+
+    private CrmApp(string prefix, bool ownsStorage)
+    {
+        Prefix = prefix;
+        _ownsStorage = ownsStorage;
+    }
+
+    public string Prefix { get; }
+
+    /// <summary>
+    /// A second host on this one's storage (its tables, queues and task hub), as the service started again after a stop
+    /// or a deploy, with the default settings. Disposing it only stops it: the storage stays this app's to delete.
+    /// </summary>
+    public CrmApp OnSameStorage() => new(Prefix, ownsStorage: false);
 
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
@@ -63,6 +81,10 @@ public class CrmApp : WebApplicationFactory<Program>, IAsyncLifetime
     async Task IAsyncLifetime.DisposeAsync()
     {
         await DisposeAsync();
+        if (!_ownsStorage)
+        {
+            return;
+        }
         var tables = new TableServiceClient(StorageConnection);
         await foreach (var table in tables.QueryAsync(t => t.Name.CompareTo(Prefix) >= 0 && t.Name.CompareTo(Prefix + "~") < 0))
         {
