@@ -26,6 +26,9 @@ internal sealed class OrchestrationSidecar(
 {
     private readonly TaskCompletionSource<IPEndPoint> _endpoint = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ILogger _logger = loggers.CreateLogger<OrchestrationSidecar>();
+    // Never disposed: it holds no timer or registration, and the host may dispose this service while it is still
+    // stopping it (WebApplicationFactory stops the host as the app's own entry point disposes it), so Cancel must
+    // stay callable in any order.
     private readonly CancellationTokenSource _stopping = new();
     private Task? _starting;
     private IHost? _server;
@@ -107,11 +110,7 @@ internal sealed class OrchestrationSidecar(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _stopping.CancelAsync();
-        if (_starting is not null)
-        {
-            await _starting;
-        }
+        await StopStartingAsync();
         if (_server is null)
         {
             return;
@@ -126,10 +125,19 @@ internal sealed class OrchestrationSidecar(
         }
     }
 
+    private async Task StopStartingAsync()
+    {
+        await _stopping.CancelAsync();
+        if (_starting is not null)
+        {
+            await _starting;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         _endpoint.TrySetCanceled();
-        _stopping.Dispose();
+        await StopStartingAsync();
         if (_server is IAsyncDisposable server)
         {
             await server.DisposeAsync();
