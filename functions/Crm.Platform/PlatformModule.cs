@@ -21,6 +21,7 @@ using Crm.Platform.SignIn;
 using Crm.Platform.Tenants;
 using Crm.Platform.Transfers;
 using Crm.Platform.Users;
+using Crm.Platform.Webhooks;
 using Crm.Storage.Events;
 using Crm.Storage.Records;
 using Crm.Storage.Triggers;
@@ -74,7 +75,9 @@ public static class PlatformModule
 
         services.Configure<EventFeedOptions>(configuration.GetSection("Events"));
         services.Configure<ExportOptions>(configuration.GetSection("Export"));
+        services.AddSingleton<FeedViewers>();
         services.AddQueueHandler<DispatchOutbox, DispatchOutboxHandler>(OutboxNotifier.QueueName);
+        services.AddWebhooks(configuration);
         services.AddTimerJob<OutboxSweepJob>(OutboxSweepJob.Name);
         services.AddTimerJob<EventFeedRetentionJob>(EventFeedRetentionJob.Name);
         services.AddTimerJob<RecycleBinPurgeJob>(RecycleBinPurgeJob.Name);
@@ -117,6 +120,7 @@ public static class PlatformModule
         api.MapRecycleBin();
         api.MapAuditLogs();
         api.MapEvents();
+        api.MapWebhooks();
         api.MapApiKeys();
         api.MapIpRules();
         api.MapApprovals();

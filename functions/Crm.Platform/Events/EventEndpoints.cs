@@ -20,8 +20,8 @@ public static class EventEndpoints
         return routes;
     }
 
-    public static async Task<Ok<EventPage>> ListEvents(EventFeed feed, RecordTypeRegistry registry, AccessDirectory directory, TimeProvider clock,
-        HttpContext context, string? after = null, string? types = null, int limit = 100)
+    public static async Task<Ok<EventPage>> ListEvents(EventFeed feed, FeedViewers viewers, HttpContext context,
+        string? after = null, string? types = null, int limit = 100)
     {
         if (limit is < 1 or > 500)
         {
@@ -31,17 +31,8 @@ public static class EventEndpoints
             ? null
             : types.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
         var caller = context.Caller();
-        var org = caller.IsSuperAdmin ? OrgChart.Empty : await directory.OrgChartAsync(caller.TenantId, context.RequestAborted);
-        var now = clock.GetUtcNow();
-        // The event carries the owner and team of the record when it changed: scope is judged on those.
-        bool Visible(ChangeEvent e) => registry.Find(e.Data.RecordType) is not { IsOwned: true } store
-            || RecordAccess.Decide(caller.Access, org, caller.UserId, store.TableName, Permissions.Actions.View, e.Data.OwnerId, e.Data.Team ?? [], now) == AccessDecision.Allowed;
-        var (items, last) = await feed.ReadAsync(caller.TenantId, string.IsNullOrEmpty(after) ? null : after, typeSet, limit, Visible, context.RequestAborted);
-        return TypedResults.Ok(new EventPage(items.Select(e => Shape(caller, registry, e)).ToList(), last));
+        var viewer = await viewers.ForAsync(caller.TenantId, caller.UserId, caller.Access, context.RequestAborted);
+        var (items, last) = await feed.ReadAsync(caller.TenantId, string.IsNullOrEmpty(after) ? null : after, typeSet, limit, viewer.Sees, context.RequestAborted);
+        return TypedResults.Ok(new EventPage(items.Select(viewer.Shape).ToList(), last));
     }
-
-    private static ChangeEvent Shape(Caller caller, RecordTypeRegistry registry, ChangeEvent e) =>
-        registry.Find(e.Data.RecordType) is { } store && caller.Access.FieldRulesFor(store.TableName) is { Count: > 0 } rules
-            ? e with { Data = e.Data with { Changes = FieldRules.Apply(e.Data.Changes, rules) } }
-            : e;
 }

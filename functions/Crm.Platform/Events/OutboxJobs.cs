@@ -5,11 +5,27 @@ using Microsoft.Extensions.Options;
 
 namespace Crm.Platform.Events;
 
-/// <summary>Moves a tenant's outbox into its change feed when a write asks for it.</summary>
-public sealed class DispatchOutboxHandler(OutboxDispatcher dispatcher) : IQueueHandler<DispatchOutbox>
+/// <summary>
+/// A feature that follows the change feed inside the service (webhook deliveries): told each time a tenant's
+/// outbox was dispatched. It keeps its own place in the feed, so a call missed by a crash is made up by the next
+/// one or by the feature's own sweep, and a call repeated does nothing twice.
+/// </summary>
+public interface IFeedFollower
 {
-    public Task HandleAsync(DispatchOutbox message, QueueMessageContext context, CancellationToken cancellationToken) =>
-        dispatcher.DispatchAsync(message.TenantId, cancellationToken);
+    Task FeedGrewAsync(string tenantId, CancellationToken cancellationToken);
+}
+
+/// <summary>Moves a tenant's outbox into its change feed when a write asks for it, then tells the feed's followers.</summary>
+public sealed class DispatchOutboxHandler(OutboxDispatcher dispatcher, IEnumerable<IFeedFollower> followers) : IQueueHandler<DispatchOutbox>
+{
+    public async Task HandleAsync(DispatchOutbox message, QueueMessageContext context, CancellationToken cancellationToken)
+    {
+        await dispatcher.DispatchAsync(message.TenantId, cancellationToken);
+        foreach (var follower in followers)
+        {
+            await follower.FeedGrewAsync(message.TenantId, cancellationToken);
+        }
+    }
 }
 
 /// <summary>

@@ -43,6 +43,7 @@ public static class Permissions
     public const string RecycleBinManage = "recycleBin.manage";
     public const string EventsView = "events.view";
     public const string SettingsManage = "settings.manage";
+    public const string WebhooksManage = "webhooks.manage";
 
     public static readonly IReadOnlyList<PermissionModule> Platform =
     [
@@ -57,6 +58,7 @@ public static class Permissions
         PermissionModule.Of("recycleBin", "Recycle bin", ("manage", "Restore and purge deleted records")),
         PermissionModule.Of("events", "Change feed", ("view", "Read the change feed")),
         PermissionModule.Of("settings", "Settings", ("manage", "Tenant settings, dictionaries, custom fields, pipelines")),
+        PermissionModule.Of("webhooks", "Webhooks", ("manage", "Subscribe partner systems to events; read delivery logs; redeliver")),
     ];
 
     /// <summary>The record-level actions a data scope applies to.</summary>

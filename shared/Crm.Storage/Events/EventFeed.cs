@@ -5,6 +5,9 @@ using Crm.Domain.Common;
 
 namespace Crm.Storage.Events;
 
+/// <summary>An event and its number in the tenant's feed.</summary>
+public sealed record FeedEntry(long Seq, ChangeEvent Event);
+
 /// <summary>
 /// The tenant's change feed (ADR 0002): events numbered by a per-tenant sequence at publication,
 /// so a reader that continues "after" an event never misses one published later with an older id.
@@ -134,6 +137,39 @@ public sealed class EventFeed(TableServiceClient service, StorageOptions options
             }
         }
         return (items, last);
+    }
+
+    /// <summary>The number of the last event published (0 before the first): where a new reader of the whole feed starts.</summary>
+    public async Task<long> HeadAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        var counter = await Table.GetEntityIfExistsAsync<TableEntity>(tenantId, CounterKey, ["Value"], cancellationToken).ConfigureAwait(false);
+        return counter.HasValue ? counter.Value!.GetInt64("Value") ?? 0 : 0;
+    }
+
+    /// <summary>
+    /// Events after number <paramref name="afterSeq"/> with their numbers, in publication order: for readers inside
+    /// the service (webhook fan-out) that keep their place by number and address events by it.
+    /// </summary>
+    public async Task<IReadOnlyList<FeedEntry>> ReadNumberedAsync(string tenantId, long afterSeq, int limit, CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RowKey gt {FeedKey(afterSeq)} and RowKey lt {"f~~"}");
+        var items = new List<FeedEntry>();
+        await foreach (var row in Table.QueryAsync<TableEntity>(filter, Math.Min(1000, limit), ["RowKey", "D"], cancellationToken).ConfigureAwait(false))
+        {
+            items.Add(new FeedEntry(long.Parse(row.RowKey.AsSpan(2), CultureInfo.InvariantCulture), CrmJson.Deserialize<ChangeEvent>(row.GetString("D"))));
+            if (items.Count >= limit)
+            {
+                break;
+            }
+        }
+        return items;
+    }
+
+    /// <summary>Event number <paramref name="seq"/>, or null once the retention has trimmed it.</summary>
+    public async Task<ChangeEvent?> FindAsync(string tenantId, long seq, CancellationToken cancellationToken)
+    {
+        var row = await Table.GetEntityIfExistsAsync<TableEntity>(tenantId, FeedKey(seq), ["D"], cancellationToken).ConfigureAwait(false);
+        return row.HasValue ? CrmJson.Deserialize<ChangeEvent>(row.Value!.GetString("D")) : null;
     }
 
     /// <summary>Drops events older than the retention from the head of the feed (oldest first).</summary>

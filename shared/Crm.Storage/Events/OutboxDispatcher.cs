@@ -12,51 +12,15 @@ namespace Crm.Storage.Events;
 /// </summary>
 public sealed class OutboxDispatcher(RecordTypeRegistry registry, EventFeed feed)
 {
-    /// <summary>Tenants being dispatched in this process, and whether another pass was asked for meanwhile.</summary>
-    private readonly Dictionary<string, bool> _running = new(StringComparer.Ordinal);
-
     /// <summary>
     /// One dispatch per tenant at a time in this process: a request that arrives while one runs
     /// only makes it look once more. (Concurrent dispatches of one tenant would read the same outbox
     /// rows, race on the feed's counter and retry, several storage calls per event for nothing.)
     /// </summary>
-    public async Task<int> DispatchAsync(string tenantId, CancellationToken cancellationToken)
-    {
-        lock (_running)
-        {
-            if (_running.ContainsKey(tenantId))
-            {
-                _running[tenantId] = true;
-                return 0;
-            }
-            _running[tenantId] = false;
-        }
-        var total = 0;
-        try
-        {
-            while (true)
-            {
-                total += await DispatchOnceAsync(tenantId, cancellationToken).ConfigureAwait(false);
-                lock (_running)
-                {
-                    if (!_running[tenantId])
-                    {
-                        _running.Remove(tenantId);
-                        return total;
-                    }
-                    _running[tenantId] = false;
-                }
-            }
-        }
-        catch
-        {
-            lock (_running)
-            {
-                _running.Remove(tenantId);
-            }
-            throw;
-        }
-    }
+    private readonly SingleFlight<string> _dispatching = new();
+
+    public Task<int> DispatchAsync(string tenantId, CancellationToken cancellationToken) =>
+        _dispatching.RunAsync(tenantId, () => DispatchOnceAsync(tenantId, cancellationToken));
 
     private async Task<int> DispatchOnceAsync(string tenantId, CancellationToken cancellationToken)
     {
