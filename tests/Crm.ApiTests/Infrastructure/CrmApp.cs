@@ -27,7 +27,7 @@ public class CrmApp : WebApplicationFactory<Program>, IAsyncLifetime
     {
     }
 
-    private CrmApp(string prefix, bool ownsStorage)
+    protected CrmApp(string prefix, bool ownsStorage)
     {
         Prefix = prefix;
         _ownsStorage = ownsStorage;
