@@ -53,6 +53,7 @@ public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
         ["RejectQuote"] = """{"comment":"price"}""",
         ["VoidReceipt"] = """{"reason":"price"}""",
         ["PutPaymentPlan"] = """{"installments":[]}""",
+        ["RedeliverFailedWebhooks"] = """{"since":"2026-01-01T00:00:00Z"}""",
         ["CreateShipmentSchedule"] = """{"period":"weekly","startDate":"2030-01-01","lines":[{"productId":"01aaaaaaaaaaaaaaaaaaaaaaaa","quantity":1}]}""",
     };
 
@@ -121,6 +122,8 @@ public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
         await owner.Admin.PostJsonAsync("/api/v1/approval-flows", new { name = "Secret flow " + Api.Stamp(), documentType = "contract",
             steps = new[] { new { name = "Boss", approvers = new { kind = "superior", levels = 1 } } } }, HttpStatusCode.Created);
         await owner.Admin.CreateApiKeyAsync(["departments.manage"], name: names[3]);
+        // A webhook subscription (to an event type nothing sends), so its routes and delivery log are tried.
+        await owner.Admin.PostJsonAsync("/api/v1/webhook-subscriptions", new { url = "https://partner.example.com/hook", eventTypes = new[] { "test.never" } }, HttpStatusCode.Created);
         await (await owner.Admin.CreateIpRuleAsync("198.51.100.0/24", "block", names[4])).ExpectAsync(HttpStatusCode.Created);
 
         // Import and export jobs are not records: their ids come from jobs the owner starts.
