@@ -69,6 +69,9 @@ internal sealed class BenchApp : WebApplicationFactory<Program>
         builder.UseSetting("Orchestrations:LeaseAcquireInterval", "00:00:01");
         // Request logging off, as in the usual ASP.NET production settings; the console would otherwise print two lines a request.
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // The webhooks part delivers to a receiver in this process, on loopback over http (what production refuses).
+        builder.UseSetting("Webhooks:AllowHttp", "true");
+        builder.UseSetting("Webhooks:AllowPrivateTargets", "true");
         builder.ConfigureTestServices(services =>
         {
             // The same client the service builds, plus a counting policy (the last registration wins).

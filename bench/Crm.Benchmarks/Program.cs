@@ -98,6 +98,13 @@ internal static class BenchProgram
                 app.Start();
                 report.Approvals = await new ApprovalBench(app).RunAsync();
             });
+            await Part("webhooks", async () =>
+            {
+                prefixes.Add(Prefix("hooks"));
+                using var app = new BenchApp(options.Storage, Prefix("hooks"));
+                app.Start();
+                report.Webhooks = await new WebhookBench(app).RunAsync();
+            });
             await Part("memory", async () =>
             {
                 prefixes.Add(Prefix("mem"));

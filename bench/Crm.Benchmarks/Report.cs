@@ -21,6 +21,7 @@ internal sealed class Report(BenchOptions options)
     public ImportFigures? Import { get; set; }
     public QuoteResults? Quotes { get; set; }
     public ApprovalResults? Approvals { get; set; }
+    public WebhookResults? Webhooks { get; set; }
     public List<string> Failures { get; } = [];
     public string LoadAtStart { get; } = LoadAverage();
 
@@ -117,6 +118,13 @@ internal sealed class Report(BenchOptions options)
             Line($"   all approved at once and settled (contract active): {a.SettleSeconds:F1} s = {a.Concurrent / a.SettleSeconds:F0}/s; failed: {a.Failed}");
             Line();
         }
+        if (Webhooks is { } w)
+        {
+            Line($"10. Webhooks (issue 14): {w.Subscriptions} subscriptions of one tenant to a receiver in this process (Kestrel, loopback)");
+            Line($"   {w.Changes:N0} customers created by 8 clients → {w.Deliveries:N0} signed deliveries in {w.Seconds:F1} s = {w.Deliveries / w.Seconds:F0} deliveries/s");
+            Line($"   lag from the change (event time) to its delivery: p50 {w.P50Ms:F0} ms, p95 {w.P95Ms:F0} ms, max {w.MaxMs:F0} ms; missing {w.Missing}, duplicates {w.Duplicates}");
+            Line();
+        }
         if (Memory is { } m)
         {
             Line($"5. Service at rest (separate process, Release build): ready after {m.StartupSeconds:F1} s, {m.Requests} requests, then {F(options.IdleSeconds)} s idle");
@@ -175,6 +183,13 @@ internal sealed class Report(BenchOptions options)
         {
             _checks.Add(($"import of {import.Rows:N0} customers, seconds", import.Seconds.ToString("F0", CultureInfo.InvariantCulture), "< 60",
                 import.Status == "succeeded" && import.Created == import.Rows && import.Seconds < 60));
+        }
+        if (Webhooks is { } w)
+        {
+            Line($"10. Webhooks (issue 14): {w.Subscriptions} subscriptions of one tenant to a receiver in this process (Kestrel, loopback)");
+            Line($"   {w.Changes:N0} customers created by 8 clients → {w.Deliveries:N0} signed deliveries in {w.Seconds:F1} s = {w.Deliveries / w.Seconds:F0} deliveries/s");
+            Line($"   lag from the change (event time) to its delivery: p50 {w.P50Ms:F0} ms, p95 {w.P95Ms:F0} ms, max {w.MaxMs:F0} ms; missing {w.Missing}, duplicates {w.Duplicates}");
+            Line();
         }
         if (Memory is { } m)
         {
