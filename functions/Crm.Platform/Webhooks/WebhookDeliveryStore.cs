@@ -171,6 +171,31 @@ public sealed class WebhookDeliveryStore(TableServiceClient service, StorageOpti
         return row.HasValue ? row.Value : null;
     }
 
+    /// <summary>Removes a pending marker left without a pending delivery beside it, so no pump keeps finding it.</summary>
+    public async Task DropPendingAsync(string tenantId, string subscriptionId, long seq, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Table.DeleteEntityAsync(Partition(tenantId, subscriptionId), PendingKey(seq), ETag.All, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+        }
+    }
+
+    /// <summary>The deliveries numbered from <paramref name="first"/> to <paramref name="last"/>, in one range read.</summary>
+    public async Task<IReadOnlyDictionary<long, TableEntity>> FindRangeAsync(string tenantId, string subscriptionId, long first, long last, CancellationToken cancellationToken)
+    {
+        var partition = Partition(tenantId, subscriptionId);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {DeliveryKey(last)} and RowKey le {DeliveryKey(first)}");
+        var rows = new Dictionary<long, TableEntity>();
+        await foreach (var row in Table.QueryAsync<TableEntity>(filter, 1000, cancellationToken: cancellationToken))
+        {
+            rows[SeqOf(row)] = row;
+        }
+        return rows;
+    }
+
     /// <summary>
     /// Writes an attempt's result: the delivery row (by its ETag: a redelivery asked meanwhile wins) and its pending
     /// marker, which stays with the next attempt's time while the delivery is pending and goes when it is settled.

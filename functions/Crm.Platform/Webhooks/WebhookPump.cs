@@ -123,6 +123,10 @@ public sealed class WebhookPump(
                 return state;
             }
             recipient ??= await RecipientAsync(tenantId, subscription, cancellationToken);
+            // Read together, not per delivery: the rows in one range read, their events side by side, the secrets once.
+            var rows = await deliveries.FindRangeAsync(tenantId, subscriptionId, due[0].Seq, due[^1].Seq, cancellationToken);
+            var events = await EventsAsync(tenantId, [.. due.Select(d => d.Seq).Where(seq => rows.TryGetValue(seq, out var row) && ChunkedText.Read(row, "Body") is null)], cancellationToken);
+            var secrets = (await subscriptionService.SecretsAsync(tenantId, subscriptionId, cancellationToken)).Signing;
             foreach (var (seq, _) in due)
             {
                 now = clock.GetUtcNow();
@@ -135,7 +139,12 @@ public sealed class WebhookPump(
                     }
                     state = renewed;
                 }
-                var outcome = await DeliverAsync(tenantId, subscription, recipient, seq, cancellationToken);
+                if (!rows.TryGetValue(seq, out var row) || row.GetString("Status") != DeliveryStatus.Pending)
+                {
+                    await deliveries.DropPendingAsync(tenantId, subscriptionId, seq, cancellationToken);
+                    continue;
+                }
+                var outcome = await DeliverAsync(subscription, recipient, row, events.GetValueOrDefault(seq), secrets, cancellationToken);
                 if (outcome is null)
                 {
                     continue;
@@ -167,19 +176,23 @@ public sealed class WebhookPump(
         await ScheduleAsync(tenantId, subscriptionId, next.Value, cancellationToken);
     }
 
-    /// <summary>One attempt of one delivery; the outcome, or null when there was nothing to attempt.</summary>
-    private async Task<DeliveryOutcome?> DeliverAsync(string tenantId, WebhookSubscription subscription, Recipient recipient, long seq, CancellationToken cancellationToken)
+    private async Task<IReadOnlyDictionary<long, ChangeEvent>> EventsAsync(string tenantId, IReadOnlyList<long> seqs, CancellationToken cancellationToken)
     {
-        var row = await deliveries.FindAsync(tenantId, subscription.Id, seq, cancellationToken);
-        if (row is null || row.GetString("Status") != DeliveryStatus.Pending)
-        {
-            return null;
-        }
+        var found = await Task.WhenAll(seqs.Select(async seq => (seq, Event: await feed.FindAsync(tenantId, seq, cancellationToken))));
+        return found.Where(f => f.Event is not null).ToDictionary(f => f.seq, f => f.Event!);
+    }
+
+    /// <summary>
+    /// One attempt of one delivery (<paramref name="e"/> is its event, null once trimmed from the feed, unused once a
+    /// body was sent: a retry sends the same message); the outcome, or null when there was nothing to attempt.
+    /// </summary>
+    private async Task<DeliveryOutcome?> DeliverAsync(WebhookSubscription subscription, Recipient recipient, TableEntity row, ChangeEvent? e,
+        IReadOnlyList<string> secrets, CancellationToken cancellationToken)
+    {
         var now = clock.GetUtcNow();
         var body = ChunkedText.Read(row, "Body");
         if (body is null)
         {
-            var e = await feed.FindAsync(tenantId, seq, cancellationToken);
             if (e is null)
             {
                 WebhookDeliveryStore.Settle(row, DeliveryStatus.Failed, "The event is no longer in the change feed (older than its retention).", now);
@@ -195,7 +208,6 @@ public sealed class WebhookPump(
             }
             body = CrmJson.Serialize(recipient.Viewer.Shape(e));
         }
-        var secrets = (await subscriptionService.SecretsAsync(tenantId, subscription.Id, cancellationToken)).Signing;
         var result = await sender.SendAsync(subscription.Url, row.GetString("EventId")!, body, secrets, cancellationToken);
         var firstAttemptAt = row.GetDateTimeOffset("FirstAttemptAt") ?? result.Attempt.At;
         var policy = Options.RetryPolicy;
