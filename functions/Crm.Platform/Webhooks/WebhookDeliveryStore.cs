@@ -232,6 +232,38 @@ public sealed class WebhookDeliveryStore(TableServiceClient service, StorageOpti
         }
     }
 
+    /// <summary>
+    /// Writes the results of several attempts of one subscription in one transaction (rows and markers of one
+    /// partition); if one of them changed meanwhile, each is written on its own so the others still land.
+    /// </summary>
+    public async Task SaveManyAsync(IReadOnlyList<TableEntity> results, CancellationToken cancellationToken)
+    {
+        if (results.Count == 0)
+        {
+            return;
+        }
+        var actions = new List<TableTransactionAction>();
+        foreach (var delivery in results)
+        {
+            var pendingKey = PendingKey(SeqOf(delivery));
+            actions.Add(new(TableTransactionActionType.UpdateReplace, delivery, delivery.ETag));
+            actions.Add(delivery.GetString("Status") != DeliveryStatus.Pending
+                ? new(TableTransactionActionType.Delete, new TableEntity(delivery.PartitionKey, pendingKey), ETag.All)
+                : new(TableTransactionActionType.UpsertReplace, new TableEntity(delivery.PartitionKey, pendingKey) { ["NextAttemptAt"] = delivery.GetDateTimeOffset("NextAttemptAt") }));
+        }
+        try
+        {
+            await Table.SubmitTransactionAsync(actions, cancellationToken);
+        }
+        catch (TableTransactionFailedException e) when (e.Status is 404 or 412)
+        {
+            foreach (var delivery in results)
+            {
+                await SaveAsync(delivery, cancellationToken);
+            }
+        }
+    }
+
     /// <summary>Records one attempt on the delivery row (not yet saved).</summary>
     public static void RecordAttempt(TableEntity delivery, DeliveryAttempt attempt, string status, DateTimeOffset? nextAttemptAt, string? body)
     {

@@ -127,11 +127,22 @@ public sealed class WebhookPump(
             var rows = await deliveries.FindRangeAsync(tenantId, subscriptionId, due[0].Seq, due[^1].Seq, cancellationToken);
             var events = await EventsAsync(tenantId, [.. due.Select(d => d.Seq).Where(seq => rows.TryGetValue(seq, out var row) && ChunkedText.Read(row, "Body") is null)], cancellationToken);
             var secrets = (await subscriptionService.SecretsAsync(tenantId, subscriptionId, cancellationToken)).Signing;
+            // Results are written together, after the attempts: a pump that dies before writing them leaves those
+            // deliveries pending, and they are sent again with the same webhook-id (at least once, as receivers expect).
+            var settled = new List<TableEntity>();
+            var settledChars = 0;
+            async Task FlushAsync()
+            {
+                await deliveries.SaveManyAsync(settled, cancellationToken);
+                settled.Clear();
+                settledChars = 0;
+            }
             foreach (var (seq, _) in due)
             {
                 now = clock.GetUtcNow();
                 if (state.GetDateTimeOffset("LeaseUntil") - now < LeaseFor / 2)
                 {
+                    await FlushAsync();
                     state["LeaseUntil"] = now + LeaseFor;
                     if (await deliveries.SaveStateAsync(state, cancellationToken) is not { } renewed)
                     {
@@ -145,16 +156,20 @@ public sealed class WebhookPump(
                     continue;
                 }
                 var outcome = await DeliverAsync(subscription, recipient, row, events.GetValueOrDefault(seq), secrets, cancellationToken);
-                if (outcome is null)
+                settled.Add(row);
+                settledChars += ChunkedText.Read(row, "Body")?.Length ?? 0;
+                // Within a transaction's limits: 100 actions (a row and its marker each) and 4 MiB.
+                if (settled.Count >= 49 || settledChars > 1_000_000)
                 {
-                    continue;
+                    await FlushAsync();
                 }
-                if (await HealthAsync(tenantId, subscription, state, outcome.Value, cancellationToken) is { } disabled)
+                if (outcome is { } attempted && await HealthAsync(tenantId, subscription, state, attempted, cancellationToken) is { } disabled)
                 {
                     subscription = disabled;
                     break;
                 }
             }
+            await FlushAsync();
         }
         // Off (by a person, or for failing): nothing more is attempted until it is turned on again.
         await ScheduleNextAsync(tenantId, subscriptionId, null, cancellationToken);
@@ -183,8 +198,9 @@ public sealed class WebhookPump(
     }
 
     /// <summary>
-    /// One attempt of one delivery (<paramref name="e"/> is its event, null once trimmed from the feed, unused once a
-    /// body was sent: a retry sends the same message); the outcome, or null when there was nothing to attempt.
+    /// One attempt of one delivery, recorded on its row for the caller to write (<paramref name="e"/> is its event, null
+    /// once trimmed from the feed, unused once a body was sent: a retry sends the same message); the outcome, or null
+    /// when it was settled without an attempt.
     /// </summary>
     private async Task<DeliveryOutcome?> DeliverAsync(WebhookSubscription subscription, Recipient recipient, TableEntity row, ChangeEvent? e,
         IReadOnlyList<string> secrets, CancellationToken cancellationToken)
@@ -196,14 +212,12 @@ public sealed class WebhookPump(
             if (e is null)
             {
                 WebhookDeliveryStore.Settle(row, DeliveryStatus.Failed, "The event is no longer in the change feed (older than its retention).", now);
-                await deliveries.SaveAsync(row, cancellationToken);
                 return null;
             }
             if (recipient.Viewer is null || !recipient.Viewer.Sees(e))
             {
                 WebhookDeliveryStore.Settle(row, DeliveryStatus.Skipped, recipient.Viewer is null
                     ? recipient.Why! : "The subscription's maker may not see this record (data scope).", now);
-                await deliveries.SaveAsync(row, cancellationToken);
                 return null;
             }
             body = CrmJson.Serialize(recipient.Viewer.Shape(e));
@@ -220,7 +234,6 @@ public sealed class WebhookPump(
             _ => (DeliveryStatus.Pending, clock.GetUtcNow() + policy.NextDelay(attempts, Random.Shared.NextDouble(), result.RetryAfter)),
         };
         WebhookDeliveryStore.RecordAttempt(row, result.Attempt, status, next, body);
-        await deliveries.SaveAsync(row, cancellationToken);
         return result.Outcome;
     }
 
