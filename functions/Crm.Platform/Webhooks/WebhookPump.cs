@@ -50,6 +50,7 @@ public sealed class WebhookPump(
     public static readonly TimeSpan LostAfter = TimeSpan.FromMinutes(1);
 
     private readonly string _process = Guid.NewGuid().ToString("N");
+    private readonly SingleFlight<(string, string)> _pumping = new();
 
     private WebhookOptions Options => options.Value;
 
@@ -78,25 +79,32 @@ public sealed class WebhookPump(
     public async Task HandleAsync(PumpWebhookDeliveries message, QueueMessageContext context, CancellationToken cancellationToken)
     {
         var (tenantId, subscriptionId) = (message.TenantId, message.SubscriptionId);
+        // Consumed: from here a new need schedules a new message.
+        var due = await deliveries.DueAsync(tenantId, subscriptionId, cancellationToken);
+        if (due?.GetDateTimeOffset("ScheduledFor") == message.ScheduledFor)
+        {
+            due!.Remove("ScheduledFor");
+            await deliveries.SaveDueAsync(due, remove: false, cancellationToken);
+        }
+        // A message for a subscription this process is pumping only makes that pump look again when it is done.
+        await _pumping.RunAsync((tenantId, subscriptionId), () => PassAsync(message, context, cancellationToken));
+    }
+
+    private async Task<int> PassAsync(PumpWebhookDeliveries message, QueueMessageContext context, CancellationToken cancellationToken)
+    {
+        var (tenantId, subscriptionId) = (message.TenantId, message.SubscriptionId);
         var pass = $"{_process}:{context.MessageId}:{context.DequeueCount}";
         var now = clock.GetUtcNow();
         var state = await deliveries.TryLeaseAsync(tenantId, subscriptionId, pass, now, now + LeaseFor, cancellationToken);
         if (state is null)
         {
-            // Another pump is at it. This message may be the one the due row waits for: it comes back shortly.
+            // Another replica is pumping it: look again shortly, in case it stopped before seeing this message's deliveries.
             await queue.SendAsync(QueueName, message, TimeSpan.FromSeconds(2), cancellationToken);
-            return;
+            return 0;
         }
         try
         {
-            // Consumed: from here a new need schedules a new message.
-            var due = await deliveries.DueAsync(tenantId, subscriptionId, cancellationToken);
-            if (due?.GetDateTimeOffset("ScheduledFor") == message.ScheduledFor)
-            {
-                due!.Remove("ScheduledFor");
-                await deliveries.SaveDueAsync(due, remove: false, cancellationToken);
-            }
-            state = await PumpAsync(tenantId, subscriptionId, state, pass, cancellationToken);
+            state = await PumpAsync(tenantId, subscriptionId, state, cancellationToken);
         }
         finally
         {
@@ -106,9 +114,10 @@ public sealed class WebhookPump(
                 await deliveries.SaveStateAsync(state, CancellationToken.None);
             }
         }
+        return 0;
     }
 
-    private async Task<TableEntity?> PumpAsync(string tenantId, string subscriptionId, TableEntity state, string pass, CancellationToken cancellationToken)
+    private async Task<TableEntity?> PumpAsync(string tenantId, string subscriptionId, TableEntity state, CancellationToken cancellationToken)
     {
         var subscription = await subscriptions.FindAsync(tenantId, subscriptionId, cancellationToken);
         Recipient? recipient = null;
