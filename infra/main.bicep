@@ -37,6 +37,7 @@ param apiMemory string = '1Gi'
 @description('Storage queues whose messages must wake the app from zero: one KEDA azure-queue rule each. One line per queue the app listens on (StorageOptions.Queue, no prefix in Azure).')
 param workQueues string[] = [
   'outbox' // change events waiting to be moved into the change feed
+  'webhooks' // webhook deliveries to attempt (PumpWebhookDeliveries)
   'imports' // import jobs (RunImport)
   'exports' // export jobs (RunExport)
   'sort-indexes' // backfills of custom fields made sortable (BuildSortIndex)
@@ -96,6 +97,8 @@ param platformKeySeed string = newGuid()
 var timerJobs timerJob[] = [
   { name: 'recycle-bin-purge', cron: '15 3 * * *', timeoutSeconds: 1800 } // 0 15 3 * * ?
   { name: 'outbox-sweep', cron: '*/5 * * * *', timeoutSeconds: 240 } // 0 0/5 * * * ?
+  { name: 'webhook-sweep', cron: '* * * * *', timeoutSeconds: 55 } // 0 * * * * ?
+  { name: 'webhook-log-retention', cron: '50 3 * * *', timeoutSeconds: 1800 } // 0 50 3 * * ?
   { name: 'event-feed-retention', cron: '45 3 * * *', timeoutSeconds: 1800 } // 0 45 3 * * ?
   { name: 'followup-reminders', cron: '* * * * *', timeoutSeconds: 55 } // 0 * * * * ?
   { name: 'pool-rules', cron: '30 2 * * *', timeoutSeconds: 1800 } // 0 30 2 * * ?
