@@ -4,6 +4,7 @@ using Crm.Domain.Organisation;
 using Crm.Platform.Access;
 using Crm.Platform.Approvals;
 using Crm.Platform.ApiKeys;
+using Crm.Platform.Attachments;
 using Crm.Platform.Audit;
 using Crm.Platform.CustomFields;
 using Crm.Platform.Departments;
@@ -71,6 +72,7 @@ public static class PlatformModule
         services.AddSavedViews();
         services.AddTransfers(configuration);
         services.AddApprovals(configuration);
+        services.AddAttachments(configuration);
 
         services.Configure<EventFeedOptions>(configuration.GetSection("Events"));
         services.Configure<ExportOptions>(configuration.GetSection("Export"));

@@ -1,0 +1,31 @@
+using Crm.Domain.Attachments;
+using Crm.Platform.Records;
+using Crm.Storage.Records;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Crm.Platform.Attachments;
+
+public static class AttachmentRegistration
+{
+    /// <summary>Files on any record with a permission module, their limits, scanner hook and routes.</summary>
+    public static IServiceCollection AddAttachments(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<AttachmentOptions>(configuration.GetSection(AttachmentOptions.Section));
+        services.AddRecordType<Attachment, AttachmentRecordType>();
+        services.AddSingleton<AttachmentUsage>().AddTable(AttachmentUsage.TableName);
+        services.AddSingleton<AttachmentFiles>();
+        services.AddSingleton<AttachmentParents>();
+        services.AddSingleton<AttachmentService>();
+        services.AddSingleton<IRestoreGuard>(sp => sp.GetRequiredService<AttachmentService>());
+        services.TryAddSingleton<IMalwareScanner, NoMalwareScanner>();
+        services.AddSingleton<IApiFeature, AttachmentRoutes>();
+        return services;
+    }
+}
+
+public sealed class AttachmentRoutes : IApiFeature
+{
+    public void Map(IEndpointRouteBuilder api) =>
+        AttachmentEndpoints.Map(api, api.ServiceProvider.GetRequiredService<IOptions<AttachmentOptions>>().Value);
+}
