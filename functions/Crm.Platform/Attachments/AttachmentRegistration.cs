@@ -1,6 +1,7 @@
 using Crm.Domain.Attachments;
 using Crm.Platform.Records;
 using Crm.Storage.Records;
+using Crm.Storage.Triggers;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -17,6 +18,9 @@ public static class AttachmentRegistration
         services.AddSingleton<AttachmentFiles>();
         services.AddSingleton<AttachmentParents>();
         services.AddSingleton<AttachmentService>();
+        services.AddSingleton<UploadSessionStore>().AddTable(UploadSessionStore.TableName);
+        services.AddSingleton<AttachmentUploads>();
+        services.AddTimerJob<UploadSessionExpiryJob>(UploadSessionExpiryJob.Name);
         services.AddSingleton<IRestoreGuard>(sp => sp.GetRequiredService<AttachmentService>());
         services.TryAddSingleton<IMalwareScanner, NoMalwareScanner>();
         services.AddSingleton<IApiFeature, AttachmentRoutes>();
@@ -26,6 +30,10 @@ public static class AttachmentRegistration
 
 public sealed class AttachmentRoutes : IApiFeature
 {
-    public void Map(IEndpointRouteBuilder api) =>
-        AttachmentEndpoints.Map(api, api.ServiceProvider.GetRequiredService<IOptions<AttachmentOptions>>().Value);
+    public void Map(IEndpointRouteBuilder api)
+    {
+        var options = api.ServiceProvider.GetRequiredService<IOptions<AttachmentOptions>>().Value;
+        AttachmentEndpoints.Map(api, options);
+        UploadSessionEndpoints.Map(api, options);
+    }
 }

@@ -38,33 +38,41 @@ public sealed class AttachmentService(RecordStore<Attachment> store, AttachmentP
         var parent = await parents.ReachAsync(caller, relatedType, relatedId, Permissions.Actions.Edit, cancellationToken);
         var name = FileNames.Sanitise(fileName);
         var id = Ids.New(clock.GetUtcNow());
-        var version = await StoreAsync(caller, id, 1, name, body, cancellationToken);
-        return await RecordingAsync(caller.TenantId, id, version, () =>
-            store.CreateAsync(caller.Write(clock), new Attachment { Id = id, RelatedType = parent.Type, RelatedId = parent.Record.Id }.WithVersion(version),
-                cancellationToken: cancellationToken));
+        return await AddAsync(caller, parent, id, await StoreAsync(caller, id, 1, name, body, cancellationToken), cancellationToken);
     }
 
     /// <summary>A new current version of an attachment; the older ones stay listed and downloadable.</summary>
     public async Task<Attachment> UploadVersionAsync(Caller caller, string id, string? ifMatch, string? fileName, Stream body, CancellationToken cancellationToken)
     {
-        var current = await GetAsync(caller, id, Permissions.Actions.Edit, cancellationToken);
-        if (current.Versions.Count >= MaxVersions)
-        {
-            throw new ConflictException("attachment.too_many_versions", $"An attachment keeps at most {MaxVersions} versions; upload the file as a new attachment.");
-        }
+        var current = await GetForNewVersionAsync(caller, id, cancellationToken);
         var name = fileName is null ? current.Name : FileNames.Sanitise(fileName);
-        var number = current.CurrentVersion + 1;
-        var version = await StoreAsync(caller, id, number, name, body, cancellationToken);
-        return await RecordingAsync(caller.TenantId, id, version, () => store.UpdateAsync(caller.Write(clock), id, ifMatch, a =>
-            a.CurrentVersion + 1 == number
+        return await AddVersionAsync(caller, id, ifMatch, await StoreAsync(caller, id, current.CurrentVersion + 1, name, body, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>The attachment a new version goes to, when it has room for one and the caller may edit its record.</summary>
+    public async Task<Attachment> GetForNewVersionAsync(Caller caller, string id, CancellationToken cancellationToken)
+    {
+        var current = await GetAsync(caller, id, Permissions.Actions.Edit, cancellationToken);
+        return current.Versions.Count < MaxVersions ? current
+            : throw new ConflictException("attachment.too_many_versions", $"An attachment keeps at most {MaxVersions} versions; upload the file as a new attachment.");
+    }
+
+    /// <summary>Records a new attachment with its first version (already stored and counted).</summary>
+    public Task<Attachment> AddAsync(Caller caller, AttachmentParent parent, string id, AttachmentVersion version, CancellationToken cancellationToken) =>
+        RecordingAsync(caller.TenantId, id, version, () => store.CreateAsync(caller.Write(clock),
+            new Attachment { Id = id, RelatedType = parent.Type, RelatedId = parent.Record.Id }.WithVersion(version), cancellationToken: cancellationToken));
+
+    /// <summary>Records a new current version (already stored and counted); 409 if another took its number meanwhile.</summary>
+    public Task<Attachment> AddVersionAsync(Caller caller, string id, string? ifMatch, AttachmentVersion version, CancellationToken cancellationToken) =>
+        RecordingAsync(caller.TenantId, id, version, () => store.UpdateAsync(caller.Write(clock), id, ifMatch, a =>
+            a.CurrentVersion + 1 == version.Number
                 ? ValueTask.FromResult(a.WithVersion(version))
                 : throw new ConflictException("attachment.version_race", "Another version was uploaded meanwhile; read the attachment and upload again."),
             cancellationToken: cancellationToken));
-    }
 
     /// <summary>
     /// Streams the file to its blob, refusing (and leaving no blob) what the allow-list, the size limit or the quota
-    /// refuse, scans it, and counts it against the quota.
+    /// refuse, then counts and scans it.
     /// </summary>
     private async Task<AttachmentVersion> StoreAsync(Caller caller, string id, int number, string name, Stream body, CancellationToken cancellationToken)
     {
@@ -79,8 +87,13 @@ public sealed class AttachmentService(RecordStore<Attachment> store, AttachmentP
         var blob = await files.BlobAsync(caller.TenantId, id, fileId, cancellationToken);
         await using var upload = new UploadStream(head, body, allowance, code, message);
         await files.UploadAsync(blob, upload, contentType, cancellationToken);
-        var size = upload.BytesRead;
-        var sha = upload.Sha256();
+        return await AcceptAsync(caller, id, number, fileId, name, contentType, upload.BytesRead, upload.Sha256(), blob, cancellationToken);
+    }
+
+    /// <summary>Counts stored bytes against the quota (deleting them if they do not fit after all) and scans them.</summary>
+    public async Task<AttachmentVersion> AcceptAsync(Caller caller, string id, int number, string fileId, string name, string contentType, long size, string sha256,
+        BlockBlobClient blob, CancellationToken cancellationToken)
+    {
         try
         {
             // Concurrent uploads may each have fitted alone: the count decides, with its ETag.
@@ -95,7 +108,7 @@ public sealed class AttachmentService(RecordStore<Attachment> store, AttachmentP
             async ct => await blob.OpenReadAsync(cancellationToken: ct)), cancellationToken);
         return new AttachmentVersion
         {
-            Number = number, FileId = fileId, Name = name, Size = size, ContentType = contentType, Sha256 = sha, ScanStatus = status,
+            Number = number, FileId = fileId, Name = name, Size = size, ContentType = contentType, Sha256 = sha256, ScanStatus = status,
             UploadedBy = caller.UserId, UploadedAt = clock.GetUtcNow(),
         };
     }

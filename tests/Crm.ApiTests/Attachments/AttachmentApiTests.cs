@@ -120,7 +120,9 @@ public sealed class AttachmentApiTests(AttachmentApp app) : IClassFixture<Attach
             .ExpectProblemAsync(HttpStatusCode.UnsupportedMediaType, "request.unsupported_media_type");
         var noFile = new MultipartFormDataContent { { new StringContent("customer"), "relatedType" }, { new StringContent(customer.Id()), "relatedId" } };
         await (await tenant.Admin.PostAsync("/api/v1/attachments", noFile)).ExpectProblemAsync(HttpStatusCode.BadRequest, "attachment.file_missing");
-        var truncated = new ByteArrayContent(Encoding.ASCII.GetBytes("--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n\r\n%PDF-1.7 cut"));
+        var truncated = new ByteArrayContent(Encoding.ASCII.GetBytes(
+            $"--b\r\nContent-Disposition: form-data; name=\"relatedType\"\r\n\r\ncustomer\r\n--b\r\nContent-Disposition: form-data; name=\"relatedId\"\r\n\r\n{customer.Id()}\r\n" +
+            "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n\r\n%PDF-1.7 cut"));
         truncated.Headers.TryAddWithoutValidation("Content-Type", "multipart/form-data; boundary=b");
         await (await tenant.Admin.PostAsync("/api/v1/attachments", truncated)).ExpectProblemAsync(HttpStatusCode.BadRequest, "request.malformed_multipart");
         Assert.Empty((await tenant.Admin.GetJsonAsync($"/api/v1/attachments?relatedType=customer&relatedId={customer.Id()}")).Items());
@@ -212,6 +214,25 @@ public sealed class AttachmentApiTests(AttachmentApp app) : IClassFixture<Attach
             .ExpectProblemAsync(HttpStatusCode.Conflict, "attachment.related_deleted");
         await tenant.Admin.PostJsonAsync($"/api/v1/recycle-bin/customer/{customer.Id()}/restore", new { }, HttpStatusCode.OK);
         await tenant.Admin.PostJsonAsync($"/api/v1/recycle-bin/attachment/{attachment.Id()}/restore", new { }, HttpStatusCode.OK);
+        Assert.Equal(AttachmentSetup.Pdf, await tenant.Admin.DownloadAsync(attachment.Id()));
+    }
+}
+
+public sealed class LeadAttachmentTests(AttachmentApp app) : IClassFixture<AttachmentApp>
+{
+    [Fact]
+    public async Task ConvertingALeadMovesItsFilesToTheCustomer()
+    {
+        var tenant = await app.NewTenantAsync();
+        var lead = await tenant.Admin.CreateLeadAsync("Wang Fang", SalesSetup.Unique("Jade Works"));
+        var attachment = await tenant.Admin.AttachAsync("lead", lead.Id(), AttachmentSetup.Pdf, "card.pdf");
+
+        var converted = await tenant.Admin.PostJsonAsync($"/api/v1/leads/{lead.Id()}/convert", new { }, HttpStatusCode.OK);
+        var customerId = converted.GetProperty("convertedTo").Str("customerId");
+        var moved = await tenant.Admin.GetJsonAsync($"/api/v1/attachments/{attachment.Id()}");
+        Assert.Equal(("customer", customerId), (moved.Str("relatedType"), moved.Str("relatedId")));
+        Assert.Equal([attachment.Id()], (await tenant.Admin.GetJsonAsync($"/api/v1/attachments?relatedType=customer&relatedId={customerId}")).Ids());
+        Assert.Empty((await tenant.Admin.GetJsonAsync($"/api/v1/attachments?relatedType=lead&relatedId={lead.Id()}")).Items());
         Assert.Equal(AttachmentSetup.Pdf, await tenant.Admin.DownloadAsync(attachment.Id()));
     }
 }
