@@ -35,7 +35,7 @@ internal sealed record BenchOptions
           --idle-seconds N     idle time before reading the service's RSS (10)
           --import-rows N      customers in the CSV the import part uploads (10000)
           --import-seconds N   how long to wait for the import; the rate is then taken from the rows created (300)
-          --only a,b           parts to run: raw, api, list, sales, import, quotes, approvals, memory (all)
+          --only a,b           parts to run: raw, api, list, sales, import, quotes, approvals, memory (all); also documents, attachments
         Storage: CRM_BENCH_STORAGE, else CRM_TEST_STORAGE, else UseDevelopmentStorage=true.
         """;
 

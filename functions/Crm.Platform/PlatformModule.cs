@@ -9,6 +9,7 @@ using Crm.Platform.Audit;
 using Crm.Platform.CustomFields;
 using Crm.Platform.Departments;
 using Crm.Platform.Dictionaries;
+using Crm.Platform.Documents;
 using Crm.Platform.EntraId;
 using Crm.Platform.Events;
 using Crm.Platform.IpRules;
@@ -73,6 +74,7 @@ public static class PlatformModule
         services.AddTransfers(configuration);
         services.AddApprovals(configuration);
         services.AddAttachments(configuration);
+        services.AddDocuments();
 
         services.Configure<EventFeedOptions>(configuration.GetSection("Events"));
         services.Configure<ExportOptions>(configuration.GetSection("Export"));

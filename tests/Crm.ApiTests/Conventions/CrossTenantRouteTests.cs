@@ -93,7 +93,8 @@ public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
         // A follow-up on the customer, and a notification of the owner's admin (not a record: a user's own list).
         var followUp = await owner.Admin.PostJsonAsync("/api/v1/followups", new { relatedType = "customer", relatedId = customer.Id(), channel = "phone", content = "Secret call " + Api.Stamp() }, HttpStatusCode.Created);
         await app.Service<INotifier>().NotifyAsync(owner.Id, new Notice(owner.AdminUserId, "test.secret", "Secret notice"), "secret:" + followUp.Id(), CancellationToken.None);
-        // A file on the customer, and an upload session started for another.
+        // A file on the customer, an upload session started for another, and a document folder.
+        await owner.Admin.PostJsonAsync("/api/v1/document-folders", new { name = "Secret folder " + Api.Stamp() }, HttpStatusCode.Created);
         await owner.Admin.AttachAsync("customer", customer.Id(), AttachmentSetup.Pdf, "Secret file.pdf");
         var upload = await owner.Admin.PostJsonAsync("/api/v1/attachments/uploads", new { relatedType = "customer", relatedId = customer.Id(), fileName = "Secret big.pdf", size = 10 },
             HttpStatusCode.Created);
@@ -234,7 +235,8 @@ public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
             return literal.Content[..^1];
         }
         var table = literal.Content == "pool" ? "customers" : literal.Content.Replace("-", "", StringComparison.Ordinal);
-        return registry.Stores.FirstOrDefault(s => string.Equals(s.TableName, table, StringComparison.OrdinalIgnoreCase))?.TypeName
+        // A collection named otherwise than its table (document-folders are the documents module's records).
+        return registry.Stores.FirstOrDefault(s => s.Collection == literal.Content)?.TypeName ?? registry.Stores.FirstOrDefault(s => string.Equals(s.TableName, table, StringComparison.OrdinalIgnoreCase))?.TypeName
             ?? (table == Notifications ? Notifications : null);
     }
 
