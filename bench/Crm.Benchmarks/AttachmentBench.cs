@@ -84,7 +84,10 @@ internal static class AttachmentBench
         private static readonly byte[] Signature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
         private long _position;
 
-        public byte[] Sha256() => _hash.GetHashAndReset();
+        private byte[]? _sha256;
+
+        /// <summary>Taken when the last byte is read: the client disposes the content (and so this stream) once it is sent.</summary>
+        public byte[] Sha256() => _sha256 ?? throw new InvalidOperationException("The stream was not read to its end.");
 
         public override int Read(byte[] buffer, int offset, int count)
         {
@@ -96,6 +99,10 @@ internal static class AttachmentBench
             }
             _hash.AppendData(buffer, offset, n);
             _position += n;
+            if (_position == length && _sha256 is null)
+            {
+                _sha256 = _hash.GetHashAndReset();
+            }
             return n;
         }
 
