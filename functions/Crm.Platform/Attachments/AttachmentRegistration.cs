@@ -1,5 +1,6 @@
 using Crm.Domain.Attachments;
 using Crm.Platform.Records;
+using Crm.Platform.Timeline;
 using Crm.Storage.Records;
 using Crm.Storage.Triggers;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -23,6 +24,7 @@ public static class AttachmentRegistration
         services.AddTimerJob<UploadSessionExpiryJob>(UploadSessionExpiryJob.Name);
         services.AddSingleton<IRestoreGuard>(sp => sp.GetRequiredService<AttachmentService>());
         services.TryAddSingleton<IMalwareScanner, NoMalwareScanner>();
+        services.AddSingleton<ITimelineEntries, AttachmentTimelineEntries>();
         services.AddSingleton<IApiFeature, AttachmentRoutes>();
         return services;
     }

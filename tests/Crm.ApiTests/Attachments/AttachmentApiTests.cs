@@ -37,6 +37,11 @@ public sealed class AttachmentApiTests(AttachmentApp app) : IClassFixture<Attach
 
         var list = await tenant.Admin.GetJsonAsync($"/api/v1/attachments?relatedType=customer&relatedId={customer.Id()}");
         Assert.Equal([attachment.Id()], list.Ids());
+
+        // The customer's timeline shows the file.
+        var timeline = await tenant.Admin.GetJsonAsync($"/api/v1/customers/{customer.Id()}/timeline");
+        var item = Assert.Single(timeline.Items(), i => i.Str("kind") == "attachment");
+        Assert.Equal((attachment.Id(), "photo.jpg"), (item.Id(), item.GetProperty("document").Str("name")));
     }
 
     [Fact]
