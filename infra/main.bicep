@@ -103,6 +103,7 @@ var timerJobs timerJob[] = [
   { name: 'followup-reminders', cron: '* * * * *', timeoutSeconds: 55 } // 0 * * * * ?
   { name: 'pool-rules', cron: '30 2 * * *', timeoutSeconds: 1800 } // 0 30 2 * * ?
   { name: 'transfer-file-expiry', cron: '30 4 * * *', timeoutSeconds: 1800 } // 0 30 4 * * ?
+  { name: 'upload-session-expiry', cron: '40 4 * * *', timeoutSeconds: 1800 } // 0 40 4 * * ?
   { name: 'purchase-receipts', cron: '*/5 * * * *', timeoutSeconds: 240 } // 0 0/5 * * * ?
   { name: 'shipment-dispatches', cron: '*/5 * * * *', timeoutSeconds: 240 } // 0 0/5 * * * ?
   { name: 'shipment-schedules', cron: '*/5 * * * *', timeoutSeconds: 240 } // 0 0/5 * * * ?

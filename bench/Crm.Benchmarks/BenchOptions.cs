@@ -17,7 +17,7 @@ internal sealed record BenchOptions
     public double IdleSeconds { get; init; } = 10;
     public int ImportRows { get; init; } = 10_000;
     public double ImportSeconds { get; init; } = 300;
-    public string Only { get; init; } = "raw,api,list,sales,import,quotes,approvals,memory";
+    public string Only { get; init; } = "raw,api,list,sales,import,quotes,approvals,webhooks,memory";
 
     public bool Runs(string part) => Only.Split(',', StringSplitOptions.TrimEntries).Contains(part, StringComparer.OrdinalIgnoreCase);
 
@@ -35,7 +35,7 @@ internal sealed record BenchOptions
           --idle-seconds N     idle time before reading the service's RSS (10)
           --import-rows N      customers in the CSV the import part uploads (10000)
           --import-seconds N   how long to wait for the import; the rate is then taken from the rows created (300)
-          --only a,b           parts to run: raw, api, list, sales, import, quotes, approvals, webhooks, memory (all)
+          --only a,b           parts to run: raw, api, list, sales, import, quotes, approvals, webhooks, memory (all); also documents, attachments
         Storage: CRM_BENCH_STORAGE, else CRM_TEST_STORAGE, else UseDevelopmentStorage=true.
         """;
 

@@ -105,6 +105,13 @@ internal static class BenchProgram
                 app.Start();
                 report.Webhooks = await new WebhookBench(app).RunAsync();
             });
+            await Part("attachments", async () =>
+            {
+                prefixes.Add(Prefix("files"));
+                using var app = new BenchApp(options.Storage, Prefix("files"));
+                app.Start();
+                await AttachmentBench.RunAsync(app, stdout);
+            });
             await Part("memory", async () =>
             {
                 prefixes.Add(Prefix("mem"));

@@ -4,10 +4,12 @@ using Crm.Domain.Organisation;
 using Crm.Platform.Access;
 using Crm.Platform.Approvals;
 using Crm.Platform.ApiKeys;
+using Crm.Platform.Attachments;
 using Crm.Platform.Audit;
 using Crm.Platform.CustomFields;
 using Crm.Platform.Departments;
 using Crm.Platform.Dictionaries;
+using Crm.Platform.Documents;
 using Crm.Platform.EntraId;
 using Crm.Platform.Events;
 using Crm.Platform.IpRules;
@@ -72,6 +74,8 @@ public static class PlatformModule
         services.AddSavedViews();
         services.AddTransfers(configuration);
         services.AddApprovals(configuration);
+        services.AddAttachments(configuration);
+        services.AddDocuments();
 
         services.Configure<EventFeedOptions>(configuration.GetSection("Events"));
         services.Configure<ExportOptions>(configuration.GetSection("Export"));

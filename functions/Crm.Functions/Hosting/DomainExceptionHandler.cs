@@ -21,6 +21,8 @@ internal sealed class DomainExceptionHandler(ILogger<DomainExceptionHandler> log
             PreconditionFailedException p => (412, p.Code, "Version mismatch", p.Message, null),
             PreconditionRequiredException r => (428, r.Code, "If-Match required", r.Message, null),
             PayloadTooLargeException t => (413, t.Code, "Too large", t.Message, null),
+            UnsupportedMediaTypeException m => (415, m.Code, "Unsupported media type", m.Message, null),
+            LockedException l => (423, l.Code, "Locked", l.Message, null),
             ForbiddenException f => (403, f.Code, "Forbidden", f.Message, null),
             UnauthorizedException u => (401, u.Code, "Not authenticated", u.Message, null),
             BusyException b => (503, b.Code, "Busy", b.Message, null),

@@ -18,6 +18,7 @@ internal static class LeadRegistration
         services.AddSingleton<IApiFeature, LeadActions>();
         // What a lead became shows the lead's history too (follow-ups give leads their timeline).
         services.AddSingleton<ITimelineLinks, ConvertedLeadLinks>();
+        services.AddSingleton<ILeadConversionStep, LeadAttachmentsMove>();
         return services;
     }
 }

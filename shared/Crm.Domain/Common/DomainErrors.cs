@@ -37,6 +37,12 @@ public sealed class PreconditionRequiredException()
 
 public sealed class PayloadTooLargeException(string code, string message) : DomainException(code, message);
 
+/// <summary>The body is of a kind the operation does not take (an uploaded file whose sniffed type is not allowed).</summary>
+public sealed class UnsupportedMediaTypeException(string code, string message) : DomainException(code, message);
+
+/// <summary>The resource exists but is held back for now (a file waiting for its malware scan): 423, try again later.</summary>
+public sealed class LockedException(string code, string message) : DomainException(code, message);
+
 /// <summary>Invalid input, with messages per field (JSON path in camelCase).</summary>
 public sealed class ValidationException : DomainException
 {

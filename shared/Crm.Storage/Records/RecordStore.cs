@@ -32,6 +32,9 @@ public interface IRecordStore
     /// </summary>
     Task<int> RebuildSortRowsAsync(string tenantId, CancellationToken cancellationToken);
     Task<RecordBase> RestoreAsync(WriteContext context, string id, CancellationToken cancellationToken);
+
+    /// <summary>The live record, or null when it does not exist or is in the recycle bin (for features that serve any type: attachments).</summary>
+    Task<RecordBase?> FindRecordAsync(string tenantId, string id, CancellationToken cancellationToken);
     Task PurgeAsync(WriteContext context, string id, CancellationToken cancellationToken);
 }
 
@@ -73,6 +76,9 @@ public sealed partial class RecordStore<T>(TableServiceClient service, StorageOp
         var row = await ReadRowAsync(tenantId, id, cancellationToken).ConfigureAwait(false);
         return row is null || IsDeleted(row) ? null : Parse(row);
     }
+
+    async Task<RecordBase?> IRecordStore.FindRecordAsync(string tenantId, string id, CancellationToken cancellationToken) =>
+        await FindAsync(tenantId, id, cancellationToken).ConfigureAwait(false);
 
     /// <summary>The record as it was deleted, or null when it is not in the recycle bin.</summary>
     public async Task<T?> FindInBinAsync(string tenantId, string id, CancellationToken cancellationToken = default)

@@ -4,6 +4,7 @@ using Azure.Data.Tables;
 using Crm.ApiTests.Credentials;
 using Crm.ApiTests.Infrastructure;
 using Crm.Platform.Notifications;
+using Crm.ApiTests.Attachments;
 using Crm.ApiTests.Transfers;
 using Crm.Storage.Records;
 using Microsoft.AspNetCore.Routing;
@@ -57,6 +58,14 @@ public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
         ["CreateShipmentSchedule"] = """{"period":"weekly","startDate":"2030-01-01","lines":[{"productId":"01aaaaaaaaaaaaaaaaaaaaaaaa","quantity":1}]}""",
     };
 
+    /// <summary>Bodies of the routes that take a file rather than JSON (their media type is matched before the handler runs).</summary>
+    private static readonly Dictionary<string, Func<HttpContent>> Files = new(StringComparer.Ordinal)
+    {
+        ["UploadAttachmentVersion"] = () => AttachmentSetup.Form(AttachmentSetup.Pdf, "taken-over.pdf"),
+        ["PutAttachmentUploadBlock"] = () => new ByteArrayContent(AttachmentSetup.Pdf)
+            { Headers = { ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream") } },
+    };
+
     private sealed record Case(string Method, string Url, string Route, string? EndpointName, string SentId);
 
     [Fact]
@@ -85,6 +94,11 @@ public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
         // A follow-up on the customer, and a notification of the owner's admin (not a record: a user's own list).
         var followUp = await owner.Admin.PostJsonAsync("/api/v1/followups", new { relatedType = "customer", relatedId = customer.Id(), channel = "phone", content = "Secret call " + Api.Stamp() }, HttpStatusCode.Created);
         await app.Service<INotifier>().NotifyAsync(owner.Id, new Notice(owner.AdminUserId, "test.secret", "Secret notice"), "secret:" + followUp.Id(), CancellationToken.None);
+        // A file on the customer, an upload session started for another, and a document folder.
+        await owner.Admin.PostJsonAsync("/api/v1/document-folders", new { name = "Secret folder " + Api.Stamp() }, HttpStatusCode.Created);
+        await owner.Admin.AttachAsync("customer", customer.Id(), AttachmentSetup.Pdf, "Secret file.pdf");
+        var upload = await owner.Admin.PostJsonAsync("/api/v1/attachments/uploads", new { relatedType = "customer", relatedId = customer.Id(), fileName = "Secret big.pdf", size = 10 },
+            HttpStatusCode.Created);
         // A customer in the public pool (so the pool's read is tried), a pool rule and a saved view.
         var pooled = await owner.Admin.PostJsonAsync("/api/v1/customers", new { name = "Secret pooled " + Api.Stamp() }, HttpStatusCode.Created);
         await owner.Admin.PostJsonAsync($"/api/v1/customers/{pooled.Id()}/release", new { reason = "secret" }, HttpStatusCode.OK);
@@ -147,6 +161,7 @@ public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
         ownerIds[Notifications] = [.. (await owner.Admin.GetJsonAsync("/api/v1/notifications")).Ids()];
         ownerIds["import"] = [import.Id()];
         ownerIds["export"] = [export.Id()];
+        ownerIds["upload"] = [upload.Id()];
         var stamps = await StampsAsync(registry, owner.Id);
 
         var cases = new List<Case>();
@@ -189,7 +204,8 @@ public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
             using var request = new HttpRequestMessage(new HttpMethod(c.Method), c.Url);
             if (c.Method is "POST" or "PUT" or "PATCH")
             {
-                request.Content = new StringContent(c.EndpointName is { } n && Bodies.TryGetValue(n, out var body) ? body : "{}", Encoding.UTF8, "application/json");
+                request.Content = c.EndpointName is { } f && Files.TryGetValue(f, out var file) ? file()
+                    : new StringContent(c.EndpointName is { } n && Bodies.TryGetValue(n, out var body) ? body : "{}", Encoding.UTF8, "application/json");
             }
             var response = await intruder.Admin.SendAsync(request);
             var text = await response.Content.ReadAsStringAsync();
@@ -216,13 +232,14 @@ public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
         {
             return null;
         }
-        // The public pool holds customers; import and export jobs are not records.
-        if (literal.Content is "imports" or "exports")
+        // The public pool holds customers; import and export jobs and upload sessions are not records.
+        if (literal.Content is "imports" or "exports" or "uploads")
         {
             return literal.Content[..^1];
         }
         var table = literal.Content == "pool" ? "customers" : literal.Content.Replace("-", "", StringComparison.Ordinal);
-        return registry.Stores.FirstOrDefault(s => string.Equals(s.TableName, table, StringComparison.OrdinalIgnoreCase))?.TypeName
+        // A collection named otherwise than its table (document-folders are the documents module's records).
+        return registry.Stores.FirstOrDefault(s => s.Collection == literal.Content)?.TypeName ?? registry.Stores.FirstOrDefault(s => string.Equals(s.TableName, table, StringComparison.OrdinalIgnoreCase))?.TypeName
             ?? (table == Notifications ? Notifications : null);
     }
 
