@@ -32,6 +32,13 @@ public interface IRecordStore
     /// </summary>
     Task<int> RebuildSortRowsAsync(string tenantId, CancellationToken cancellationToken);
     Task<RecordBase> RestoreAsync(WriteContext context, string id, CancellationToken cancellationToken);
+
+    /// <summary>The live record of this type, or null: for features that link to a record of any type (tasks, tags).</summary>
+    Task<RecordBase?> FindRecordAsync(string tenantId, string id, CancellationToken cancellationToken);
+
+    /// <summary>What the recycle bin, audit log and name sort show for the record.</summary>
+    string DisplayNameOf(RecordBase record);
+
     Task PurgeAsync(WriteContext context, string id, CancellationToken cancellationToken);
 }
 
@@ -73,6 +80,11 @@ public sealed partial class RecordStore<T>(TableServiceClient service, StorageOp
         var row = await ReadRowAsync(tenantId, id, cancellationToken).ConfigureAwait(false);
         return row is null || IsDeleted(row) ? null : Parse(row);
     }
+
+    public async Task<RecordBase?> FindRecordAsync(string tenantId, string id, CancellationToken cancellationToken) =>
+        await FindAsync(tenantId, id, cancellationToken).ConfigureAwait(false);
+
+    public string DisplayNameOf(RecordBase record) => type.DisplayName((T)record);
 
     /// <summary>The record as it was deleted, or null when it is not in the recycle bin.</summary>
     public async Task<T?> FindInBinAsync(string tenantId, string id, CancellationToken cancellationToken = default)

@@ -33,6 +33,8 @@ public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
         ["MoveOpportunityStage"] = """{"stageKey":"proposal"}""",
         ["LoseOpportunity"] = """{"reason":"price"}""",
         ["SetLeadTeamMember"] = """{"userId":"01aaaaaaaaaaaaaaaaaaaaaaaa","access":"read"}""",
+        ["SetTaskTeamMember"] = """{"userId":"01aaaaaaaaaaaaaaaaaaaaaaaa","access":"read"}""",
+        ["AddTaskComment"] = """{"body":"Taken over"}""",
         ["SetQuoteTeamMember"] = """{"userId":"01aaaaaaaaaaaaaaaaaaaaaaaa","access":"read"}""",
         ["SetContractTeamMember"] = """{"userId":"01aaaaaaaaaaaaaaaaaaaaaaaa","access":"read"}""",
         ["MoveQuoteStage"] = """{"stage":"draft"}""",
@@ -120,6 +122,10 @@ public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
             lines = new[] { new { productId = product.Id(), quantity = 1, unitPrice = 3 } } }, HttpStatusCode.Created);
         await owner.Admin.PostJsonAsync("/api/v1/approval-flows", new { name = "Secret flow " + Api.Stamp(), documentType = "contract",
             steps = new[] { new { name = "Boss", approvers = new { kind = "superior", levels = 1 } } } }, HttpStatusCode.Created);
+        // A task on the customer with a participant and a comment, so the task routes (comments included) are tried.
+        var task = await owner.Admin.PostJsonAsync("/api/v1/tasks", new { title = "Secret task " + Api.Stamp(), relatedType = "customer", relatedId = customer.Id(),
+            participants = new[] { person.Id() } }, HttpStatusCode.Created);
+        await owner.Admin.PostJsonAsync($"/api/v1/tasks/{task.Id()}/comments", new { body = "Secret comment " + Api.Stamp() }, HttpStatusCode.Created);
         await owner.Admin.CreateApiKeyAsync(["departments.manage"], name: names[3]);
         await (await owner.Admin.CreateIpRuleAsync("198.51.100.0/24", "block", names[4])).ExpectAsync(HttpStatusCode.Created);
 
