@@ -13,7 +13,7 @@ namespace Crm.Collaboration.Tasks;
 /// work on it whatever their data scope); the record it is about is one the writer can see; a reminder needs a due
 /// time; marking it done records who and when, reopening clears that.
 /// </summary>
-internal sealed class TaskService(RecordStore<WorkTask> store, RelatedRecords related, OwnedAccess access, TimeProvider clock)
+internal sealed class TaskService(RecordStore<WorkTask> store, RelatedRecords related, Participants participants, OwnedAccess access, TimeProvider clock)
     : RecordService<WorkTask, TaskFields>(store, access, clock)
 {
     public const string RelatedTypeUnknown = "task.related_type_unknown";
@@ -34,20 +34,13 @@ internal sealed class TaskService(RecordStore<WorkTask> store, RelatedRecords re
     private async Task CheckAsync(Caller caller, WorkTask? current, WorkTask task, CancellationToken cancellationToken)
     {
         TaskRules.Check(task);
-        foreach (var (userId, i) in task.Participants.Select((p, i) => (p, i)).Where(p => current?.Participants.Contains(p.p, StringComparer.Ordinal) != true))
-        {
-            await Access.EnsureActiveUserAsync(caller.TenantId, userId, $"participants[{i}]", cancellationToken);
-        }
+        await participants.EnsureActiveAsync(caller, task.Participants, current?.Participants ?? [], cancellationToken);
         if (task.RelatedType is { } type && task.RelatedId is { } id && (current?.RelatedType != type || current.RelatedId != id))
         {
             await related.VisibleAsync(caller, type, id, "relatedType", RelatedTypeUnknown, cancellationToken);
         }
     }
 
-    /// <summary>The participants on the team with edit access; members the team has besides former participants stay.</summary>
-    private static WorkTask WithTeam(WorkTask task, IReadOnlyList<string> formerParticipants)
-    {
-        var others = task.Team.Where(m => !formerParticipants.Contains(m.UserId, StringComparer.Ordinal) && !task.Participants.Contains(m.UserId, StringComparer.Ordinal));
-        return task with { Team = [.. others, .. task.Participants.Select(p => new TeamMember(p, TeamAccess.ReadWrite))] };
-    }
+    private static WorkTask WithTeam(WorkTask task, IReadOnlyList<string> former) =>
+        task with { Team = Participants.Team(task.Team, former, task.Participants, TeamAccess.ReadWrite) };
 }

@@ -35,6 +35,8 @@ public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
         ["SetLeadTeamMember"] = """{"userId":"01aaaaaaaaaaaaaaaaaaaaaaaa","access":"read"}""",
         ["SetTaskTeamMember"] = """{"userId":"01aaaaaaaaaaaaaaaaaaaaaaaa","access":"read"}""",
         ["AddTaskComment"] = """{"body":"Taken over"}""",
+        ["SetCalendarEventTeamMember"] = """{"userId":"01aaaaaaaaaaaaaaaaaaaaaaaa","access":"read"}""",
+        ["AnswerCalendarEvent"] = """{"response":"accepted"}""",
         ["SetQuoteTeamMember"] = """{"userId":"01aaaaaaaaaaaaaaaaaaaaaaaa","access":"read"}""",
         ["SetContractTeamMember"] = """{"userId":"01aaaaaaaaaaaaaaaaaaaaaaaa","access":"read"}""",
         ["MoveQuoteStage"] = """{"stage":"draft"}""",
@@ -126,6 +128,9 @@ public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
         var task = await owner.Admin.PostJsonAsync("/api/v1/tasks", new { title = "Secret task " + Api.Stamp(), relatedType = "customer", relatedId = customer.Id(),
             participants = new[] { person.Id() } }, HttpStatusCode.Created);
         await owner.Admin.PostJsonAsync($"/api/v1/tasks/{task.Id()}/comments", new { body = "Secret comment " + Api.Stamp() }, HttpStatusCode.Created);
+        // A repeating event the person is invited to, so the event routes (their answer included) are tried.
+        await owner.Admin.PostJsonAsync("/api/v1/calendar-events", new { title = "Secret meeting " + Api.Stamp(), startAt = DateTimeOffset.UtcNow.AddDays(1),
+            endAt = DateTimeOffset.UtcNow.AddDays(1).AddHours(1), repeat = "FREQ=WEEKLY;COUNT=4", participants = new[] { person.Id() } }, HttpStatusCode.Created);
         await owner.Admin.CreateApiKeyAsync(["departments.manage"], name: names[3]);
         await (await owner.Admin.CreateIpRuleAsync("198.51.100.0/24", "block", names[4])).ExpectAsync(HttpStatusCode.Created);
 
