@@ -1,6 +1,10 @@
+using Crm.Collaboration.Bookmarks;
 using Crm.Collaboration.Calendar;
 using Crm.Collaboration.Links;
+using Crm.Collaboration.Tags;
 using Crm.Collaboration.Tasks;
+using Crm.Domain.Collaboration;
+using Crm.Storage.Records;
 using Crm.Domain.Access;
 using Crm.Platform.Access;
 using Crm.Platform.Records;
@@ -9,7 +13,8 @@ namespace Crm.Collaboration;
 
 /// <summary>
 /// The collaboration module: tasks with their comments, views and reminders; calendar events with repeats, answers and
-/// reminders, and the calendar that merges them with tasks and follow-ups. Added after the platform and the
+/// reminders, and the calendar that merges them with tasks and follow-ups; tags on records of any type; each user's
+/// bookmarks. Added after the platform and the
 /// sales module, whose public types it builds on.
 /// </summary>
 public static class CollaborationModule
@@ -20,11 +25,22 @@ public static class CollaborationModule
         services.AddSingleton<Participants>();
         services.AddTasks();
         services.AddCalendar();
+        services.AddModuleRecords<Tag, TagRecordType, TagFields, TagService>("Tags", "Tag", "Tags", (TagEndpoints.Apply, "Tag and untag records"));
+        services.AddRecordType<Tagging, TaggingRecordType>();
+        services.AddSingleton<TagEndpoints>();
+        services.AddSingleton<IApiFeature>(sp => sp.GetRequiredService<TagEndpoints>());
+        services.AddRecordType<Bookmark, BookmarkRecordType>();
+        services.AddSingleton<BookmarkEndpoints>();
+        services.AddSingleton<IApiFeature>(sp => sp.GetRequiredService<BookmarkEndpoints>());
         // Everyone keeps tasks and a calendar: their own (and those they take part in) within the scope of their role.
         services.AddBuiltInRoleGrants(
             BuiltInRoleGrant.Of(BuiltInRoles.SalesManager, Modules, "view", "create", "edit", "delete", "import", "export", OwnerTransfer.Action),
             BuiltInRoleGrant.Of(BuiltInRoles.SalesRep, Modules, "view", "create", "edit", "delete", OwnerTransfer.Action),
-            BuiltInRoleGrant.Of(BuiltInRoles.ServiceAgent, Modules, "view", "create", "edit", "delete", OwnerTransfer.Action));
+            BuiltInRoleGrant.Of(BuiltInRoles.ServiceAgent, Modules, "view", "create", "edit", "delete", OwnerTransfer.Action),
+            // The tag list is kept by managers; everyone tags what they can see.
+            BuiltInRoleGrant.Of(BuiltInRoles.SalesManager, ["tags"], "view", "create", "edit", "delete", TagEndpoints.Apply),
+            BuiltInRoleGrant.Of(BuiltInRoles.SalesRep, ["tags"], "view", TagEndpoints.Apply),
+            BuiltInRoleGrant.Of(BuiltInRoles.ServiceAgent, ["tags"], "view", TagEndpoints.Apply));
         return services;
     }
 

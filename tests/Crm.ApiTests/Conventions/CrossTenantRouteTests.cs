@@ -131,6 +131,10 @@ public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
         // A repeating event the person is invited to, so the event routes (their answer included) are tried.
         await owner.Admin.PostJsonAsync("/api/v1/calendar-events", new { title = "Secret meeting " + Api.Stamp(), startAt = DateTimeOffset.UtcNow.AddDays(1),
             endAt = DateTimeOffset.UtcNow.AddDays(1).AddHours(1), repeat = "FREQ=WEEKLY;COUNT=4", participants = new[] { person.Id() } }, HttpStatusCode.Created);
+        // A tag on the customer and a bookmark of it, so the tag and bookmark routes are tried.
+        var tag = await owner.Admin.PostJsonAsync("/api/v1/tags", new { name = "Secret tag " + Api.Stamp(), color = "#aa0000" }, HttpStatusCode.Created);
+        await (await owner.Admin.PutAsync($"/api/v1/tags/{tag.Id()}/records/customer/{customer.Id()}", null)).ExpectAsync(HttpStatusCode.Created);
+        await owner.Admin.PostJsonAsync("/api/v1/bookmarks", new { recordType = "customer", recordId = customer.Id() }, HttpStatusCode.Created);
         await owner.Admin.CreateApiKeyAsync(["departments.manage"], name: names[3]);
         await (await owner.Admin.CreateIpRuleAsync("198.51.100.0/24", "block", names[4])).ExpectAsync(HttpStatusCode.Created);
 
