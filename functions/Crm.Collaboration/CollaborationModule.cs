@@ -1,3 +1,4 @@
+using Crm.Collaboration.Announcements;
 using Crm.Collaboration.Bookmarks;
 using Crm.Collaboration.Calendar;
 using Crm.Collaboration.Links;
@@ -14,7 +15,7 @@ namespace Crm.Collaboration;
 /// <summary>
 /// The collaboration module: tasks with their comments, views and reminders; calendar events with repeats, answers and
 /// reminders, and the calendar that merges them with tasks and follow-ups; tags on records of any type; each user's
-/// bookmarks. Added after the platform and the
+/// bookmarks; company announcements with read receipts. Added after the platform and the
 /// sales module, whose public types it builds on.
 /// </summary>
 public static class CollaborationModule
@@ -29,6 +30,11 @@ public static class CollaborationModule
         services.AddRecordType<Tagging, TaggingRecordType>();
         services.AddSingleton<TagEndpoints>();
         services.AddSingleton<IApiFeature>(sp => sp.GetRequiredService<TagEndpoints>());
+        services.AddModuleRecords<Announcement, AnnouncementRecordType, AnnouncementFields, AnnouncementService>("Announcements", "Announcement", "Announcements",
+            (AnnouncementFeedRoutes.Publish, "Publish announcements to their audience"));
+        services.AddRecordType<AnnouncementReceipt, AnnouncementReceiptRecordType>();
+        services.AddSingleton<AnnouncementFeedRoutes>();
+        services.AddSingleton<IApiFeature>(sp => sp.GetRequiredService<AnnouncementFeedRoutes>());
         services.AddRecordType<Bookmark, BookmarkRecordType>();
         services.AddSingleton<BookmarkEndpoints>();
         services.AddSingleton<IApiFeature>(sp => sp.GetRequiredService<BookmarkEndpoints>());
@@ -39,6 +45,7 @@ public static class CollaborationModule
             BuiltInRoleGrant.Of(BuiltInRoles.ServiceAgent, Modules, "view", "create", "edit", "delete", OwnerTransfer.Action),
             // The tag list is kept by managers; everyone tags what they can see.
             BuiltInRoleGrant.Of(BuiltInRoles.SalesManager, ["tags"], "view", "create", "edit", "delete", TagEndpoints.Apply),
+            BuiltInRoleGrant.Of(BuiltInRoles.SalesManager, ["announcements"], "view", "create", "edit", "delete", AnnouncementFeedRoutes.Publish),
             BuiltInRoleGrant.Of(BuiltInRoles.SalesRep, ["tags"], "view", TagEndpoints.Apply),
             BuiltInRoleGrant.Of(BuiltInRoles.ServiceAgent, ["tags"], "view", TagEndpoints.Apply));
         return services;

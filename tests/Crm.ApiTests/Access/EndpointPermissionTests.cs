@@ -35,8 +35,8 @@ public sealed class EndpointPermissionTests(CrmApp app) : IClassFixture<CrmApp>
     /// <summary>products, services, vendors, pricebooks, quotes, contracts, purchaseorders, inventory, warehouses, invoices, shipments, receipts.</summary>
     private const int CommerceModules = 12;
 
-    /// <summary>tasks, calendarevents, tags.</summary>
-    private const int CollaborationModules = 3;
+    /// <summary>tasks, calendarevents, tags, announcements.</summary>
+    private const int CollaborationModules = 4;
 
     /// <summary>The platform's record types with a module of their own: approvalflows.</summary>
     private const int PlatformRecordModules = 1;

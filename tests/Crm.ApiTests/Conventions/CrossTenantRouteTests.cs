@@ -135,6 +135,10 @@ public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
         var tag = await owner.Admin.PostJsonAsync("/api/v1/tags", new { name = "Secret tag " + Api.Stamp(), color = "#aa0000" }, HttpStatusCode.Created);
         await (await owner.Admin.PutAsync($"/api/v1/tags/{tag.Id()}/records/customer/{customer.Id()}", null)).ExpectAsync(HttpStatusCode.Created);
         await owner.Admin.PostJsonAsync("/api/v1/bookmarks", new { recordType = "customer", recordId = customer.Id() }, HttpStatusCode.Created);
+        // A published announcement the admin read, so the announcement routes (publish, read, receipts) are tried.
+        var notice = await owner.Admin.PostJsonAsync("/api/v1/announcements", new { title = "Secret notice " + Api.Stamp(), body = "Secret" }, HttpStatusCode.Created);
+        await owner.Admin.PostJsonAsync($"/api/v1/announcements/{notice.Id()}/publish", new { }, HttpStatusCode.OK);
+        await (await owner.Admin.PostAsync($"/api/v1/announcements/{notice.Id()}/read", null)).ExpectAsync(HttpStatusCode.NoContent);
         await owner.Admin.CreateApiKeyAsync(["departments.manage"], name: names[3]);
         await (await owner.Admin.CreateIpRuleAsync("198.51.100.0/24", "block", names[4])).ExpectAsync(HttpStatusCode.Created);
 
