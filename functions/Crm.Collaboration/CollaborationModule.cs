@@ -15,8 +15,8 @@ namespace Crm.Collaboration;
 /// <summary>
 /// The collaboration module: tasks with their comments, views and reminders; calendar events with repeats, answers and
 /// reminders, and the calendar that merges them with tasks and follow-ups; tags on records of any type; each user's
-/// bookmarks; company announcements with read receipts. Added after the platform and the
-/// sales module, whose public types it builds on.
+/// bookmarks; company announcements with read receipts. Added after the sales module, whose follow-ups' store the
+/// calendar reads.
 /// </summary>
 public static class CollaborationModule
 {

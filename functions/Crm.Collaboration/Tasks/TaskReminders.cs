@@ -14,7 +14,7 @@ namespace Crm.Collaboration.Tasks;
 /// which drops it from the index. A crash between the two delivers again under the same dedupe keys, which the
 /// notifier refuses: nothing is lost, nothing arrives twice.
 /// </summary>
-internal sealed class TaskReminders(RecordWriter<WorkTask, TaskFields, TaskService> tasks, INotifier notifier)
+internal sealed class TaskReminders(RecordWriter<WorkTask, TaskFields, TaskService> tasks, TenantStore tenants, INotifier notifier)
 {
     /// <summary>Marks tasks reminded in every department.</summary>
     public static readonly BackgroundActor Actor = BackgroundActor.Granted("task-reminders", DataScope.All, "tasks.view", "tasks.edit");
@@ -29,10 +29,11 @@ internal sealed class TaskReminders(RecordWriter<WorkTask, TaskFields, TaskServi
         {
             due.Add(task);
         }
+        var zone = (await tenants.FindAsync(tenantId, cancellationToken))?.Zone ?? TimeZoneInfo.Utc;
         foreach (var task in due)
         {
             var at = task.RemindAt!.Value;
-            var body = $"Due {task.DueAt!.Value:yyyy-MM-dd HH:mm} UTC";
+            var body = $"Due {TimeZoneInfo.ConvertTime(task.DueAt!.Value, zone):yyyy-MM-dd HH:mm} ({zone.Id})";
             foreach (var userId in task.Assignees)
             {
                 await notifier.NotifyAsync(tenantId, new Notice(userId, Kind, $"Task due: {task.Title}", body, "task", task.Id),
