@@ -18,6 +18,7 @@ COPY shared/Crm.Orchestrations/Crm.Orchestrations.csproj shared/Crm.Orchestratio
 COPY functions/Crm.Platform/Crm.Platform.csproj functions/Crm.Platform/
 COPY functions/Crm.Sales/Crm.Sales.csproj functions/Crm.Sales/
 COPY functions/Crm.Commerce/Crm.Commerce.csproj functions/Crm.Commerce/
+COPY functions/Crm.Collaboration/Crm.Collaboration.csproj functions/Crm.Collaboration/
 COPY functions/Crm.Functions/Crm.Functions.csproj functions/Crm.Functions/
 RUN dotnet restore functions/Crm.Functions/Crm.Functions.csproj
 COPY . .

@@ -110,6 +110,8 @@ var timerJobs timerJob[] = [
   { name: 'inventory-reconciliation', cron: '15 4 * * *', timeoutSeconds: 1800 } // 0 15 4 * * ?
   { name: 'approval-sweep', cron: '1-59/5 * * * *', timeoutSeconds: 240 } // 0 1/5 * * * ?
   { name: 'payment-reminders', cron: '0 1 * * *', timeoutSeconds: 1800 } // 0 0 1 * * ?
+  { name: 'task-reminders', cron: '* * * * *', timeoutSeconds: 55 } // 0 * * * * ?
+  { name: 'calendar-reminders', cron: '* * * * *', timeoutSeconds: 55 } // 0 * * * * ?
 ]
 
 var abbrs = loadJsonContent('abbreviations.json')

@@ -1,4 +1,5 @@
 using Crm.Functions.Hosting;
+using Crm.Collaboration;
 using Crm.Commerce;
 using Crm.Platform;
 using Crm.Platform.Records;
@@ -14,6 +15,7 @@ internal static class CrmFeatures
         services.AddPlatform(configuration);
         services.AddSales();
         services.AddCommerce();
+        services.AddCollaboration();
         return services;
     }
 
@@ -25,6 +27,7 @@ internal static class CrmFeatures
         api.MapPlatform();
         api.MapSales();
         api.MapCommerce();
+        api.MapCollaboration();
         // Record types registered with AddOwnedRecords, and features' own actions, bring their own routes.
         foreach (var feature in app.Services.GetServices<IApiFeature>())
         {

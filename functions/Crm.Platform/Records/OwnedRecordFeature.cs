@@ -18,18 +18,19 @@ public static class OwnedRecordRegistration
     /// <summary>
     /// Declares an owned record type: its store, its service, its permission module (the table name,
     /// with view/create/edit/delete/import/export and the type's own <paramref name="actions"/>) and its routes
-    /// under <c>/api/v1/{table}</c>: the shared CRUD, list, search and batch endpoints with data scope, plus team and export.
+    /// under <c>/api/v1/{collection}</c> (the table name unless the type spells its URLs otherwise): the shared CRUD, list, search and batch endpoints with data scope, plus team and export.
     /// </summary>
     public static IServiceCollection AddOwnedRecords<T, TType, TCreate, TService>(this IServiceCollection services,
         string title, string pascalName, string pascalPlural, params (string Action, string Description)[] actions)
         where T : RecordBase, IOwnedRecord where TType : RecordType<T>, new() where TCreate : notnull where TService : class, IRecordService<T, TCreate>
     {
-        var table = new TType().Table;
+        var type = new TType();
+        var table = type.Table;
         services.AddRecordType<T, TType>();
         services.AddSingleton<TService>();
         services.AddSingleton<ICustomFieldHolder, CustomFieldHolder<T>>();
         services.AddSingleton(PermissionModule.ForRecords(table, title, actions));
-        services.AddSingleton<IApiFeature>(new OwnedRecordRoutes<T, TCreate, TService>(table, pascalName, pascalPlural, title));
+        services.AddSingleton<IApiFeature>(new OwnedRecordRoutes<T, TCreate, TService>(table, type.Collection, pascalName, pascalPlural, title));
         services.AddSingleton(new RecordDeclaration(table, typeof(T), typeof(TCreate), typeof(TService)));
         return services;
     }
@@ -71,12 +72,12 @@ public sealed class RecordDeclarations(IEnumerable<RecordDeclaration> declaratio
     public bool HasModule(string table) => _tables.Contains(table);
 }
 
-public sealed class OwnedRecordRoutes<T, TCreate, TService>(string table, string pascalName, string pascalPlural, string title) : IApiFeature
+public sealed class OwnedRecordRoutes<T, TCreate, TService>(string table, string collection, string pascalName, string pascalPlural, string title) : IApiFeature
     where T : RecordBase, IOwnedRecord where TCreate : notnull where TService : IRecordService<T, TCreate>
 {
     public void Map(IEndpointRouteBuilder api)
     {
-        var group = api.MapGroup($"/api/v1/{table}").WithTags(title);
+        var group = api.MapGroup($"/api/v1/{collection}").WithTags(title);
         var permissions = RecordPermissions.ForModule(table);
         RecordExportApi<T, TCreate, TService>.Map(group, pascalPlural, table);
         RecordApi<T, TCreate, TService>.Map(group, pascalName, pascalPlural, permissions);

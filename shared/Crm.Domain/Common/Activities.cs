@@ -46,4 +46,7 @@ public static class Activities
 
     /// <summary>A follow-up was recorded on the record (its <c>lastFollowUpAt</c> moved).</summary>
     public const string FollowedUp = "followedUp";
+
+    /// <summary>A participant answered an event's invitation (accepted, declined, tentative).</summary>
+    public const string Answered = "answered";
 }

@@ -33,8 +33,12 @@ public interface IRecordStore
     Task<int> RebuildSortRowsAsync(string tenantId, CancellationToken cancellationToken);
     Task<RecordBase> RestoreAsync(WriteContext context, string id, CancellationToken cancellationToken);
 
-    /// <summary>The live record, or null when it does not exist or is in the recycle bin (for features that serve any type: attachments).</summary>
+    /// <summary>The live record of this type, or null: for features that link to a record of any type (tasks, tags).</summary>
     Task<RecordBase?> FindRecordAsync(string tenantId, string id, CancellationToken cancellationToken);
+
+    /// <summary>What the recycle bin, audit log and name sort show for the record.</summary>
+    string DisplayNameOf(RecordBase record);
+
     Task PurgeAsync(WriteContext context, string id, CancellationToken cancellationToken);
 }
 
@@ -77,8 +81,10 @@ public sealed partial class RecordStore<T>(TableServiceClient service, StorageOp
         return row is null || IsDeleted(row) ? null : Parse(row);
     }
 
-    async Task<RecordBase?> IRecordStore.FindRecordAsync(string tenantId, string id, CancellationToken cancellationToken) =>
+    public async Task<RecordBase?> FindRecordAsync(string tenantId, string id, CancellationToken cancellationToken) =>
         await FindAsync(tenantId, id, cancellationToken).ConfigureAwait(false);
+
+    public string DisplayNameOf(RecordBase record) => type.DisplayName((T)record);
 
     /// <summary>The record as it was deleted, or null when it is not in the recycle bin.</summary>
     public async Task<T?> FindInBinAsync(string tenantId, string id, CancellationToken cancellationToken = default)

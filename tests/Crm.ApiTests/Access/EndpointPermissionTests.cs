@@ -35,6 +35,9 @@ public sealed class EndpointPermissionTests(CrmApp app) : IClassFixture<CrmApp>
     /// <summary>products, services, vendors, pricebooks, quotes, contracts, purchaseorders, inventory, warehouses, invoices, shipments, receipts.</summary>
     private const int CommerceModules = 12;
 
+    /// <summary>tasks, calendarevents, tags, announcements.</summary>
+    private const int CollaborationModules = 4;
+
     /// <summary>The platform's record types with a module of their own: approvalflows, documents (the document library's folders).</summary>
     private const int PlatformRecordModules = 2;
 
@@ -43,8 +46,8 @@ public sealed class EndpointPermissionTests(CrmApp app) : IClassFixture<CrmApp>
     {
         var catalogue = app.Service<PermissionCatalogue>();
         Assert.True(catalogue.Contains("memos.export"));
-        // The platform's modules, the sales module's five, the commerce module's and the test host's one.
-        Assert.Equal(Permissions.Platform.Count + PlatformRecordModules + 5 + CommerceModules + 1, catalogue.Modules.Count);
+        // The platform's modules, the sales module's five, the commerce and collaboration modules' and the test host's one.
+        Assert.Equal(Permissions.Platform.Count + PlatformRecordModules + 5 + CommerceModules + CollaborationModules + 1, catalogue.Modules.Count);
         Assert.Single(catalogue.Modules, m => m.Module == "memos");
         Assert.Contains(Endpoints, e => e.RoutePattern.RawText == "/api/v1/memos/{id}/team/{userId}");
     }

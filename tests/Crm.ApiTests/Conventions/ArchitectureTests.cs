@@ -19,6 +19,7 @@ public sealed class ArchitectureTests
         ["Crm.Sales"] = ["Crm.Platform"],
         // Quotes and contracts belong to the sales module's customers (their dependents, delete checks, timeline).
         ["Crm.Commerce"] = ["Crm.Platform", "Crm.Sales"],
+        ["Crm.Collaboration"] = ["Crm.Platform"],
     };
 
     private const string Host = "Crm.Functions";

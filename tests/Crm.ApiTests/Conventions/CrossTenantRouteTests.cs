@@ -34,6 +34,10 @@ public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
         ["MoveOpportunityStage"] = """{"stageKey":"proposal"}""",
         ["LoseOpportunity"] = """{"reason":"price"}""",
         ["SetLeadTeamMember"] = """{"userId":"01aaaaaaaaaaaaaaaaaaaaaaaa","access":"read"}""",
+        ["SetTaskTeamMember"] = """{"userId":"01aaaaaaaaaaaaaaaaaaaaaaaa","access":"read"}""",
+        ["AddTaskComment"] = """{"body":"Taken over"}""",
+        ["SetCalendarEventTeamMember"] = """{"userId":"01aaaaaaaaaaaaaaaaaaaaaaaa","access":"read"}""",
+        ["AnswerCalendarEvent"] = """{"response":"accepted"}""",
         ["SetQuoteTeamMember"] = """{"userId":"01aaaaaaaaaaaaaaaaaaaaaaaa","access":"read"}""",
         ["SetContractTeamMember"] = """{"userId":"01aaaaaaaaaaaaaaaaaaaaaaaa","access":"read"}""",
         ["MoveQuoteStage"] = """{"stage":"draft"}""",
@@ -135,6 +139,21 @@ public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
             lines = new[] { new { productId = product.Id(), quantity = 1, unitPrice = 3 } } }, HttpStatusCode.Created);
         await owner.Admin.PostJsonAsync("/api/v1/approval-flows", new { name = "Secret flow " + Api.Stamp(), documentType = "contract",
             steps = new[] { new { name = "Boss", approvers = new { kind = "superior", levels = 1 } } } }, HttpStatusCode.Created);
+        // A task on the customer with a participant and a comment, so the task routes (comments included) are tried.
+        var task = await owner.Admin.PostJsonAsync("/api/v1/tasks", new { title = "Secret task " + Api.Stamp(), relatedType = "customer", relatedId = customer.Id(),
+            participants = new[] { person.Id() } }, HttpStatusCode.Created);
+        await owner.Admin.PostJsonAsync($"/api/v1/tasks/{task.Id()}/comments", new { body = "Secret comment " + Api.Stamp() }, HttpStatusCode.Created);
+        // A repeating event the person is invited to, so the event routes (their answer included) are tried.
+        await owner.Admin.PostJsonAsync("/api/v1/calendar-events", new { title = "Secret meeting " + Api.Stamp(), startAt = DateTimeOffset.UtcNow.AddDays(1),
+            endAt = DateTimeOffset.UtcNow.AddDays(1).AddHours(1), repeat = "FREQ=WEEKLY;COUNT=4", participants = new[] { person.Id() } }, HttpStatusCode.Created);
+        // A tag on the customer and a bookmark of it, so the tag and bookmark routes are tried.
+        var tag = await owner.Admin.PostJsonAsync("/api/v1/tags", new { name = "Secret tag " + Api.Stamp(), color = "#aa0000" }, HttpStatusCode.Created);
+        await (await owner.Admin.PutAsync($"/api/v1/tags/{tag.Id()}/records/customer/{customer.Id()}", null)).ExpectAsync(HttpStatusCode.Created);
+        await owner.Admin.PostJsonAsync("/api/v1/bookmarks", new { recordType = "customer", recordId = customer.Id() }, HttpStatusCode.Created);
+        // A published announcement the admin read, so the announcement routes (publish, read, receipts) are tried.
+        var notice = await owner.Admin.PostJsonAsync("/api/v1/announcements", new { title = "Secret notice " + Api.Stamp(), body = "Secret" }, HttpStatusCode.Created);
+        await owner.Admin.PostJsonAsync($"/api/v1/announcements/{notice.Id()}/publish", new { }, HttpStatusCode.OK);
+        await (await owner.Admin.PostAsync($"/api/v1/announcements/{notice.Id()}/read", null)).ExpectAsync(HttpStatusCode.NoContent);
         await owner.Admin.CreateApiKeyAsync(["departments.manage"], name: names[3]);
         // A webhook subscription (to an event type nothing sends), so its routes and delivery log are tried.
         await owner.Admin.PostJsonAsync("/api/v1/webhook-subscriptions", new { url = "https://partner.example.com/hook", eventTypes = new[] { "test.never" } }, HttpStatusCode.Created);
