@@ -2,6 +2,7 @@ using Crm.Collaboration.Announcements;
 using Crm.Collaboration.Bookmarks;
 using Crm.Collaboration.Calendar;
 using Crm.Collaboration.Links;
+using Crm.Collaboration.Messages;
 using Crm.Collaboration.Tags;
 using Crm.Collaboration.Tasks;
 using Crm.Domain.Collaboration;
@@ -15,7 +16,7 @@ namespace Crm.Collaboration;
 /// <summary>
 /// The collaboration module: tasks with their comments, views and reminders; calendar events with repeats, answers and
 /// reminders, and the calendar that merges them with tasks and follow-ups; tags on records of any type; each user's
-/// bookmarks; company announcements with read receipts. Added after the sales module, whose follow-ups' store the
+/// bookmarks; company announcements with read receipts; internal messages between users. Added after the sales module, whose follow-ups' store the
 /// calendar reads.
 /// </summary>
 public static class CollaborationModule
@@ -35,6 +36,11 @@ public static class CollaborationModule
         services.AddRecordType<AnnouncementReceipt, AnnouncementReceiptRecordType>();
         services.AddSingleton<AnnouncementFeedRoutes>();
         services.AddSingleton<IApiFeature>(sp => sp.GetRequiredService<AnnouncementFeedRoutes>());
+        services.AddRecordType<MessageThread, MessageThreadRecordType>();
+        services.AddRecordType<Message, MessageRecordType>();
+        services.AddRecordType<InboxEntry, InboxEntryRecordType>();
+        services.AddSingleton<MessageEndpoints>();
+        services.AddSingleton<IApiFeature>(sp => sp.GetRequiredService<MessageEndpoints>());
         services.AddRecordType<Bookmark, BookmarkRecordType>();
         services.AddSingleton<BookmarkEndpoints>();
         services.AddSingleton<IApiFeature>(sp => sp.GetRequiredService<BookmarkEndpoints>());

@@ -58,6 +58,7 @@ public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
         ["RejectQuote"] = """{"comment":"price"}""",
         ["VoidReceipt"] = """{"reason":"price"}""",
         ["PutPaymentPlan"] = """{"installments":[]}""",
+        ["ReplyToMessageThread"] = """{"body":"Taken over"}""",
         ["RedeliverFailedWebhooks"] = """{"since":"2026-01-01T00:00:00Z"}""",
         ["CreateShipmentSchedule"] = """{"period":"weekly","startDate":"2030-01-01","lines":[{"productId":"01aaaaaaaaaaaaaaaaaaaaaaaa","quantity":1}]}""",
     };
@@ -155,6 +156,8 @@ public sealed class CrossTenantRouteTests(CrmApp app) : IClassFixture<CrmApp>
         await owner.Admin.PostJsonAsync($"/api/v1/announcements/{notice.Id()}/publish", new { }, HttpStatusCode.OK);
         await (await owner.Admin.PostAsync($"/api/v1/announcements/{notice.Id()}/read", null)).ExpectAsync(HttpStatusCode.NoContent);
         await owner.Admin.CreateApiKeyAsync(["departments.manage"], name: names[3]);
+        // A message thread with the owner's person, so the thread routes are tried.
+        await owner.Admin.PostJsonAsync("/api/v1/message-threads", new { subject = "Secret thread", recipientIds = new[] { person.Id() }, body = "Secret message" }, HttpStatusCode.Created);
         // A webhook subscription (to an event type nothing sends), so its routes and delivery log are tried.
         await owner.Admin.PostJsonAsync("/api/v1/webhook-subscriptions", new { url = "https://partner.example.com/hook", eventTypes = new[] { "test.never" } }, HttpStatusCode.Created);
         await (await owner.Admin.CreateIpRuleAsync("198.51.100.0/24", "block", names[4])).ExpectAsync(HttpStatusCode.Created);
