@@ -155,8 +155,11 @@ public sealed partial class RoleApiTests(CrmApp app) : IClassFixture<CrmApp>
         Assert.Contains("customers.merge", manager);
         Assert.DoesNotContain("contacts.merge", manager); // contacts have no merge: a grant the catalogue lacks is dropped
         Assert.DoesNotContain("users.manage", manager);
-        Assert.Equal(["contacts.view", "customers.view", "followups.create", "followups.edit", "followups.view", "products.view", "services.view"],
-            (await Permissions("serviceAgent")).Order());
+        // Service agents follow up on customers, read the document library, keep their own tasks and calendar, and tag what they see.
+        string[] agent = ["contacts.view", "customers.view", "followups.create", "followups.edit", "followups.view", "products.view", "services.view", "documents.view",
+            "tasks.view", "tasks.create", "tasks.edit", "tasks.delete", "tasks.transfer",
+            "calendarevents.view", "calendarevents.create", "calendarevents.edit", "calendarevents.delete", "calendarevents.transfer", "tags.view", "tags.apply"];
+        Assert.Equal(agent.Order(), (await Permissions("serviceAgent")).Order());
         Assert.Equal(catalogue.Where(c => c.EndsWith(".view", StringComparison.Ordinal)).Order(), (await Permissions("readOnly")).Order());
         Assert.All(rep.Concat(manager), p => Assert.Contains(p, catalogue));
     }
