@@ -31,12 +31,7 @@ public sealed class WebhookSubscriptionService(
 
     public async Task<WebhookSubscriptionView> CreateAsync(Caller caller, CreateWebhookSubscription input, CancellationToken cancellationToken)
     {
-        var count = 0;
-        await foreach (var _ in store.AllAsync(caller.TenantId, cancellationToken))
-        {
-            count++;
-        }
-        if (count >= options.Value.MaxSubscriptions)
+        if (await store.AllAsync(caller.TenantId, cancellationToken).CountAsync(cancellationToken) >= options.Value.MaxSubscriptions)
         {
             throw new ConflictException("webhook.limit_reached", $"A tenant can have at most {options.Value.MaxSubscriptions} webhook subscriptions.");
         }
